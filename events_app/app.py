@@ -1,0 +1,88 @@
+"""create_app(settings): routes, middleware and lifespan; nothing else."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from events_app.articles.views import routes as article_routes
+from events_app.categories.views import routes as category_routes
+from events_app.clock import Clock
+from events_app.config import Settings, load_settings
+from events_app.db import Database
+from events_app.events.views import routes as event_routes
+from events_app.web.context import AppContext
+from events_app.web.errors import http_error, server_error
+from events_app.web.health import routes as health_routes
+from events_app.web.page_cache import PageCache, PageCacheMiddleware
+from events_app.web.security import SecurityHeadersMiddleware
+from events_app.web.templating import STATIC_DIR, create_templates
+
+
+def allowed_hosts(settings: Settings) -> list[str]:
+    base_host = urlsplit(settings.base_url).hostname
+    hosts = list(settings.allowed_hosts)
+    if base_host and base_host not in hosts:
+        hosts.append(base_host)
+    return hosts
+
+
+def create_app(
+    settings: Settings, *, clock: Clock | None = None, database: Database | None = None
+) -> Starlette:
+    db = database or Database.from_url(settings.database_url)
+    clock = clock or Clock()
+    page_cache = PageCache(
+        db=db, clock=clock, enabled=settings.page_cache,
+        check_seconds=settings.page_cache_check_seconds,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        if database is None:
+            db.dispose()
+
+    app = Starlette(
+        debug=settings.is_development,
+        routes=[
+            *event_routes,
+            *article_routes,
+            *category_routes,
+            *health_routes,
+            Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+        ],
+        middleware=[
+            Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings)),
+            Middleware(SecurityHeadersMiddleware, hsts=settings.uses_https),
+            Middleware(PageCacheMiddleware, cache=page_cache),
+        ],
+        exception_handlers={HTTPException: http_error, 500: server_error},
+        lifespan=lifespan,
+    )
+    app.state.context = AppContext(
+        settings=settings,
+        db=db,
+        clock=clock,
+        templates=create_templates(settings, app.url_path_for),
+        page_cache=page_cache,
+    )
+    return app
+
+
+def build_app() -> Starlette:
+    """The factory uvicorn imports (`events_app.app:build_app`), also in worker processes."""
+    settings = load_settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    return create_app(settings)

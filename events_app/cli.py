@@ -1,0 +1,123 @@
+"""The `events-app` command (also `python -m events_app`)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from events_app.config import Settings, load_settings
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            field = ".".join(str(part) for part in error["loc"]) or "settings"
+            print(f"configuration error: EVENTS_{field.upper()}: {error['msg']}", file=sys.stderr)
+        raise SystemExit(2) from exc
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = _settings()
+    uvicorn.run(
+        "events_app.app:build_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=None if args.reload else args.workers,
+        reload=args.reload,
+        log_level=settings.log_level.lower(),
+        proxy_headers=args.proxy_headers,
+        server_header=False,
+    )
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from events_app.migrate import upgrade_database
+
+    upgrade_database(_settings().database_url, args.revision)
+    print(f"database upgraded to {args.revision}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from events_app.clock import utc_now
+    from events_app.db import Database
+    from events_app.demo.loader import database_is_empty, load_demo
+
+    db = Database.from_url(_settings().database_url)
+    try:
+        with db.write() as session:
+            if args.if_empty and not database_is_empty(session=session):
+                print("demo: the database already has events; nothing loaded")
+                return 0
+            result = load_demo(session=session, now=utc_now())
+    finally:
+        db.dispose()
+    print(
+        f"demo: created {result.created_articles} articles and {result.created_events} events; "
+        f"{result.skipped} already present"
+    )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from events_app.transfer.commands import run_import
+
+    return run_import(_settings(), Path(args.file), progress=not args.quiet)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from events_app.transfer.commands import run_export
+
+    return run_export(_settings(), args.format, Path(args.output) if args.output else None)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="events-app", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the site with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--reload", action="store_true", help="restart on code changes")
+    serve.add_argument("--proxy-headers", action="store_true",
+                       help="trust X-Forwarded-* from the proxy in front")
+    serve.set_defaults(handler=cmd_serve)
+
+    db = commands.add_parser("db", help="database schema")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    upgrade = db_commands.add_parser("upgrade", help="run migrations up to a revision")
+    upgrade.add_argument("revision", nargs="?", default="head")
+    upgrade.set_defaults(handler=cmd_db_upgrade)
+
+    demo = commands.add_parser("demo", help="load the demo articles and events (idempotent)")
+    demo.add_argument("--if-empty", action="store_true",
+                      help="only when the database has no events yet")
+    demo.set_defaults(handler=cmd_demo)
+
+    importer = commands.add_parser("import", help="import events (JSON or iCalendar)")
+    importer.add_argument("file")
+    importer.add_argument("--quiet", action="store_true", help="no progress bar")
+    importer.set_defaults(handler=cmd_import)
+
+    exporter = commands.add_parser("export", help="export events and articles")
+    exporter.add_argument("--format", choices=["json", "ics"], default="json")
+    exporter.add_argument("--output", "-o", help="file to write (default: standard output)")
+    exporter.set_defaults(handler=cmd_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))

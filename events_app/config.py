@@ -1,0 +1,95 @@
+"""Settings read from environment variables with the EVENTS_ prefix.
+
+One Settings object is built at start-up and handed to create_app(); nothing reads the
+environment after that, so tests build their own Settings without touching os.environ.
+"""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+VAR_DIR = Path("var")
+
+
+class Environment(StrEnum):
+    development = "development"
+    production = "production"
+    test = "test"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EVENTS_", extra="ignore")
+
+    env: Environment = Environment.development
+    database_url: str = Field(default=f"sqlite:///{VAR_DIR}/events.db")
+    secret_key: str = ""
+    base_url: str = "http://127.0.0.1:8000"
+    timezone: str = "UTC"
+    allowed_hosts: list[str] = Field(default_factory=lambda: ["127.0.0.1", "localhost"])
+    site_name: str = "Events"
+    language: str = "en"
+    page_cache: bool = True
+    page_cache_check_seconds: float = 1.0
+    page_size: int = Field(default=20, ge=1, le=200)
+    log_level: str = "INFO"
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("EVENTS_BASE_URL must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"EVENTS_TIMEZONE {value!r} is not an IANA timezone name") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _secret_key_for_production(self) -> Settings:
+        if self.env is Environment.production and len(self.secret_key) < 32:
+            raise ValueError(
+                "EVENTS_SECRET_KEY is required in production (at least 32 characters)"
+            )
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.env is Environment.development
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def uses_https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings from the environment; outside production, keep a generated secret key
+    under ./var/ so that signed values survive restarts."""
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    if not settings.secret_key:
+        settings.secret_key = _development_secret_key(VAR_DIR / "secret_key")
+    return settings
+
+
+def _development_secret_key(path: Path) -> str:
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key + "\n")
+    path.chmod(0o600)
+    return key

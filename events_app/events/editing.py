@@ -1,0 +1,93 @@
+"""Creating and updating events and articles. Every change here marks the public content as
+changed (page caches) and raises an event's SEQUENCE when attendees' calendars must update."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from events_app.categories.editing import ensure_categories
+from events_app.content import mark_content_changed
+from events_app.events.schemas import ArticleCreate, EventCreate
+from events_app.models import Article, Event
+
+# A change to any of these is one a calendar app must see (RFC 5545 SEQUENCE).
+CALENDAR_FIELDS = ("starts_at", "ends_at", "all_day", "timezone", "venue", "address",
+                   "online_url", "status", "format")
+
+
+class UnknownArticles(ValueError):
+    def __init__(self, slugs: list[str]) -> None:
+        super().__init__("unknown article slug(s): " + ", ".join(sorted(slugs)))
+        self.slugs = slugs
+
+
+def _articles_by_slug(session: Session, slugs: list[str]) -> list[Article]:
+    if not slugs:
+        return []
+    found = {
+        a.slug: a for a in session.scalars(select(Article).where(col(Article.slug).in_(slugs)))
+    }
+    missing = [slug for slug in slugs if slug not in found]
+    if missing:
+        raise UnknownArticles(missing)
+    return [found[slug] for slug in dict.fromkeys(slugs)]
+
+
+def find_event(*, session: Session, slug: str | None = None, uid: str | None = None) -> Event | None:
+    if uid is not None:
+        return session.scalar(select(Event).where(col(Event.uid) == uid))
+    return session.scalar(select(Event).where(col(Event.slug) == slug))
+
+
+def save_event(
+    *, session: Session, now: datetime, data: EventCreate, event: Event | None = None,
+    uid: str | None = None,
+) -> Event:
+    """Create `data` as a new event, or apply it to `event`. Raises UnknownArticles."""
+    values = data.model_dump(exclude={"categories", "articles", "starts_at", "ends_at"})
+    values.update(starts_at=data.starts_at_utc, ends_at=data.ends_at_utc)
+    articles = _articles_by_slug(session, data.articles)
+    categories = ensure_categories(session=session, names=data.categories)
+    if event is None:
+        event = Event(**values, created_at=now, updated_at=now)
+        if uid:
+            event.uid = uid
+        session.add(event)
+    else:
+        calendar_changed = any(getattr(event, f) != values[f] for f in CALENDAR_FIELDS)
+        for name, value in values.items():
+            setattr(event, name, value)
+        if calendar_changed:
+            event.sequence += 1
+        event.updated_at = now
+    event.categories = categories
+    event.articles = articles
+    mark_content_changed(session=session)
+    session.flush()
+    return event
+
+
+def find_article(*, session: Session, slug: str) -> Article | None:
+    return session.scalar(select(Article).where(col(Article.slug) == slug))
+
+
+def save_article(
+    *, session: Session, now: datetime, data: ArticleCreate, article: Article | None = None
+) -> Article:
+    values = data.model_dump(exclude={"categories"})
+    values["published_at"] = data.published_at or (article.published_at if article else now)
+    categories = ensure_categories(session=session, names=data.categories)
+    if article is None:
+        article = Article(**values, created_at=now, updated_at=now)
+        session.add(article)
+    else:
+        for name, value in values.items():
+            setattr(article, name, value)
+        article.updated_at = now
+    article.categories = categories
+    mark_content_changed(session=session)
+    session.flush()
+    return article

@@ -1,0 +1,128 @@
+"""How an event's date and time are written for people: in its own timezone, with the zone's
+abbreviation and UTC offset, and all-day or multi-day events the way people write them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_skeleton
+
+from events_app.models import Event
+
+# English follows the issue's house style ("Tue 8 Dec 2026"); other languages take Babel's
+# locale-appropriate skeletons.
+_PATTERNS = {("en", "yMMMEd"): "EEE d MMM y", ("en", "MMMEd"): "EEE d MMM", ("en", "Ed"): "EEE d"}
+
+
+def _date(day: date | datetime, locale: str, *, skeleton: str = "yMMMEd") -> str:
+    pattern = _PATTERNS.get((locale, skeleton))
+    if pattern:
+        return format_date(day, pattern, locale=locale)
+    return format_skeleton(skeleton, day, locale=locale)
+
+
+def _first_day(first: date, last: date, locale: str) -> str:
+    """The start of a day range, without what the end repeats ("Sun 17 – Tue 19 Jan 2027")."""
+    if first.year != last.year:
+        return _date(first, locale)
+    if first.month != last.month:
+        return _date(first, locale, skeleton="MMMEd")
+    return _date(first, locale, skeleton="Ed")
+
+
+def utc_offset_label(moment: datetime) -> str:
+    offset = moment.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def zone_label(moment: datetime) -> str:
+    """'CST (UTC+8)'; zones without a real abbreviation (tzdata writes '+08') give '(UTC+8)'."""
+    abbreviation = moment.tzname() or ""
+    offset = utc_offset_label(moment)
+    if not abbreviation or abbreviation[0] in "+-" or abbreviation == "UTC":
+        return offset if abbreviation != "UTC" else "UTC"
+    return f"{abbreviation} ({offset})"
+
+
+def event_local_range(event: Event) -> tuple[datetime, datetime]:
+    tz = ZoneInfo(event.timezone)
+    return event.starts_at.astimezone(tz), event.ends_at.astimezone(tz)
+
+
+def all_day_span(event: Event) -> tuple[date, date]:
+    """First and last day of an all-day event (its stored end is the exclusive midnight)."""
+    start, end = event_local_range(event)
+    last = (end - timedelta(microseconds=1)).date()
+    return start.date(), max(start.date(), last)
+
+
+def format_event_when(event: Event, locale: str = "en") -> str:
+    if event.all_day:
+        first, last = all_day_span(event)
+        if first == last:
+            return _date(first, locale)
+        return f"{_first_day(first, last, locale)} – {_date(last, locale)}"
+    start, end = event_local_range(event)
+    if start.date() == end.date():
+        return f"{_date(start, locale)}, {start:%H:%M}–{end:%H:%M} {zone_label(start)}"
+    if zone_label(start) == zone_label(end):
+        return (
+            f"{_date(start, locale)}, {start:%H:%M} – {_date(end, locale)}, {end:%H:%M} "
+            f"{zone_label(start)}"
+        )
+    return (
+        f"{_date(start, locale)}, {start:%H:%M} {zone_label(start)} – "
+        f"{_date(end, locale)}, {end:%H:%M} {zone_label(end)}"
+    )
+
+
+def format_event_date(event: Event, locale: str = "en") -> str:
+    """Just the day(s), for compact lists."""
+    if event.all_day:
+        return format_event_when(event, locale)
+    start, end = event_local_range(event)
+    if start.date() == end.date():
+        return _date(start, locale)
+    return f"{_first_day(start.date(), end.date(), locale)} – {_date(end, locale)}"
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    year: int
+    month: int
+    label: str
+    events: list[Event]
+
+
+def group_by_month(events: list[Event], locale: str = "en") -> list[MonthGroup]:
+    """Consecutive events grouped by the month they start in, in their own timezone."""
+    groups = []
+    for (year, month), items in groupby(
+        events, key=lambda e: (event_local_range(e)[0].year, event_local_range(e)[0].month)
+    ):
+        label = format_skeleton("yMMMM", date(year, month, 1), locale=locale)
+        groups.append(MonthGroup(year=year, month=month, label=label, events=list(items)))
+    return groups
+
+
+def calendar_labels(year: int, month: int, days: list[date], locale: str = "en") -> dict[str, object]:
+    """Month and weekday names for the month grid, from Babel's locale data."""
+    from babel.dates import get_day_names
+
+    short = get_day_names("abbreviated", locale=locale)
+    long = get_day_names("wide", locale=locale)
+    previous = date(year - 1, 12, 1) if month == 1 else date(year, month - 1, 1)
+    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return {
+        "month_label": format_skeleton("yMMMM", date(year, month, 1), locale=locale),
+        "previous_label": format_skeleton("yMMMM", previous, locale=locale),
+        "next_label": format_skeleton("yMMMM", following, locale=locale),
+        "weekdays": [(short[i], long[i]) for i in range(7)],
+        "day_labels": {day: format_date(day, "full", locale=locale) for day in days},
+    }

@@ -1,0 +1,35 @@
+"""Query building blocks shared by every service that shows events: what "live" means."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy.orm import selectinload
+from sqlmodel import col
+
+from events_app.models import Event, EventStatus
+
+
+def is_live(now: datetime) -> ColumnElement[bool]:
+    """Live: past the draft stage and past its go-live moment. Cancelled and postponed events
+    stay live so that their pages can say what happened."""
+    return and_(
+        col(Event.status) != EventStatus.draft,
+        or_(col(Event.publish_at).is_(None), col(Event.publish_at) <= now),
+    )
+
+
+def is_upcoming(now: datetime) -> ColumnElement[bool]:
+    """Not over yet: an event that has started but not ended is still upcoming."""
+    return col(Event.ends_at) > now
+
+
+def with_categories():  # type: ignore[no-untyped-def]
+    return selectinload(Event.categories)  # type: ignore[arg-type]
+
+
+def event_is_live(event: Event, now: datetime) -> bool:
+    return event.status != EventStatus.draft and (
+        event.publish_at is None or event.publish_at <= now
+    )

@@ -1,0 +1,126 @@
+"""What it takes to create or update an event or an article: one validated shape shared by
+the import, the demo content and (later) the back office and the API."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from events_app.models import EventFormat, EventStatus
+from events_app.timezones import WallClockError, day_start, localize, zone
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_characters(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _http_url(value: str) -> str:
+    if value and not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+        raise ValueError("must be an http:// or https:// address")
+    return value
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise ValueError("needs a UTC offset, for example 2026-12-08T14:00:00+08:00")
+    return value.astimezone(UTC) if value is not None else None
+
+
+Text = Annotated[str, AfterValidator(_no_control_characters)]
+Slug = Annotated[str, Field(min_length=1, max_length=120, pattern=SLUG_PATTERN)]
+Title = Annotated[Text, Field(min_length=1, max_length=200)]
+AwareDatetime = Annotated[datetime | None, AfterValidator(_aware)]
+Names = Annotated[list[Annotated[Text, Field(min_length=1, max_length=120)]], Field(max_length=50)]
+
+
+class EventCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    slug: Slug
+    title: Title
+    summary: Annotated[Text, Field(max_length=1000)] = ""
+    description: Annotated[Text, Field(max_length=50_000)] = ""
+    starts_at: datetime | date
+    ends_at: datetime | date
+    timezone: Annotated[str, Field(min_length=1, max_length=64)]
+    all_day: bool = False
+    venue: Annotated[Text, Field(max_length=200)] = ""
+    address: Annotated[Text, Field(max_length=500)] = ""
+    online_url: Annotated[str, Field(max_length=500), AfterValidator(_http_url)] = ""
+    latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
+    longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
+    format: EventFormat = EventFormat.in_person
+    capacity: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    registration_opens_at: AwareDatetime = None
+    registration_closes_at: AwareDatetime = None
+    status: EventStatus = EventStatus.draft
+    status_reason: Annotated[Text, Field(max_length=1000)] = ""
+    publish_at: AwareDatetime = None
+    organizer: Annotated[Text, Field(max_length=200)] = ""
+    categories: Names = []
+    articles: Annotated[list[Slug], Field(max_length=50)] = []
+
+    _starts_utc: datetime = PrivateAttr()
+    _ends_utc: datetime = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _resolve_times(self) -> EventCreate:
+        try:
+            tz = zone(self.timezone)
+        except WallClockError as exc:
+            raise ValueError(f"timezone: {exc}") from exc
+        try:
+            if self.all_day:
+                first, last = self._local_date(self.starts_at, tz), self._local_date(self.ends_at, tz)
+                if last < first:
+                    raise ValueError("ends_at: the last day is before the first day")
+                self._starts_utc = day_start(first, tz)
+                self._ends_utc = day_start(last + timedelta(days=1), tz)
+            else:
+                start, end = self._instant(self.starts_at, tz), self._instant(self.ends_at, tz)
+                if end <= start:
+                    raise ValueError("ends_at: the event must end after it starts")
+                self._starts_utc, self._ends_utc = start, end
+        except WallClockError as exc:
+            raise ValueError(str(exc)) from exc
+        return self
+
+    @staticmethod
+    def _local_date(value: datetime | date, tz: object) -> date:
+        if isinstance(value, datetime):
+            return value.astimezone(tz).date() if value.tzinfo else value.date()  # type: ignore[arg-type]
+        return value
+
+    @staticmethod
+    def _instant(value: datetime | date, tz: object) -> datetime:
+        if not isinstance(value, datetime):
+            raise ValueError("a timed event needs a date and a time (or set all_day)")
+        return localize(value, tz).astimezone(UTC)  # type: ignore[arg-type]
+
+    @property
+    def starts_at_utc(self) -> datetime:
+        return self._starts_utc
+
+    @property
+    def ends_at_utc(self) -> datetime:
+        return self._ends_utc
+
+
+class ArticleCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    slug: Slug
+    title: Title
+    summary: Annotated[Text, Field(max_length=1000)] = ""
+    body: Annotated[Text, Field(max_length=200_000)] = ""
+    author: Annotated[Text, Field(max_length=200)] = ""
+    published_at: AwareDatetime = None
+    categories: Names = []

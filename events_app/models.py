@@ -1,0 +1,150 @@
+"""Tables. Every datetime is stored in UTC; an event keeps its IANA timezone beside it."""
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, Relationship, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (naive UTC text) and PostgreSQL
+    (timestamptz) alike. A naive datetime is refused: it would be a guess about its zone."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where an aware one is needed")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _utc_column(*, nullable: bool = False, index: bool = False) -> Any:
+    return Field(
+        default=None if nullable else ...,
+        sa_type=UTCDateTime,
+        nullable=nullable,
+        index=index,
+    )
+
+
+def new_event_uid() -> str:
+    return f"{uuid.uuid4()}@events-app"
+
+
+class EventFormat(StrEnum):
+    in_person = "in_person"
+    online = "online"
+    hybrid = "hybrid"
+
+
+class EventStatus(StrEnum):
+    draft = "draft"
+    published = "published"
+    cancelled = "cancelled"
+    postponed = "postponed"
+
+
+class EventCategory(SQLModel, table=True):
+    __tablename__ = "event_category"
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    category_id: int = Field(
+        foreign_key="category.id", primary_key=True, ondelete="CASCADE", index=True
+    )
+
+
+class ArticleCategory(SQLModel, table=True):
+    __tablename__ = "article_category"
+    article_id: int = Field(foreign_key="article.id", primary_key=True, ondelete="CASCADE")
+    category_id: int = Field(
+        foreign_key="category.id", primary_key=True, ondelete="CASCADE", index=True
+    )
+
+
+class EventArticle(SQLModel, table=True):
+    __tablename__ = "event_article"
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    article_id: int = Field(
+        foreign_key="article.id", primary_key=True, ondelete="CASCADE", index=True
+    )
+
+
+class Category(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True)
+    name: str = Field(max_length=120)
+
+    events: list["Event"] = Relationship(back_populates="categories", link_model=EventCategory)
+    articles: list["Article"] = Relationship(back_populates="categories", link_model=ArticleCategory)
+
+
+class Article(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True)
+    title: str = Field(max_length=200)
+    summary: str = Field(default="", max_length=1000)
+    body: str = Field(default="", sa_type=sa.Text)
+    author: str = Field(default="", max_length=200)
+    published_at: datetime = _utc_column(index=True)
+    created_at: datetime = _utc_column()
+    updated_at: datetime = _utc_column()
+
+    categories: list["Category"] = Relationship(
+        back_populates="articles", link_model=ArticleCategory
+    )
+    events: list["Event"] = Relationship(back_populates="articles", link_model=EventArticle)
+
+
+class Event(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_event_uid, max_length=120, unique=True)
+    slug: str = Field(max_length=120, unique=True)
+    title: str = Field(max_length=200)
+    summary: str = Field(default="", max_length=1000)
+    description: str = Field(default="", sa_type=sa.Text)
+    starts_at: datetime = _utc_column(index=True)
+    ends_at: datetime = _utc_column(index=True)
+    timezone: str = Field(max_length=64)
+    all_day: bool = False
+    venue: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=500)
+    online_url: str = Field(default="", max_length=500)
+    latitude: float | None = None
+    longitude: float | None = None
+    format: EventFormat = Field(default=EventFormat.in_person, sa_type=sa.String(16))
+    capacity: int | None = Field(default=None, ge=0)
+    registration_opens_at: datetime | None = _utc_column(nullable=True)
+    registration_closes_at: datetime | None = _utc_column(nullable=True)
+    status: EventStatus = Field(default=EventStatus.draft, sa_type=sa.String(16), index=True)
+    status_reason: str = Field(default="", max_length=1000)
+    publish_at: datetime | None = _utc_column(nullable=True)
+    organizer: str = Field(default="", max_length=200)
+    sequence: int = 0
+    created_at: datetime = _utc_column()
+    updated_at: datetime = _utc_column()
+
+    categories: list["Category"] = Relationship(back_populates="events", link_model=EventCategory)
+    articles: list["Article"] = Relationship(back_populates="events", link_model=EventArticle)
+
+
+class SiteState(SQLModel, table=True):
+    """A single row whose version rises with every change to public content; page caches in
+    every process compare against it instead of guessing."""
+
+    __tablename__ = "site_state"
+    id: int = Field(default=1, primary_key=True)
+    content_version: int = 0

@@ -1,0 +1,36 @@
+"""404 and 500 pages in the site's own design. The 500 page never shows a traceback; in
+development Starlette's debug page does (create_app sets debug from EVENTS_ENV)."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from events_app.web.context import render_page
+from events_app.web.security import security_headers
+
+logger = logging.getLogger("events_app")
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return render_page(request, "errors/404.html", {}, status_code=404, public=False)
+    return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    # This response leaves through Starlette's outermost error middleware, outside our own
+    # header middleware, so it carries the security headers itself.
+    hsts = request.app.state.context.settings.uses_https
+    try:
+        response = render_page(request, "errors/500.html", {}, status_code=500, public=False)
+    except Exception:  # the template itself may be what failed
+        response = PlainTextResponse("Internal Server Error", status_code=500)
+    for name, value in security_headers(hsts=hsts):
+        response.headers[name.decode()] = value.decode()
+    return response

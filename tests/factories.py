@@ -1,0 +1,56 @@
+"""Small factories that build data through the same services the app uses."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime, timedelta
+from typing import Any
+
+from events_app.db import Database
+from events_app.events.editing import save_article, save_event
+from events_app.events.schemas import ArticleCreate, EventCreate
+from events_app.models import Article, Event
+
+_counter = itertools.count(1)
+
+
+def event_data(now: datetime, **overrides: Any) -> EventCreate:
+    number = next(_counter)
+    starts_at = overrides.pop("starts_at", now + timedelta(days=7))
+    values: dict[str, Any] = {
+        "slug": f"event-{number}",
+        "title": f"Event {number}",
+        "summary": "A summary.",
+        "description": "A *description*.",
+        "starts_at": starts_at,
+        "ends_at": overrides.pop("ends_at", None) or starts_at + timedelta(hours=2),
+        "timezone": "UTC",
+        "status": "published",
+        "venue": "Main Hall",
+    }
+    values.update(overrides)
+    return EventCreate.model_validate(values)
+
+
+def make_event(db: Database, now: datetime, **overrides: Any) -> Event:
+    with db.write() as session:
+        return save_event(session=session, now=now, data=event_data(now, **overrides))
+
+
+def article_data(now: datetime, **overrides: Any) -> ArticleCreate:
+    number = next(_counter)
+    values: dict[str, Any] = {
+        "slug": f"article-{number}",
+        "title": f"Article {number}",
+        "summary": "An article summary.",
+        "body": "Body text.",
+        "author": "A. Writer",
+        "published_at": now - timedelta(days=1),
+    }
+    values.update(overrides)
+    return ArticleCreate.model_validate(values)
+
+
+def make_article(db: Database, now: datetime, **overrides: Any) -> Article:
+    with db.write() as session:
+        return save_article(session=session, now=now, data=article_data(now, **overrides))
