@@ -33,7 +33,7 @@ bench: setup
 	$(BIN)/python bench/run.py
 
 messages: setup
-	$(BIN)/pybabel extract -F babel.cfg -o locale/messages.pot --project=events_app .
+	$(BIN)/pybabel extract -F babel.cfg -o locale/messages.pot --project=events_app --no-location --sort-output events_app templates
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-artifacts

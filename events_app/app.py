@@ -42,7 +42,9 @@ def create_app(
     db = database or Database.from_url(settings.database_url)
     clock = clock or Clock()
     page_cache = PageCache(
-        db=db, clock=clock, enabled=settings.page_cache,
+        db=db,
+        clock=clock,
+        enabled=settings.page_cache,
         check_seconds=settings.page_cache_check_seconds,
     )
 

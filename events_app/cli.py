@@ -90,8 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--reload", action="store_true", help="restart on code changes")
-    serve.add_argument("--proxy-headers", action="store_true",
-                       help="trust X-Forwarded-* from the proxy in front")
+    serve.add_argument(
+        "--proxy-headers", action="store_true", help="trust X-Forwarded-* from the proxy in front"
+    )
     serve.set_defaults(handler=cmd_serve)
 
     db = commands.add_parser("db", help="database schema")
@@ -101,8 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade.set_defaults(handler=cmd_db_upgrade)
 
     demo = commands.add_parser("demo", help="load the demo articles and events (idempotent)")
-    demo.add_argument("--if-empty", action="store_true",
-                      help="only when the database has no events yet")
+    demo.add_argument(
+        "--if-empty", action="store_true", help="only when the database has no events yet"
+    )
     demo.set_defaults(handler=cmd_demo)
 
     importer = commands.add_parser("import", help="import events (JSON or iCalendar)")

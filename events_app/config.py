@@ -58,9 +58,7 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _secret_key_for_production(self) -> Settings:
         if self.env is Environment.production and len(self.secret_key) < 32:
-            raise ValueError(
-                "EVENTS_SECRET_KEY is required in production (at least 32 characters)"
-            )
+            raise ValueError("EVENTS_SECRET_KEY is required in production (at least 32 characters)")
         return self
 
     @property

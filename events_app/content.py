@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from events_app.models import Article, Event, EventStatus, SiteState
 
 
 def content_version(*, session: Session) -> int:
-    version = session.scalar(select(SiteState.content_version).where(SiteState.id == 1))
+    version = session.scalar(select(col(SiteState.content_version)).where(col(SiteState.id) == 1))
     return int(version or 0)
 
 
@@ -23,8 +23,8 @@ def mark_content_changed(*, session: Session) -> None:
     """Call inside the write transaction that changes anything a public page shows."""
     result = session.execute(
         update(SiteState)
-        .where(SiteState.id == 1)
-        .values(content_version=SiteState.content_version + 1)
+        .where(col(SiteState.id) == 1)
+        .values(content_version=col(SiteState.content_version) + 1)
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]
         session.add(SiteState(id=1, content_version=1))
@@ -33,12 +33,12 @@ def mark_content_changed(*, session: Session) -> None:
 def next_content_change(*, session: Session, now: datetime) -> datetime | None:
     """The earliest future moment at which a page may change without any write: an event going
     live, starting or ending, or an article's publication time arriving."""
-    not_draft = Event.status != EventStatus.draft
+    not_draft = col(Event.status) != EventStatus.draft
     candidates = [
-        select(func.min(Event.publish_at)).where(not_draft, Event.publish_at > now),
-        select(func.min(Event.starts_at)).where(not_draft, Event.starts_at > now),
-        select(func.min(Event.ends_at)).where(not_draft, Event.ends_at > now),
-        select(func.min(Article.published_at)).where(Article.published_at > now),
+        select(func.min(col(Event.publish_at))).where(not_draft, col(Event.publish_at) > now),
+        select(func.min(col(Event.starts_at))).where(not_draft, col(Event.starts_at) > now),
+        select(func.min(col(Event.ends_at))).where(not_draft, col(Event.ends_at) > now),
+        select(func.min(col(Article.published_at))).where(col(Article.published_at) > now),
     ]
     moments = [session.scalar(query) for query in candidates]
     found = [moment for moment in moments if moment is not None]

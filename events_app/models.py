@@ -89,7 +89,9 @@ class Category(SQLModel, table=True):
     name: str = Field(max_length=120)
 
     events: list["Event"] = Relationship(back_populates="categories", link_model=EventCategory)
-    articles: list["Article"] = Relationship(back_populates="categories", link_model=ArticleCategory)
+    articles: list["Article"] = Relationship(
+        back_populates="categories", link_model=ArticleCategory
+    )
 
 
 class Article(SQLModel, table=True):

@@ -17,7 +17,9 @@ def articles_index(request: Request) -> Response:
     ctx = app_context(request)
     with ctx.db.read() as session:
         page = list_articles(
-            session=session, now=ctx.now(), page=parse_page(request.query_params.get("page")),
+            session=session,
+            now=ctx.now(),
+            page=parse_page(request.query_params.get("page")),
             page_size=ctx.settings.page_size,
         )
     return render_page(request, "articles/index.html", {"page": page})

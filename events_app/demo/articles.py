@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-ARTICLES: list[dict[str, object]] = [
+from typing import Any
+
+ARTICLES: list[dict[str, Any]] = [
     {
         "slug": "shared-labs-shared-data",
         "title": "Shared labs, shared data: why open research infrastructure is getting attention",
         "summary": "Funders on three continents are asking the labs they support to open their "
-                   "instruments and data to partners abroad. Researchers say the hard part is "
-                   "not the technology but the paperwork.",
+        "instruments and data to partners abroad. Researchers say the hard part is "
+        "not the technology but the paperwork.",
         "author": "Mei Lin",
         "days_ago": 3,
         "categories": ["Open science", "Research policy"],
@@ -37,7 +39,7 @@ The events listed below bring these groups together to compare notes.""",
         "slug": "quantum-links-across-borders",
         "title": "Quantum communication research moves toward cross-border test networks",
         "summary": "Physicists are planning links between national testbeds. The physics is "
-                   "ready for trials; the standards and the trust between operators are not yet.",
+        "ready for trials; the standards and the trust between operators are not yet.",
         "author": "Daniel Okafor",
         "days_ago": 9,
         "categories": ["Quantum technology", "International cooperation"],
@@ -57,7 +59,7 @@ Public lectures and workshops this season explain what such networks can and can
         "slug": "ideas-shared-and-protected",
         "title": "Protecting ideas while sharing them: intellectual property in joint projects",
         "summary": "Joint research needs clear rules on who owns what. A new set of model "
-                   "agreements aims to make those rules quicker to write and easier to trust.",
+        "agreements aims to make those rules quicker to write and easier to trust.",
         "author": "Sofia Brandt",
         "days_ago": 16,
         "categories": ["Research policy", "Innovation"],
@@ -74,7 +76,7 @@ The clinics below walk research managers through the templates, clause by clause
         "slug": "young-researchers-mobility",
         "title": "Young researchers and the mobility gap",
         "summary": "Exchange programmes are expanding, but early-career scientists say visas, "
-                   "housing and family rules still decide who can take part.",
+        "housing and family rules still decide who can take part.",
         "author": "Priya Raman",
         "days_ago": 24,
         "categories": ["International cooperation", "Careers"],

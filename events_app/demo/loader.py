@@ -33,8 +33,9 @@ def demo_event(spec: dict[str, Any], now: datetime) -> EventCreate:
     data = {k: v for k, v in spec.items() if k not in _EVENT_ONLY_KEYS}
     data.setdefault("status", EventStatus.published)
     if "all_day_days" in spec:
-        data.update(all_day=True, starts_at=day,
-                    ends_at=day + timedelta(days=spec["all_day_days"] - 1))
+        data.update(
+            all_day=True, starts_at=day, ends_at=day + timedelta(days=spec["all_day_days"] - 1)
+        )
     else:
         start = localize(datetime.combine(day, time.fromisoformat(spec["time"])), tz)
         data.update(starts_at=start, ends_at=start + timedelta(minutes=spec["minutes"]))

@@ -14,8 +14,17 @@ from events_app.events.schemas import ArticleCreate, EventCreate
 from events_app.models import Article, Event
 
 # A change to any of these is one a calendar app must see (RFC 5545 SEQUENCE).
-CALENDAR_FIELDS = ("starts_at", "ends_at", "all_day", "timezone", "venue", "address",
-                   "online_url", "status", "format")
+CALENDAR_FIELDS = (
+    "starts_at",
+    "ends_at",
+    "all_day",
+    "timezone",
+    "venue",
+    "address",
+    "online_url",
+    "status",
+    "format",
+)
 
 
 class UnknownArticles(ValueError):
@@ -36,14 +45,20 @@ def _articles_by_slug(session: Session, slugs: list[str]) -> list[Article]:
     return [found[slug] for slug in dict.fromkeys(slugs)]
 
 
-def find_event(*, session: Session, slug: str | None = None, uid: str | None = None) -> Event | None:
+def find_event(
+    *, session: Session, slug: str | None = None, uid: str | None = None
+) -> Event | None:
     if uid is not None:
         return session.scalar(select(Event).where(col(Event.uid) == uid))
     return session.scalar(select(Event).where(col(Event.slug) == slug))
 
 
 def save_event(
-    *, session: Session, now: datetime, data: EventCreate, event: Event | None = None,
+    *,
+    session: Session,
+    now: datetime,
+    data: EventCreate,
+    event: Event | None = None,
     uid: str | None = None,
 ) -> Event:
     """Create `data` as a new event, or apply it to `event`. Raises UnknownArticles."""

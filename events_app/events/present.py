@@ -111,7 +111,9 @@ def group_by_month(events: list[Event], locale: str = "en") -> list[MonthGroup]:
     return groups
 
 
-def calendar_labels(year: int, month: int, days: list[date], locale: str = "en") -> dict[str, object]:
+def calendar_labels(
+    year: int, month: int, days: list[date], locale: str = "en"
+) -> dict[str, object]:
     """Month and weekday names for the month grid, from Babel's locale data."""
     from babel.dates import get_day_names
 

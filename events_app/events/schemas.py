@@ -79,7 +79,10 @@ class EventCreate(BaseModel):
             raise ValueError(f"timezone: {exc}") from exc
         try:
             if self.all_day:
-                first, last = self._local_date(self.starts_at, tz), self._local_date(self.ends_at, tz)
+                first, last = (
+                    self._local_date(self.starts_at, tz),
+                    self._local_date(self.ends_at, tz),
+                )
                 if last < first:
                     raise ValueError("ends_at: the last day is before the first day")
                 self._starts_utc = day_start(first, tz)

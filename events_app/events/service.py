@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
 from datetime import date, datetime, time, timedelta
+from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
@@ -63,7 +63,7 @@ def _filtered(query, filters: EventFilters, site_tz: ZoneInfo):  # type: ignore[
     if filters.category:
         query = query.where(
             col(Event.id).in_(
-                select(EventCategory.event_id)
+                select(col(EventCategory.event_id))
                 .join(Category, col(Category.id) == col(EventCategory.category_id))
                 .where(col(Category.slug) == filters.category)
             )
@@ -87,8 +87,8 @@ def _filtered(query, filters: EventFilters, site_tz: ZoneInfo):  # type: ignore[
     return query
 
 
-def _paginate(
-    session: Session, query, order, *, page: int, page_size: int  # type: ignore[no-untyped-def]
+def _paginate(  # type: ignore[no-untyped-def]
+    session: Session, query, order, *, page: int, page_size: int
 ) -> Page[Event]:
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     page = max(1, page)
@@ -105,7 +105,7 @@ def list_upcoming_events(
     *,
     session: Session,
     now: datetime,
-    filters: EventFilters = EventFilters(),  # noqa: B008 - frozen, safe as a default
+    filters: EventFilters = EventFilters(),
     page: int = 1,
     page_size: int = 20,
     site_tz: ZoneInfo = ZoneInfo("UTC"),  # noqa: B008 - immutable
@@ -128,7 +128,7 @@ def next_events(*, session: Session, now: datetime, limit: int = 6) -> list[Even
 
 
 def has_upcoming_events(*, session: Session, now: datetime) -> bool:
-    found = session.scalar(select(Event.id).where(is_live(now), is_upcoming(now)).limit(1))
+    found = session.scalar(select(col(Event.id)).where(is_live(now), is_upcoming(now)).limit(1))
     return found is not None
 
 

@@ -40,14 +40,19 @@ def events_index(request: Request) -> Response:
         date_to=date_to,
     )
     errors = {
-        name: True for name, ok in (("from", from_ok), ("to", to_ok), ("format", format_ok))
+        name: True
+        for name, ok in (("from", from_ok), ("to", to_ok), ("format", format_ok))
         if not ok
     }
     raw = {k: params.get(k, "") for k in ("q", "category", "format", "from", "to")}
     with ctx.db.read() as session:
         page = service.list_upcoming_events(
-            session=session, now=now, filters=filters, page=parse_page(params.get("page")),
-            page_size=ctx.settings.page_size, site_tz=ctx.site_tz,
+            session=session,
+            now=now,
+            filters=filters,
+            page=parse_page(params.get("page")),
+            page_size=ctx.settings.page_size,
+            site_tz=ctx.site_tz,
         )
         categories = list_categories(session=session)
         any_upcoming = bool(page.items) or (
@@ -74,7 +79,9 @@ def events_past(request: Request) -> Response:
     ctx = app_context(request)
     with ctx.db.read() as session:
         page = service.list_past_events(
-            session=session, now=ctx.now(), page=parse_page(request.query_params.get("page")),
+            session=session,
+            now=ctx.now(),
+            page=parse_page(request.query_params.get("page")),
             page_size=ctx.settings.page_size,
         )
     return render_page(request, "events/past.html", {"page": page})

@@ -11,12 +11,14 @@ another process shows within that delay; a change made here shows at once (see `
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -25,6 +27,10 @@ from events_app.content import content_version, next_content_change
 from events_app.db import Database
 
 _SKIPPED_HEADERS = {b"content-length", b"etag"}
+# Never cached, and must not depend on the database through the cache: health checks and
+# static files (which StaticFiles validates by itself).
+BYPASS_PREFIXES = ("/static/", "/healthz")
+logger = logging.getLogger("events_app.page_cache")
 
 
 @dataclass(frozen=True)
@@ -122,9 +128,8 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
 
 
 def _is_public(headers: list[tuple[bytes, bytes]]) -> bool:
-    for key, value in headers:
-        if key.lower() == b"set-cookie":
-            return False
+    if any(key.lower() == b"set-cookie" for key, _value in headers):
+        return False
     return any(k.lower() == b"cache-control" and b"public" in v for k, v in headers)
 
 
@@ -137,24 +142,43 @@ class PageCacheMiddleware:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        if scope["path"].startswith("/static/"):
+        if scope["path"].startswith(BYPASS_PREFIXES):
             await self.app(scope, receive, send)
             return
         cache = self.cache
         key = scope["path"].encode() + b"?" + scope["query_string"]
         if_none_match = _header(scope, b"if-none-match")
-        version = await cache.current_version() if cache.enabled else -1
+        version = -1
         if cache.enabled:
+            try:
+                version = await cache.current_version()
+            except SQLAlchemyError:
+                # The database is unreachable: let the view answer (and fail) as it would
+                # without a cache, rather than failing here with less context.
+                logger.warning("page cache: cannot read the content version", exc_info=True)
+                await self.app(scope, receive, send)
+                return
             entry = cache.lookup(key, version, cache.clock.now())
             if entry is not None:
-                await _send_page(send, entry.headers, entry.body, entry.etag, if_none_match,
-                                 head=scope["method"] == "HEAD")
+                await _send_page(
+                    send,
+                    entry.headers,
+                    entry.body,
+                    entry.etag,
+                    if_none_match,
+                    head=scope["method"] == "HEAD",
+                )
                 return
         await self._render(scope, receive, send, key, version, if_none_match)
 
     async def _render(
-        self, scope: Scope, receive: Receive, send: Send,
-        key: bytes, version: int, if_none_match: bytes | None,
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        key: bytes,
+        version: int,
+        if_none_match: bytes | None,
     ) -> None:
         started: Message | None = None
         chunks: list[bytes] = []
@@ -171,16 +195,31 @@ class PageCacheMiddleware:
             elif message["type"] == "http.response.body" and started is not None:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
-                    await self._finish(scope, send, started, b"".join(chunks), key, version,
-                                       if_none_match, rendered_at)
+                    await self._finish(
+                        scope,
+                        send,
+                        started,
+                        b"".join(chunks),
+                        key,
+                        version,
+                        if_none_match,
+                        rendered_at,
+                    )
             else:
                 await send(message)
 
         await self.app(scope, receive, capture)
 
     async def _finish(
-        self, scope: Scope, send: Send, started: Message, body: bytes, key: bytes,
-        version: int, if_none_match: bytes | None, rendered_at: datetime,
+        self,
+        scope: Scope,
+        send: Send,
+        started: Message,
+        body: bytes,
+        key: bytes,
+        version: int,
+        if_none_match: bytes | None,
+        rendered_at: datetime,
     ) -> None:
         etag = make_etag(body)
         headers = [(k, v) for k, v in started["headers"] if k.lower() not in _SKIPPED_HEADERS]
@@ -193,8 +232,13 @@ class PageCacheMiddleware:
 
 
 async def _send_page(
-    send: Send, headers: list[tuple[bytes, bytes]], body: bytes, etag: bytes,
-    if_none_match: bytes | None, *, head: bool,
+    send: Send,
+    headers: list[tuple[bytes, bytes]],
+    body: bytes,
+    etag: bytes,
+    if_none_match: bytes | None,
+    *,
+    head: bool,
 ) -> None:
     if etag_matches(if_none_match, etag):
         kept = [(k, v) for k, v in headers if k in (b"etag", b"cache-control", b"vary")]
@@ -202,6 +246,11 @@ async def _send_page(
         await send({"type": "http.response.body", "body": b""})
         return
     length = str(len(body)).encode()
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [*headers, (b"content-length", length)]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [*headers, (b"content-length", length)],
+        }
+    )
     await send({"type": "http.response.body", "body": b"" if head else body})

@@ -26,7 +26,7 @@ def security_headers(*, hsts: bool) -> list[tuple[bytes, bytes]]:
         (b"x-frame-options", b"DENY"),
         (b"cross-origin-opener-policy", b"same-origin"),
         (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
-        ]
+    ]
     if hsts:
         headers.append((b"strict-transport-security", b"max-age=31536000"))
     return headers

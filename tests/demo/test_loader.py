@@ -1,0 +1,47 @@
+"""The demo content covers what a newcomer should see, and loading it twice changes nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlmodel import col
+
+from events_app.db import Database
+from events_app.demo.loader import load_demo
+from events_app.models import Article, Event, EventFormat, EventStatus
+
+
+def test_demo_covers_the_cases_a_newcomer_should_see(db: Database, now: datetime) -> None:
+    with db.write() as session:
+        result = load_demo(session=session, now=now)
+    assert (result.created_articles, result.created_events) == (4, 12)
+    with db.read() as session:
+        events = session.scalars(
+            select(Event).options(selectinload(Event.articles))  # type: ignore[arg-type]
+        ).all()
+        articles = session.scalars(
+            select(Article).options(selectinload(Article.events))  # type: ignore[arg-type]
+        ).all()
+    assert {"Asia/Shanghai", "Asia/Singapore", "Europe/Berlin", "America/New_York"} <= {
+        e.timezone for e in events
+    }
+    assert {e.format for e in events} == set(EventFormat)
+    assert any(e.all_day and e.ends_at - e.starts_at > timedelta(days=1) for e in events)
+    assert any(e.ends_at < now for e in events), "one past event"
+    assert any(e.status == EventStatus.cancelled for e in events)
+    assert any(e.capacity is not None and e.capacity <= 5 for e in events), "few seats"
+    assert any(e.publish_at is not None and e.publish_at > now for e in events), "scheduled"
+    assert all(a.events for a in articles), "every article has events"
+    assert sum(1 for e in events if e.articles) >= 8
+
+
+def test_loading_twice_changes_nothing(db: Database, now: datetime) -> None:
+    with db.write() as session:
+        load_demo(session=session, now=now)
+    with db.write() as session:
+        again = load_demo(session=session, now=now + timedelta(days=3))
+    assert (again.created_articles, again.created_events, again.skipped) == (0, 0, 16)
+    with db.read() as session:
+        assert len(session.scalars(select(col(Event.id))).all()) == 12

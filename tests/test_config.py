@@ -1,0 +1,64 @@
+"""Settings: every one documented in the README, secrets handled safely."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from events_app import config
+from events_app.config import Settings, load_settings
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    documented = set(re.findall(r"`(EVENTS_[A-Z_]+)`", README.read_text()))
+    settings = {f"EVENTS_{name.upper()}" for name in Settings.model_fields}
+    assert settings - documented == set(), "undocumented settings"
+    assert {"EVENTS_TEST_POSTGRES_URL", "EVENTS_TEST_STRICT"} <= documented
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVENTS_ENV", "production")
+    monkeypatch.delenv("EVENTS_SECRET_KEY", raising=False)
+    with pytest.raises(ValidationError, match="EVENTS_SECRET_KEY is required"):
+        load_settings()
+
+
+def test_development_generates_one_secret_key_and_keeps_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(config, "VAR_DIR", tmp_path / "var")
+    monkeypatch.delenv("EVENTS_SECRET_KEY", raising=False)
+    monkeypatch.delenv("EVENTS_ENV", raising=False)
+    first = load_settings().secret_key
+    assert len(first) >= 32
+    assert load_settings().secret_key == first
+    assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_settings_come_from_events_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVENTS_TIMEZONE", "Asia/Shanghai")
+    monkeypatch.setenv("EVENTS_BASE_URL", "https://news.example.org/events/")
+    monkeypatch.setenv("EVENTS_ALLOWED_HOSTS", '["news.example.org"]')
+    monkeypatch.setenv("EVENTS_SECRET_KEY", "k" * 40)
+    settings = load_settings()
+    assert settings.timezone == "Asia/Shanghai"
+    assert settings.base_url == "https://news.example.org/events"
+    assert settings.allowed_hosts == ["news.example.org"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("EVENTS_TIMEZONE", "Mars/Olympus"), ("EVENTS_BASE_URL", "ftp://x"), ("EVENTS_ENV", "qa")],
+)
+def test_bad_settings_are_refused_with_the_variable_named(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    monkeypatch.setenv("EVENTS_SECRET_KEY", "k" * 40)
+    with pytest.raises(ValidationError):
+        load_settings()
