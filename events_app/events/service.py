@@ -182,15 +182,18 @@ def local_days(event: Event, tz: ZoneInfo) -> tuple[date, date]:
 def month_calendar(
     *, session: Session, now: datetime, year: int, month: int, site_tz: ZoneInfo
 ) -> MonthCalendar:
-    """A Monday-first month grid in the site's timezone; an event appears on every day it spans."""
+    """A Monday-first month grid. Each event sits on the dates it has in its own timezone,
+    the dates its card and page show, on every day it spans; "today" is the site's today."""
     weeks_of_dates = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     grid_start, grid_end = weeks_of_dates[0][0], weeks_of_dates[-1][-1]
+    # Local dates differ from UTC ones by at most a day either way: fetch a margin, then place.
+    margin = timedelta(days=1)
     events = session.scalars(
         select(Event)
         .where(
             is_live(now),
-            col(Event.starts_at) < _local_day_start(grid_end + timedelta(days=1), site_tz),
-            col(Event.ends_at) > _local_day_start(grid_start, site_tz),
+            col(Event.starts_at) < _local_day_start(grid_end + margin * 2, site_tz),
+            col(Event.ends_at) > _local_day_start(grid_start - margin, site_tz),
         )
         .order_by(col(Event.starts_at), col(Event.id))
     ).all()
@@ -201,7 +204,7 @@ def month_calendar(
         for d in week
     }
     for event in events:
-        first, last = local_days(event, site_tz)
+        first, last = local_days(event, ZoneInfo(event.timezone))
         current = max(first, grid_start)
         while current <= min(last, grid_end):
             days[current].events.append(event)

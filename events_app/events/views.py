@@ -108,7 +108,7 @@ def calendar_month(request: Request) -> Response:
     return render_page(
         request,
         "events/calendar.html",
-        {"grid": grid, "site_timezone": ctx.settings.timezone, **labels},
+        {"grid": grid, **labels},
     )
 
 

@@ -166,3 +166,21 @@ def test_writes_raise_the_content_version_and_next_change_is_the_nearest_moment(
     with db.read() as session:
         assert content_version(session=session) == before + 2
         assert next_content_change(session=session, now=now) == now + timedelta(hours=5)
+
+
+def test_month_calendar_places_events_on_their_own_local_dates(db: Database, now: datetime) -> None:
+    # 10:00-11:30 in New York on 7 Dec is 23:00-00:30 in Shanghai: still one day, the 7th.
+    new_york = ZoneInfo("America/New_York")
+    make_event(
+        db,
+        now,
+        slug="ny",
+        timezone="America/New_York",
+        starts_at=datetime(2026, 12, 7, 10, 0, tzinfo=new_york),
+        ends_at=datetime(2026, 12, 7, 11, 30, tzinfo=new_york),
+    )
+    with db.read() as session:
+        grid = service.month_calendar(
+            session=session, now=now, year=2026, month=12, site_tz=ZoneInfo("Asia/Shanghai")
+        )
+    assert [d.day for w in grid.weeks for d in w if d.events] == [date(2026, 12, 7)]

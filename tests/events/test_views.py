@@ -182,7 +182,7 @@ def test_event_page_shows_everything_a_visitor_needs(
     assert 'href="/articles/background"' in page and "The background story" in page
     assert "<h2>Agenda</h2>" in page
     assert "<script>alert" not in page
-    assert "href=\"javascript:" not in page
+    assert 'href="javascript:' not in page
     assert '<link rel="canonical" href="https://events.example.org/events/forum">' in page
 
 
