@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
+from events_app.events.queries import relation
 from events_app.events.service import Page
 from events_app.models import Article
 
 
-def _published(now: datetime):  # type: ignore[no-untyped-def]
+def _published(now: datetime) -> ColumnElement[bool]:
     return col(Article.published_at) <= now
 
 
@@ -24,7 +25,7 @@ def list_articles(
     rows = session.scalars(
         select(Article)
         .where(_published(now))
-        .options(selectinload(Article.categories))  # type: ignore[arg-type]
+        .options(selectinload(relation(Article.categories)))
         .order_by(col(Article.published_at).desc(), col(Article.id).desc())
         .limit(page_size)
         .offset((page - 1) * page_size)
@@ -40,5 +41,5 @@ def get_published_article(*, session: Session, slug: str, now: datetime) -> Arti
     return session.scalar(
         select(Article)
         .where(col(Article.slug) == slug, _published(now))
-        .options(selectinload(Article.categories))  # type: ignore[arg-type]
+        .options(selectinload(relation(Article.categories)))
     )

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
-from events_app.events.queries import is_live, is_upcoming, with_categories
+from events_app.events.queries import is_live, is_upcoming, relation, with_categories
 from events_app.models import Article, ArticleCategory, Category, Event, EventCategory
 
 
@@ -42,7 +42,7 @@ def get_category_page(
         select(Article)
         .join(ArticleCategory, col(ArticleCategory.article_id) == col(Article.id))
         .where(col(ArticleCategory.category_id) == category.id, col(Article.published_at) <= now)
-        .options(selectinload(Article.categories))  # type: ignore[arg-type]
+        .options(selectinload(relation(Article.categories)))
         .order_by(col(Article.published_at).desc())
         .limit(limit)
     ).all()

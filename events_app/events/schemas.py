@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
@@ -97,16 +98,16 @@ class EventCreate(BaseModel):
         return self
 
     @staticmethod
-    def _local_date(value: datetime | date, tz: object) -> date:
+    def _local_date(value: datetime | date, tz: ZoneInfo) -> date:
         if isinstance(value, datetime):
-            return value.astimezone(tz).date() if value.tzinfo else value.date()  # type: ignore[arg-type]
+            return value.astimezone(tz).date() if value.tzinfo else value.date()
         return value
 
     @staticmethod
-    def _instant(value: datetime | date, tz: object) -> datetime:
+    def _instant(value: datetime | date, tz: ZoneInfo) -> datetime:
         if not isinstance(value, datetime):
             raise ValueError("a timed event needs a date and a time (or set all_day)")
-        return localize(value, tz).astimezone(UTC)  # type: ignore[arg-type]
+        return localize(value, tz).astimezone(UTC)
 
     @property
     def starts_at_utc(self) -> datetime:

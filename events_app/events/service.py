@@ -6,17 +6,19 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.sql import Select
 from sqlmodel import Session, col
 
-from events_app.events.queries import is_live, is_upcoming, with_categories
+from events_app.events.queries import is_live, is_upcoming, relation, with_categories
 from events_app.models import Article, Category, Event, EventArticle, EventCategory, EventFormat
 
 T = TypeVar("T")
+EventQuery = Select[Event]
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ def _local_day_start(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz)
 
 
-def _filtered(query, filters: EventFilters, site_tz: ZoneInfo):  # type: ignore[no-untyped-def]
+def _filtered(query: EventQuery, filters: EventFilters, site_tz: ZoneInfo) -> EventQuery:
     if filters.category:
         query = query.where(
             col(Event.id).in_(
@@ -87,8 +89,13 @@ def _filtered(query, filters: EventFilters, site_tz: ZoneInfo):  # type: ignore[
     return query
 
 
-def _paginate(  # type: ignore[no-untyped-def]
-    session: Session, query, order, *, page: int, page_size: int
+def _paginate(
+    session: Session,
+    query: EventQuery,
+    order: tuple[Any, ...],
+    *,
+    page: int,
+    page_size: int,
 ) -> Page[Event]:
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     page = max(1, page)
@@ -138,7 +145,7 @@ def get_live_event(*, session: Session, slug: str, now: datetime) -> Event | Non
     event = session.scalar(
         select(Event)
         .where(col(Event.slug) == slug, is_live(now))
-        .options(with_categories(), selectinload(Event.articles))  # type: ignore[arg-type]
+        .options(with_categories(), selectinload(relation(Event.articles)))
     )
     if event is None:
         return None

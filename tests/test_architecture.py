@@ -1,0 +1,45 @@
+"""The layering rule, enforced: route -> service -> database, one direction.
+Services never import Starlette; views and templates never build SQL."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "events_app"
+SERVICE_FILES = sorted(
+    p
+    for p in PACKAGE.rglob("*.py")
+    if p.name in {"service.py", "editing.py", "queries.py", "schemas.py", "loader.py"}
+    or p.parent.name == "transfer"
+    or p.name in {"content.py", "models.py", "timezones.py"}
+)
+VIEW_FILES = sorted(PACKAGE.rglob("views.py"))
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", SERVICE_FILES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_services_do_not_know_about_http(path: Path) -> None:
+    assert not {m for m in imported_modules(path) if m.split(".")[0] == "starlette"}
+
+
+@pytest.mark.parametrize("path", VIEW_FILES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_views_do_not_build_sql(path: Path) -> None:
+    sql = {m for m in imported_modules(path) if m.split(".")[0] in {"sqlalchemy", "sqlmodel"}}
+    assert sql == set()
+
+
+def test_the_rule_checks_real_files() -> None:
+    assert len(SERVICE_FILES) >= 8 and len(VIEW_FILES) >= 3
