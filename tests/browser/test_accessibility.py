@@ -1,0 +1,105 @@
+"""axe-core in Chromium on every public page kind, at a desktop and a phone width: no violation
+with impact "serious" or "critical". Every violation found (of any impact) is written to
+test-artifacts/axe/ for review."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.browser.live_site import LiveSite
+from tests.browser.pages import PAGES, PageKind
+from tests.browser.tools import ARTIFACTS, SCREENSHOTS, AxeScript, artifact_name, find_axe
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+pytestmark = pytest.mark.browser
+
+FAILING_IMPACTS = {"serious", "critical"}
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
+
+
+@pytest.fixture(scope="module")
+def axe() -> AxeScript:
+    return find_axe()
+
+
+@pytest.fixture(scope="module")
+def tabs(browser: Browser) -> Iterator[dict[str, Page]]:
+    """One tab per viewport for the whole module: navigating is much cheaper than a new
+    context, whose renderer has to compile axe-core afresh."""
+    contexts = {
+        name: browser.new_context(viewport=size, locale="en-GB", timezone_id="UTC")  # type: ignore[arg-type]
+        for name, size in VIEWPORTS.items()
+    }
+    yield {name: context.new_page() for name, context in contexts.items()}
+    for context in contexts.values():
+        context.close()
+
+
+def run_axe(page: Page, axe: AxeScript) -> list[dict[str, Any]]:
+    # Evaluated through the DevTools protocol, so the site's CSP (script-src 'self') allows it.
+    page.evaluate(axe.source)
+    results = page.evaluate(
+        "options => axe.run(document, options)", {"resultTypes": ["violations"]}
+    )
+    violations: list[dict[str, Any]] = results["violations"]
+    return violations
+
+
+def describe(violation: dict[str, Any]) -> str:
+    lines = [
+        f"  - {violation['id']} ({violation['impact']}): {violation['help']}",
+        f"    {violation['helpUrl']}",
+    ]
+    for node in violation["nodes"]:
+        target = " ".join(
+            " > ".join(part) if isinstance(part, list) else part for part in node["target"]
+        )
+        lines.append(f"    at {target}: {' '.join(node['html'].split())[:200]}")
+        summary = node.get("failureSummary")
+        if summary:
+            lines.extend(f"       {line.strip()}" for line in summary.splitlines()[1:])
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("kind", PAGES, ids=[kind.name for kind in PAGES])
+def test_page_has_no_serious_accessibility_violations(
+    kind: PageKind,
+    viewport: str,
+    tabs: dict[str, Page],
+    sites: dict[str, LiveSite],
+    axe: AxeScript,
+) -> None:
+    page = tabs[viewport]
+    response = page.goto(sites[kind.site].url(kind.path))
+    assert response is not None
+    assert response.status == kind.status, f"{kind.site} site {kind.path}"
+
+    violations = run_axe(page, axe)
+
+    folder = ARTIFACTS / "axe"
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {
+        "page": kind.path,
+        "site": kind.site,
+        "viewport": viewport,
+        "axe": axe.version,
+        "violations": violations,
+    }
+    (folder / f"{kind.name}-{viewport}.json").write_text(json.dumps(record, indent=2))
+    failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
+    if failing:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SCREENSHOTS / f"FAILED-axe-{artifact_name(kind.name)}-{viewport}.png"
+        page.screenshot(path=str(shot), full_page=True)
+    assert not failing, (
+        f"{kind.site} site {kind.path} ({viewport}, axe-core {axe.version}): "
+        f"{len(failing)} serious or critical accessibility violation(s):\n"
+        + "\n".join(describe(v) for v in failing)
+    )
