@@ -41,6 +41,6 @@ def test_configuration_errors_name_the_variable(
 
 def test_serve_takes_host_port_workers_and_reload() -> None:
     args = build_parser().parse_args(
-        ["serve", "--host", "0.0.0.0", "--port", "9000", "--workers", "3", "--reload"]  # noqa: S104
+        ["serve", "--host", "0.0.0.0", "--port", "9000", "--workers", "3", "--reload"]
     )
-    assert (args.host, args.port, args.workers, args.reload) == ("0.0.0.0", 9000, 3, True)  # noqa: S104
+    assert (args.host, args.port, args.workers, args.reload) == ("0.0.0.0", 9000, 3, True)

@@ -106,4 +106,5 @@ def test_catalogue_extraction_finds_the_placeholder_sentence() -> None:
         if "/.venv/" not in str(message[0])
     }
     assert "We are creating some awesome events for you. Kindly bear with us." in messages
-    assert "Upcoming events" in messages and "Page not found" in messages
+    assert "Upcoming events" in messages
+    assert "Page not found" in messages

@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
-import events_app.models  # noqa: F401 - registers the tables
+import events_app.models  # noqa: F401 - registers the tables on SQLModel.metadata
 from events_app.migrate import downgrade_database, upgrade_database
 
 

@@ -51,7 +51,8 @@ def test_article_ends_with_its_live_upcoming_events(
     assert "Live related" in related
     for title in ("Draft related", "Past related", "Unrelated"):
         assert title not in page
-    assert "<strong>bold</strong>" in page and "By Mei Lin" in page
+    assert "<strong>bold</strong>" in page
+    assert "By Mei Lin" in page
     assert PLACEHOLDER not in page
 
 

@@ -19,7 +19,8 @@ def test_category_page_lists_its_events_and_articles(
     response = client.get("/categories/quantum-technology")
     assert response.status_code == 200
     assert "<h1>Quantum technology</h1>" in response.text
-    assert "Quantum evening" in response.text and "Quantum article" in response.text
+    assert "Quantum evening" in response.text
+    assert "Quantum article" in response.text
     assert "Other evening" not in response.text
 
 

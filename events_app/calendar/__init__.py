@@ -1,0 +1,1 @@
+"""Calendar files (iCalendar) built from events."""

@@ -1,0 +1,1 @@
+"""Moving events and articles in and out: `events-app import` and `events-app export`."""

@@ -1,0 +1,125 @@
+"""Checking every record of a file before anything is written: each is validated, matched to
+what is stored (by slug, or by UID for iCalendar) and checked against the rest of the file,
+so that the report lists every problem at once and a rejected file writes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from events_app.events.editing import find_article, find_event
+from events_app.events.schemas import ArticleCreate, EventCreate
+from events_app.models import Article, Event
+from events_app.transfer.records import KEPT_EVENT_FIELDS, Document, IncomingRecord
+from events_app.transfer.validation import RecordProblems, validate_article, validate_event
+
+
+@dataclass(frozen=True)
+class Rejection:
+    label: str
+    problems: tuple[str, ...]
+
+
+class ImportRejected(Exception):
+    def __init__(self, rejections: list[Rejection]) -> None:
+        super().__init__(f"{len(rejections)} record(s) rejected")
+        self.rejections = rejections
+
+
+@dataclass(frozen=True)
+class PlannedArticle:
+    data: ArticleCreate
+    existing: Article | None
+
+
+@dataclass(frozen=True)
+class PlannedEvent:
+    data: EventCreate
+    existing: Event | None
+    uid: str | None  # given: create the event with this UID
+
+
+@dataclass
+class ImportPlan:
+    articles: list[PlannedArticle] = field(default_factory=list)
+    events: list[PlannedEvent] = field(default_factory=list)
+
+
+class _RecordChecker:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.first_use: dict[str, str] = {}  # "event slug x" -> label of the record using it
+        self.articles_in_file: set[str] = set()
+        self.articles_in_database: dict[str, bool] = {}
+
+    def _used_before(self, key: str, label: str) -> str | None:
+        first = self.first_use.setdefault(key, label)
+        return None if first == label else first
+
+    def _article_known(self, slug: str) -> bool:
+        if slug in self.articles_in_file:
+            return True
+        if slug not in self.articles_in_database:
+            found = find_article(session=self.session, slug=slug) is not None
+            self.articles_in_database[slug] = found
+        return self.articles_in_database[slug]
+
+    def article(self, record: IncomingRecord) -> PlannedArticle:
+        try:
+            data = validate_article(record.values)
+        except RecordProblems as exc:
+            raise RecordProblems([*record.problems, *exc.problems]) from None
+        problems = list(record.problems)
+        if first := self._used_before(f"article {data.slug}", record.label):
+            problems.append(f"slug: also used by {first}")
+        if problems:
+            raise RecordProblems(problems)
+        self.articles_in_file.add(data.slug)
+        return PlannedArticle(data, find_article(session=self.session, slug=data.slug))
+
+    def _existing_event(self, record: IncomingRecord) -> Event | None:
+        if record.uid:
+            return find_event(session=self.session, uid=record.uid)
+        slug = record.values.get("slug") if isinstance(record.values, dict) else None
+        return find_event(session=self.session, slug=slug) if isinstance(slug, str) else None
+
+    def event(self, record: IncomingRecord) -> PlannedEvent:
+        if record.values is None:
+            raise RecordProblems(list(record.problems))
+        existing = self._existing_event(record)
+        kept = {name: getattr(existing, name) for name in KEPT_EVENT_FIELDS} if existing else {}
+        try:
+            data = validate_event(record.values, kept=kept)
+        except RecordProblems as exc:
+            raise RecordProblems([*record.problems, *exc.problems]) from None
+        problems = list(record.problems)
+        if first := self._used_before(f"event {data.slug}", record.label):
+            problems.append(f"slug: also used by {first}")
+        if record.uid and (first := self._used_before(f"uid {record.uid}", record.label)):
+            problems.append(f"UID: also used by {first}")
+        unknown = [slug for slug in data.articles if not self._article_known(slug)]
+        if unknown:
+            problems.append("articles: unknown article slug(s) " + ", ".join(unknown))
+        if problems:
+            raise RecordProblems(problems)
+        return PlannedEvent(data, existing, record.uid)
+
+
+def check_document(*, session: Session, document: Document) -> ImportPlan:
+    """Raises ImportRejected listing every rejected record. Articles come first: events may
+    name articles from the same file as well as from the database."""
+    checker, plan, rejections = _RecordChecker(session), ImportPlan(), []
+    for record in document.articles:
+        try:
+            plan.articles.append(checker.article(record))
+        except RecordProblems as exc:
+            rejections.append(Rejection(record.label, tuple(exc.problems)))
+    for record in document.events:
+        try:
+            plan.events.append(checker.event(record))
+        except RecordProblems as exc:
+            rejections.append(Rejection(record.label, tuple(exc.problems)))
+    if rejections:
+        raise ImportRejected(rejections)
+    return plan

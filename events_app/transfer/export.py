@@ -1,0 +1,45 @@
+"""`events-app export`: every event and article as JSON (a backup, drafts included), or the
+events as an iCalendar file (drafts left out, no online links)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, col
+
+from events_app.calendar.ics import build_calendar
+from events_app.models import Article, Event, EventStatus
+from events_app.transfer.json_format import dump_json
+from events_app.transfer.records import article_record, event_record
+
+
+def all_events(*, session: Session) -> list[Event]:
+    query = (
+        select(Event)
+        .options(selectinload(Event.categories), selectinload(Event.articles))  # type: ignore[arg-type]
+        .order_by(col(Event.slug))
+    )
+    return list(session.scalars(query))
+
+
+def all_articles(*, session: Session) -> list[Article]:
+    query = (
+        select(Article)
+        .options(selectinload(Article.categories))  # type: ignore[arg-type]
+        .order_by(col(Article.slug))
+    )
+    return list(session.scalars(query))
+
+
+def export_json(*, session: Session) -> bytes:
+    return dump_json(
+        articles=[article_record(article) for article in all_articles(session=session)],
+        events=[event_record(event) for event in all_events(session=session)],
+    )
+
+
+def export_ics(*, session: Session, now: datetime, base_url: str, name: str) -> bytes:
+    events = [e for e in all_events(session=session) if e.status != EventStatus.draft]
+    return build_calendar(events, base_url=base_url, name=name, now=now)

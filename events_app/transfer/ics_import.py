@@ -1,0 +1,158 @@
+"""Reading an iCalendar file as event records. Each VEVENT is matched by its UID: an event
+already imported (or exported from here) is updated, anything else is created with that UID.
+What iCalendar cannot carry (online link, capacity, summary, related articles...) is kept
+from the existing event."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from icalendar import Calendar
+from icalendar import Event as VEvent
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+from sqlmodel import Session
+
+from events_app.calendar.ics import event_description, event_location
+from events_app.events.editing import find_event
+from events_app.models import Event, EventStatus
+from events_app.timezones import WallClockError, zone
+from events_app.transfer.records import (
+    Document,
+    IncomingRecord,
+    Record,
+    UnreadableFile,
+    event_record,
+)
+
+UID_MAX_LENGTH = 120  # Event.uid
+_STATUS = {"CANCELLED": EventStatus.cancelled, "TENTATIVE": EventStatus.postponed}
+_REPEATS = ("RRULE", "RDATE", "RECURRENCE-ID")
+_ESCAPED = re.compile(r"\\([\\;,])")
+
+
+def ascii_slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:80].strip("-") or "event"
+
+
+def unique_slug(title: str, *, session: Session, taken: set[str]) -> str:
+    base = candidate = ascii_slug(title)
+    number = 2
+    while candidate in taken or find_event(session=session, slug=candidate) is not None:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def _iana_name(name: object) -> str | None:
+    if not isinstance(name, str) or not name:
+        return None
+    try:
+        return zone(name).key
+    except WallClockError:
+        return None
+
+
+def _start_and_end(vevent: VEvent) -> tuple[date, date]:
+    if "DTSTART" not in vevent:
+        raise ValueError("DTSTART: is required")
+    try:
+        start = vevent.start
+    except ValueError as exc:
+        raise ValueError(f"DTSTART: {exc}") from None
+    if isinstance(start, datetime) and not ("DTEND" in vevent or "DURATION" in vevent):
+        raise ValueError("DTEND: is required (or DURATION) for an event with a start time")
+    try:
+        return start, vevent.end
+    except ValueError as exc:
+        raise ValueError(f"DTEND: {exc}") from None
+
+
+def _times(vevent: VEvent) -> Record:
+    start, end = _start_and_end(vevent)
+    if not isinstance(start, datetime):
+        # DTEND of a VALUE=DATE event is exclusive; the record gives the last day.
+        last = end - timedelta(days=1) if isinstance(end, date) else start
+        return {"all_day": True, "starts_at": start, "ends_at": max(start, last)}
+    tzid = str(vevent["DTSTART"].params.get("TZID", ""))
+    # Outlook and Exchange name zones the Windows way ("W. Europe Standard Time").
+    candidates = (getattr(start.tzinfo, "key", None), tzid, WINDOWS_TO_OLSON.get(tzid))
+    name = next((n for n in map(_iana_name, candidates) if n), None)
+    if name is None or start.tzinfo is None:
+        name = "UTC"
+    tz = zone(name)
+
+    def aware(moment: Any) -> Any:
+        if isinstance(moment, datetime):
+            # A floating time (no zone at all) is read as UTC: the file gives nothing better.
+            return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(tz)
+        return moment
+
+    return {"all_day": False, "timezone": name, "starts_at": aware(start), "ends_at": aware(end)}
+
+
+def _categories(vevent: VEvent) -> list[str]:
+    # icalendar splits CATEGORIES on unescaped commas but leaves "\," inside a name escaped.
+    names = (_ESCAPED.sub(r"\1", str(name)).strip() for name in vevent.categories)
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def _ics_values(vevent: VEvent, existing: Event | None) -> Record:
+    values = _times(vevent)
+    status = str(vevent.get("STATUS", "")).upper()
+    values.update(
+        title=str(vevent.get("SUMMARY", "")),
+        status=_STATUS.get(status, EventStatus.published).value,
+        categories=_categories(vevent),
+    )
+    description = str(vevent.get("DESCRIPTION", "")).strip()
+    location = str(vevent.get("LOCATION", "")).strip()
+    if existing is None:
+        return {**values, "description": description, "venue": location}
+    base = event_record(existing)
+    if values["all_day"]:
+        values["timezone"] = existing.timezone  # dates carry no zone; the event's own stays
+    # The file holds these as plain text made from ours: unchanged text keeps our Markdown,
+    # our venue and address apart.
+    if description != event_description(existing):
+        values["description"] = description
+    if location != event_location(existing):
+        values.update(venue=location, address="")
+    return {**base, **values}
+
+
+def _record(index: int, vevent: VEvent, *, session: Session, taken: set[str]) -> IncomingRecord:
+    uid = str(vevent.get("UID", "")).strip()
+    label = f"VEVENT[{index}] (UID {uid!r})" if uid else f"VEVENT[{index}]"
+    problems = [
+        f"{name}: repeating events are not supported" for name in _REPEATS if name in vevent
+    ]
+    if not uid:
+        problems.append("UID: is required (it is what matches the event on the next import)")
+    elif len(uid) > UID_MAX_LENGTH:
+        problems.append(f"UID: must be at most {UID_MAX_LENGTH} characters")
+    existing = find_event(session=session, uid=uid) if uid else None
+    try:
+        values = _ics_values(vevent, existing)
+    except ValueError as exc:
+        return IncomingRecord(label, None, uid or None, (*problems, str(exc)))
+    if existing is None:
+        values["timezone"] = values.get("timezone", "UTC")
+        values["slug"] = unique_slug(values["title"], session=session, taken=taken)
+    taken.add(values["slug"])
+    return IncomingRecord(label, values, uid or None, tuple(problems))
+
+
+def read_ics(data: bytes, *, session: Session) -> Document:
+    try:
+        calendar = Calendar.from_ical(data)
+    except ValueError as exc:
+        raise UnreadableFile(f"not a valid iCalendar file: {exc}") from None
+    taken: set[str] = set()
+    events = [
+        _record(index, vevent, session=session, taken=taken)
+        for index, vevent in enumerate(calendar.events)
+    ]
+    return Document(events=events)

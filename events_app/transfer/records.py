@@ -1,0 +1,92 @@
+"""The transfer format: the keys of an event and of an article record, and a stored event or
+article written as such a record. Export writes these records and import reads them back, so
+exporting and then importing into an empty database gives the same content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from events_app.events.schemas import EventCreate
+from events_app.models import Article, Event, EventFormat, EventStatus
+from events_app.timezones import zone
+
+EVENT_KEYS = (
+    "slug", "title", "summary", "description", "starts_at", "ends_at", "timezone", "all_day",
+    "venue", "address", "online_url", "format", "capacity", "status", "publish_at",
+    "categories", "articles",
+)  # fmt: skip
+ARTICLE_KEYS = ("slug", "title", "summary", "body", "author", "published_at", "categories")
+
+# What an event has beyond the format (organizer, map position, registration window...): an
+# import that updates an event keeps these as they are rather than blanking them.
+KEPT_EVENT_FIELDS = tuple(name for name in EventCreate.model_fields if name not in EVENT_KEYS)
+
+Record = dict[str, Any]
+
+
+class UnreadableFile(ValueError):
+    """The file as a whole cannot be read (not JSON, not iCalendar, wrong top-level shape)."""
+
+
+@dataclass(frozen=True)
+class IncomingRecord:
+    """One record as read from a file, before validation."""
+
+    label: str  # where it is in the file, for the report: "events[3] (slug 'x')"
+    values: Any  # a Record when well formed; None when the reader could not make one
+    uid: str | None = None  # iCalendar records are matched by UID, JSON ones by slug
+    problems: tuple[str, ...] = ()  # what the reader already found wrong
+
+
+@dataclass(frozen=True)
+class Document:
+    articles: list[IncomingRecord] = field(default_factory=list)
+    events: list[IncomingRecord] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.articles) + len(self.events)
+
+
+def event_record(event: Event) -> Record:
+    """All-day events as plain dates (last day inclusive), timed ones as ISO 8601 in the
+    event's own timezone: what a person editing the file expects to read."""
+    tz = zone(event.timezone)
+    start, end = event.starts_at.astimezone(tz), event.ends_at.astimezone(tz)
+    if event.all_day:
+        starts_at, ends_at = start.date().isoformat(), (end.date() - timedelta(days=1)).isoformat()
+    else:
+        starts_at, ends_at = start.isoformat(), end.isoformat()
+    return {
+        "slug": event.slug,
+        "title": event.title,
+        "summary": event.summary,
+        "description": event.description,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "timezone": event.timezone,
+        "all_day": event.all_day,
+        "venue": event.venue,
+        "address": event.address,
+        "online_url": event.online_url,
+        "format": EventFormat(event.format).value,
+        "capacity": event.capacity,
+        "status": EventStatus(event.status).value,
+        "publish_at": event.publish_at.astimezone(tz).isoformat() if event.publish_at else None,
+        "categories": [c.name for c in sorted(event.categories, key=lambda c: c.slug)],
+        "articles": sorted(article.slug for article in event.articles),
+    }
+
+
+def article_record(article: Article) -> Record:
+    return {
+        "slug": article.slug,
+        "title": article.title,
+        "summary": article.summary,
+        "body": article.body,
+        "author": article.author,
+        "published_at": article.published_at.isoformat(),
+        "categories": [c.name for c in sorted(article.categories, key=lambda c: c.slug)],
+    }

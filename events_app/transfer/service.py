@@ -1,0 +1,92 @@
+"""Importing a read file in one go: nothing is written unless every record passes its checks.
+Matching records update what is stored; those that would change nothing are left alone (no
+content change, no SEQUENCE bump) and reported as unchanged."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session
+
+from events_app.categories.editing import slugify
+from events_app.events.editing import save_article, save_event
+from events_app.events.schemas import ArticleCreate, EventCreate
+from events_app.models import Article, Event
+from events_app.transfer.checking import ImportPlan, check_document
+from events_app.transfer.records import Document
+
+Done = tuple[str, str]  # ("article" | "event", slug)
+
+
+@dataclass
+class ImportReport:
+    created: list[Done] = field(default_factory=list)
+    updated: list[Done] = field(default_factory=list)
+    unchanged: list[Done] = field(default_factory=list)
+
+
+def _same_categories(stored: list[str], names: list[str]) -> bool:
+    # Categories are found by slug, so "open science" and "Open Science" are the same one.
+    return set(stored) == {slugify(name) for name in names}
+
+
+def event_unchanged(event: Event, data: EventCreate) -> bool:
+    values = data.model_dump(exclude={"categories", "articles", "starts_at", "ends_at"})
+    values.update(starts_at=data.starts_at_utc, ends_at=data.ends_at_utc)
+    return (
+        all(getattr(event, name) == value for name, value in values.items())
+        and _same_categories([c.slug for c in event.categories], data.categories)
+        and {article.slug for article in event.articles} == set(data.articles)
+    )
+
+
+def article_unchanged(article: Article, data: ArticleCreate) -> bool:
+    # Without a published_at the stored one stays, so leaving it out changes nothing.
+    values = data.model_dump(exclude={"categories"}, exclude_none=True)
+    return all(getattr(article, name) == value for name, value in values.items()) and (
+        _same_categories([c.slug for c in article.categories], data.categories)
+    )
+
+
+def _no_progress() -> None:
+    return None
+
+
+def _write(
+    plan: ImportPlan, *, session: Session, now: datetime, tick: Callable[[], object]
+) -> ImportReport:
+    report = ImportReport()
+    for article in plan.articles:  # first: events link to them
+        done = ("article", article.data.slug)
+        if article.existing is not None and article_unchanged(article.existing, article.data):
+            report.unchanged.append(done)
+        else:
+            save_article(session=session, now=now, data=article.data, article=article.existing)
+            (report.updated if article.existing else report.created).append(done)
+        tick()
+    for event in plan.events:
+        done = ("event", event.data.slug)
+        if event.existing is not None and event_unchanged(event.existing, event.data):
+            report.unchanged.append(done)
+        else:
+            save_event(
+                session=session, now=now, data=event.data, event=event.existing, uid=event.uid
+            )
+            (report.updated if event.existing else report.created).append(done)
+        tick()
+    return report
+
+
+def import_document(
+    *,
+    session: Session,
+    now: datetime,
+    document: Document,
+    tick: Callable[[], object] = _no_progress,
+) -> ImportReport:
+    """Run inside one write transaction. Raises ImportRejected before writing anything when a
+    record is rejected. `tick` is called once per record (for a progress bar)."""
+    plan = check_document(session=session, document=document)
+    return _write(plan, session=session, now=now, tick=tick)

@@ -1,0 +1,132 @@
+"""Checking one incoming record against EventCreate / ArticleCreate, with problems worded for
+the person who wrote the file: `starts_at: needs a UTC offset`, not a pydantic error dump."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from events_app.events.schemas import ArticleCreate, EventCreate
+from events_app.transfer.records import ARTICLE_KEYS, EVENT_KEYS, Record
+
+# The schema reads a time without an offset as wall-clock time in the event's timezone; the
+# file format asks for the offset, so that a file means the same wherever it was written.
+_MOMENT_KEYS = ("starts_at", "ends_at")
+_OFFSET_EXAMPLE = "for example 2026-12-08T14:00:00+08:00"
+_PYDANTIC_OPENINGS = ("Input should", "String should", "Value should", "List should")
+
+
+class RecordProblems(ValueError):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _length_message(error: dict[str, Any]) -> str:
+    ctx, value = error.get("ctx") or {}, error.get("input")
+    unit = "characters" if isinstance(value, str) else "items"
+    if ctx.get("min_length") == 1:
+        return "must not be empty"
+    if "min_length" in ctx:
+        return f"must be at least {ctx['min_length']} {unit}"
+    return f"must be at most {ctx.get('max_length')} {unit} (it has {ctx.get('actual_length')})"
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a key of the import format"
+    if kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
+        return _length_message(error)
+    if kind == "string_pattern_mismatch" and error["loc"][:1] in (("slug",), ("articles",)):
+        return "must be lowercase letters and digits joined by single hyphens, e.g. open-day-2026"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    for opening in _PYDANTIC_OPENINGS:
+        if message.startswith(opening):
+            message = "must" + message.removeprefix(opening)
+    return message
+
+
+def describe(exc: ValidationError, *, skip: frozenset[str] = frozenset()) -> list[str]:
+    """One line per problem; `skip`: fields whose problem was already reported."""
+    problems: list[str] = []
+    for error in exc.errors():
+        if error["loc"][:1] and error["loc"][0] in skip:
+            continue
+        where, message = _where(tuple(error["loc"])), _message(dict(error))
+        problem = f"{where}: {message}" if where else message
+        if problem not in problems:
+            problems.append(problem)
+    return problems
+
+
+def _moment(value: Any) -> date | datetime:
+    if isinstance(value, date):  # iCalendar hands over date and datetime objects
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"must be an ISO 8601 date or date-time, {_OFFSET_EXAMPLE}")
+    text = value.strip()
+    try:
+        if len(text) <= 10:
+            return date.fromisoformat(text)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"{value!r} is not an ISO 8601 date or date-time, {_OFFSET_EXAMPLE}"
+        ) from None
+    if moment.tzinfo is None:
+        raise ValueError(f"needs a UTC offset, {_OFFSET_EXAMPLE}")
+    return moment
+
+
+def _checked_keys(values: Any, keys: tuple[str, ...]) -> tuple[Record, list[str]]:
+    if not isinstance(values, dict):
+        raise RecordProblems(["must be an object with the keys " + ", ".join(keys)])
+    unknown = [str(key) for key in values if key not in keys]
+    return (
+        {key: value for key, value in values.items() if key in keys},
+        [f"{key}: is not a key of the import format" for key in unknown],
+    )
+
+
+def validate_event(values: Any, *, kept: Record) -> EventCreate:
+    """`kept`: values of fields outside the format, taken from the event being updated."""
+    record, problems = _checked_keys(values, EVENT_KEYS)
+    bad_moments: set[str] = set()
+    for key in _MOMENT_KEYS:
+        if record.get(key) is None:
+            continue
+        try:
+            record[key] = _moment(record[key])
+        except ValueError as exc:
+            problems.append(f"{key}: {exc}")
+            bad_moments.add(key)
+    try:
+        data = EventCreate.model_validate({**kept, **record})
+    except ValidationError as exc:
+        problems += describe(exc, skip=frozenset(bad_moments))
+    if problems:
+        raise RecordProblems(problems)
+    return data
+
+
+def validate_article(values: Any) -> ArticleCreate:
+    record, problems = _checked_keys(values, ARTICLE_KEYS)
+    try:
+        data = ArticleCreate.model_validate(record)
+    except ValidationError as exc:
+        problems += describe(exc)
+    if problems:
+        raise RecordProblems(problems)
+    return data
