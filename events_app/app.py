@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -50,6 +51,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # What exists at start-up (modules, templates, routes) lives as long as the process:
+        # keep it out of the garbage collector's full passes, which otherwise stall requests.
+        gc.freeze()
         yield
         if database is None:
             db.dispose()

@@ -49,7 +49,8 @@ def _create_sqlite_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode:
+            connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
 
@@ -63,6 +64,9 @@ class Database:
         self._write_engine = (
             engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else engine
         )
+        # Pages only read, and each SELECT is consistent on its own in SQLite's autocommit
+        # mode: an explicit BEGIN would cost a round trip on every page view for nothing.
+        self._read_engine = engine.execution_options(sqlite_begin="") if self.is_sqlite else engine
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -70,7 +74,8 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
+        """A session for reading; nothing it writes is committed."""
+        with Session(self._read_engine, expire_on_commit=False) as session:
             yield session
 
     @contextmanager

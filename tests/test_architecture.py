@@ -19,10 +19,22 @@ SERVICE_FILES = sorted(
 VIEW_FILES = sorted(PACKAGE.rglob("views.py"))
 
 
+def _typing_only(tree: ast.Module) -> set[int]:
+    """Ids of the import nodes under `if TYPE_CHECKING:`: annotations, which run nothing."""
+    ids: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            ids.update(id(child) for stmt in node.body for child in ast.walk(stmt))
+    return ids
+
+
 def imported_modules(path: Path) -> set[str]:
     tree = ast.parse(path.read_text())
+    skip = _typing_only(tree)
     names: set[str] = set()
     for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:

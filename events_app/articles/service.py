@@ -9,8 +9,8 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
 from events_app.events.queries import relation
-from events_app.events.service import Page
 from events_app.models import Article
+from events_app.pagination import Page
 
 
 def _published(now: datetime) -> ColumnElement[bool]:

@@ -2,37 +2,49 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from events_app.articles.service import get_published_article, list_articles
+from events_app.events.cards import EventCard
 from events_app.events.service import related_live_events
+from events_app.models import Article
 from events_app.web.context import app_context, render_page
 from events_app.web.forms import parse_page
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
-def articles_index(request: Request) -> Response:
+
+async def articles_index(request: Request) -> Response:
     ctx = app_context(request)
-    with ctx.db.read() as session:
-        page = list_articles(
-            session=session,
-            now=ctx.now(),
-            page=parse_page(request.query_params.get("page")),
-            page_size=ctx.settings.page_size,
+    now, number = ctx.now(), parse_page(request.query_params.get("page"))
+    page = await ctx.read(
+        lambda session: list_articles(
+            session=session, now=now, page=number, page_size=ctx.settings.page_size
         )
+    )
     return render_page(request, "articles/index.html", {"page": page})
 
 
-def article_detail(request: Request) -> Response:
+async def article_detail(request: Request) -> Response:
     ctx = app_context(request)
-    now = ctx.now()
-    with ctx.db.read() as session:
-        article = get_published_article(session=session, slug=request.path_params["slug"], now=now)
+    now, slug = ctx.now(), request.path_params["slug"]
+
+    def load(session: Session) -> tuple[Article, list[EventCard]] | None:
+        article = get_published_article(session=session, slug=slug, now=now)
         if article is None:
-            raise HTTPException(status_code=404)
-        events = related_live_events(session=session, article=article, now=now)
+            return None
+        return article, related_live_events(session=session, article=article, now=now)
+
+    found = await ctx.read(load)
+    if found is None:
+        raise HTTPException(status_code=404)
+    article, events = found
     return render_page(request, "articles/detail.html", {"article": article, "events": events})
 
 

@@ -9,19 +9,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
-from events_app.events.queries import is_live, is_upcoming, relation, with_categories
+from events_app.events.cards import CategoryRef, EventCard, card_query, load_cards
+from events_app.events.queries import is_live, is_upcoming, relation
 from events_app.models import Article, ArticleCategory, Category, Event, EventCategory
 
 
 @dataclass(frozen=True)
 class CategoryPage:
     category: Category
-    events: list[Event]
+    events: list[EventCard]
     articles: list[Article]
 
 
-def list_categories(*, session: Session) -> list[Category]:
-    return list(session.scalars(select(Category).order_by(col(Category.name))).all())
+_ALL_CATEGORIES = select(col(Category.slug), col(Category.name)).order_by(col(Category.name))
+
+
+def list_categories(*, session: Session) -> list[CategoryRef]:
+    return [CategoryRef(slug, name) for slug, name in session.connection().execute(_ALL_CATEGORIES)]
 
 
 def get_category_page(
@@ -30,14 +34,14 @@ def get_category_page(
     category = session.scalar(select(Category).where(col(Category.slug) == slug))
     if category is None:
         return None
-    events = session.scalars(
-        select(Event)
+    events = load_cards(
+        session,
+        card_query()
         .join(EventCategory, col(EventCategory.event_id) == col(Event.id))
         .where(col(EventCategory.category_id) == category.id, is_live(now), is_upcoming(now))
-        .options(with_categories())
         .order_by(col(Event.starts_at), col(Event.id))
-        .limit(limit)
-    ).all()
+        .limit(limit),
+    )
     articles = session.scalars(
         select(Article)
         .join(ArticleCategory, col(ArticleCategory.article_id) == col(Article.id))

@@ -11,10 +11,10 @@ from events_app.categories.service import get_category_page
 from events_app.web.context import app_context, render_page
 
 
-def category_detail(request: Request) -> Response:
+async def category_detail(request: Request) -> Response:
     ctx = app_context(request)
-    with ctx.db.read() as session:
-        page = get_category_page(session=session, slug=request.path_params["slug"], now=ctx.now())
+    now, slug = ctx.now(), request.path_params["slug"]
+    page = await ctx.read(lambda session: get_category_page(session=session, slug=slug, now=now))
     if page is None:
         raise HTTPException(status_code=404)
     return render_page(request, "categories/detail.html", {"page": page})

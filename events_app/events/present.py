@@ -3,14 +3,36 @@ abbreviation and UTC offset, and all-day or multi-day events the way people writ
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from itertools import groupby
+from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_skeleton
 
-from events_app.models import Event
+
+class _Times(NamedTuple):
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    all_day: bool
+
+
+class Scheduled(Protocol):
+    """What the date helpers need: an Event row or an EventCard."""
+
+    @property
+    def starts_at(self) -> datetime: ...
+    @property
+    def ends_at(self) -> datetime: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def all_day(self) -> bool: ...
+
 
 # English follows the issue's house style ("Tue 8 Dec 2026"); other languages take Babel's
 # locale-appropriate skeletons.
@@ -50,19 +72,29 @@ def zone_label(moment: datetime) -> str:
     return f"{abbreviation} ({offset})"
 
 
-def event_local_range(event: Event) -> tuple[datetime, datetime]:
+def event_local_range(event: Scheduled) -> tuple[datetime, datetime]:
     tz = ZoneInfo(event.timezone)
     return event.starts_at.astimezone(tz), event.ends_at.astimezone(tz)
 
 
-def all_day_span(event: Event) -> tuple[date, date]:
+def all_day_span(event: Scheduled) -> tuple[date, date]:
     """First and last day of an all-day event (its stored end is the exclusive midnight)."""
     start, end = event_local_range(event)
     last = (end - timedelta(microseconds=1)).date()
     return start.date(), max(start.date(), last)
 
 
-def format_event_when(event: Event, locale: str = "en") -> str:
+def format_event_when(event: Scheduled, locale: str = "en") -> str:
+    return _format_when(event.starts_at, event.ends_at, event.timezone, event.all_day, locale)
+
+
+@lru_cache(maxsize=4096)
+def _format_when(
+    starts_at: datetime, ends_at: datetime, timezone: str, all_day: bool, locale: str
+) -> str:
+    # Babel's formatting is the costliest part of a listing card; the same few hundred
+    # events are formatted again on every uncached page.
+    event = _Times(starts_at, ends_at, timezone, all_day)
     if event.all_day:
         first, last = all_day_span(event)
         if first == last:
@@ -82,7 +114,7 @@ def format_event_when(event: Event, locale: str = "en") -> str:
     )
 
 
-def format_event_date(event: Event, locale: str = "en") -> str:
+def format_event_date(event: Scheduled, locale: str = "en") -> str:
     """Just the day(s), for compact lists."""
     if event.all_day:
         return format_event_when(event, locale)
@@ -97,18 +129,29 @@ class MonthGroup:
     year: int
     month: int
     label: str
-    events: list[Event]
+    events: list[Any]
 
 
-def group_by_month(events: list[Event], locale: str = "en") -> list[MonthGroup]:
+def group_by_month(events: Sequence[Scheduled], locale: str = "en") -> list[MonthGroup]:
     """Consecutive events grouped by the month they start in, in their own timezone."""
     groups = []
-    for (year, month), items in groupby(
-        events, key=lambda e: (event_local_range(e)[0].year, event_local_range(e)[0].month)
-    ):
-        label = format_skeleton("yMMMM", date(year, month, 1), locale=locale)
-        groups.append(MonthGroup(year=year, month=month, label=label, events=list(items)))
+
+    def start_month(event: Scheduled) -> tuple[int, int]:
+        start = event.starts_at.astimezone(ZoneInfo(event.timezone))
+        return start.year, start.month
+
+    for (year, month), items in groupby(events, key=start_month):
+        groups.append(
+            MonthGroup(
+                year=year, month=month, label=month_label(year, month, locale), events=list(items)
+            )
+        )
     return groups
+
+
+@lru_cache(maxsize=512)
+def month_label(year: int, month: int, locale: str) -> str:
+    return format_skeleton("yMMMM", date(year, month, 1), locale=locale)
 
 
 def calendar_labels(

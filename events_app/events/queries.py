@@ -13,7 +13,7 @@ from sqlmodel import col
 from events_app.models import Event, EventStatus
 
 
-def is_live(now: datetime) -> ColumnElement[bool]:
+def is_live(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
     """Live: past the draft stage and past its go-live moment. Cancelled and postponed events
     stay live so that their pages can say what happened."""
     return and_(

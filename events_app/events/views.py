@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -9,30 +11,41 @@ from starlette.routing import Route
 
 from events_app.articles.service import latest_articles
 from events_app.categories.service import list_categories
-from events_app.events import service
+from events_app.events import listing, service
 from events_app.events.present import calendar_labels, group_by_month
 from events_app.models import EventFormat
 from events_app.web.context import app_context, render_page
 from events_app.web.forms import clean_text, parse_choice, parse_date, parse_page
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
-def front_page(request: Request) -> Response:
+    from events_app.events.cards import CategoryRef, EventCard
+    from events_app.pagination import Page
+
+FILTER_NAMES = ("q", "category", "format", "from", "to")
+
+
+async def front_page(request: Request) -> Response:
     ctx = app_context(request)
     now = ctx.now()
-    with ctx.db.read() as session:
-        events = service.next_events(session=session, now=now, limit=6)
-        articles = latest_articles(session=session, now=now, limit=4)
+    events, articles = await ctx.read(
+        lambda session: (
+            listing.next_events(session=session, now=now, limit=6),
+            latest_articles(session=session, now=now, limit=4),
+        )
+    )
     return render_page(request, "home.html", {"events": events, "articles": articles})
 
 
-def events_index(request: Request) -> Response:
+async def events_index(request: Request) -> Response:
     ctx = app_context(request)
     now = ctx.now()
     params = request.query_params
     date_from, from_ok = parse_date(params.get("from"))
     date_to, to_ok = parse_date(params.get("to"))
     event_format, format_ok = parse_choice(params.get("format"), EventFormat)
-    filters = service.EventFilters(
+    filters = listing.EventFilters(
         category=clean_text(params.get("category"), max_length=80),
         format=event_format,
         q=clean_text(params.get("q")),
@@ -44,20 +57,25 @@ def events_index(request: Request) -> Response:
         for name, ok in (("from", from_ok), ("to", to_ok), ("format", format_ok))
         if not ok
     }
-    raw = {k: params.get(k, "") for k in ("q", "category", "format", "from", "to")}
-    with ctx.db.read() as session:
-        page = service.list_upcoming_events(
+    raw = {name: params.get(name, "") for name in FILTER_NAMES}
+    page_number = parse_page(params.get("page"))
+
+    def load(session: Session) -> tuple[Page[EventCard], list[CategoryRef], bool]:
+        page = listing.list_upcoming_events(
             session=session,
             now=now,
             filters=filters,
-            page=parse_page(params.get("page")),
+            page=page_number,
             page_size=ctx.settings.page_size,
             site_tz=ctx.site_tz,
         )
-        categories = list_categories(session=session)
+        # "No match" and "nothing at all" read differently; only ask when it matters.
         any_upcoming = bool(page.items) or (
             filters.active and service.has_upcoming_events(session=session, now=now)
         )
+        return page, list_categories(session=session), any_upcoming
+
+    page, categories, any_upcoming = await ctx.read(load)
     return render_page(
         request,
         "events/index.html",
@@ -75,15 +93,14 @@ def events_index(request: Request) -> Response:
     )
 
 
-def events_past(request: Request) -> Response:
+async def events_past(request: Request) -> Response:
     ctx = app_context(request)
-    with ctx.db.read() as session:
-        page = service.list_past_events(
-            session=session,
-            now=ctx.now(),
-            page=parse_page(request.query_params.get("page")),
-            page_size=ctx.settings.page_size,
+    now, number = ctx.now(), parse_page(request.query_params.get("page"))
+    page = await ctx.read(
+        lambda session: listing.list_past_events(
+            session=session, now=now, page=number, page_size=ctx.settings.page_size
         )
+    )
     return render_page(request, "events/past.html", {"page": page})
 
 
@@ -94,29 +111,28 @@ def calendar_current(request: Request) -> Response:
     return RedirectResponse(str(url), status_code=302, headers={"cache-control": "no-cache"})
 
 
-def calendar_month(request: Request) -> Response:
+async def calendar_month(request: Request) -> Response:
     ctx = app_context(request)
     year, month = request.path_params["year"], request.path_params["month"]
     if not (1970 <= year <= 2200 and 1 <= month <= 12):
         raise HTTPException(status_code=404)
-    with ctx.db.read() as session:
-        grid = service.month_calendar(
-            session=session, now=ctx.now(), year=year, month=month, site_tz=ctx.site_tz
+    now = ctx.now()
+    grid = await ctx.read(
+        lambda session: service.month_calendar(
+            session=session, now=now, year=year, month=month, site_tz=ctx.site_tz
         )
+    )
     days = [day.day for week in grid.weeks for day in week]
     labels = calendar_labels(year, month, days, ctx.settings.language)
-    return render_page(
-        request,
-        "events/calendar.html",
-        {"grid": grid, **labels},
-    )
+    return render_page(request, "events/calendar.html", {"grid": grid, **labels})
 
 
-def event_detail(request: Request) -> Response:
+async def event_detail(request: Request) -> Response:
     ctx = app_context(request)
-    now = ctx.now()
-    with ctx.db.read() as session:
-        event = service.get_live_event(session=session, slug=request.path_params["slug"], now=now)
+    now, slug = ctx.now(), request.path_params["slug"]
+    event = await ctx.read(
+        lambda session: service.get_live_event(session=session, slug=slug, now=now)
+    )
     if event is None:
         raise HTTPException(status_code=404)
     return render_page(

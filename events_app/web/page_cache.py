@@ -43,7 +43,9 @@ class CachedPage:
 
 
 def make_etag(body: bytes) -> bytes:
-    return b'"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'
+    # SHA-256 runs in OpenSSL with the CPU's SHA instructions: for a 40 kB page it is more
+    # than twice as fast as BLAKE2b here, and it runs on the event loop for every render.
+    return b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
 
 
 def etag_matches(if_none_match: bytes | None, etag: bytes) -> bool:

@@ -4,20 +4,22 @@ written for people, and links built from EVENTS_BASE_URL (never from the request
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
 from events_app.config import Settings
+from events_app.events.cards import EventCard
 from events_app.events.present import format_event_date, format_event_when
 from events_app.models import EventFormat, EventStatus
 from events_app.web.markdown import markdown_to_text, render_markdown
@@ -26,6 +28,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = PROJECT_ROOT / "static"
 LOCALE_DIR = PROJECT_ROOT / "locale"
+CARD_MEMO_SIZE = 4096
 
 
 def load_translations(language: str) -> NullTranslations:
@@ -50,6 +53,61 @@ def _format_labels(gettext: Callable[[str], str]) -> dict[str, str]:
     }
 
 
+def _gettext_functions(translations: NullTranslations) -> dict[str, Callable[..., Markup]]:
+    """gettext and ngettext with Jinja's "newstyle" meaning (the translation is trusted
+    markup, variables are escaped and %-formatted into it), as plain functions: a page calls
+    them dozens of times, and Jinja's own versions go through three context-aware calls each.
+    One environment has one language, so each message is looked up once."""
+
+    @cache
+    def translated(message: str) -> Markup:
+        return Markup(translations.gettext(message))  # noqa: S704 - our own catalogue
+
+    def gettext(message: str, /, **variables: Any) -> Markup:
+        return translated(message) % variables
+
+    def ngettext(singular: str, plural: str, number: int, /, **variables: Any) -> Markup:
+        variables.setdefault("num", number)
+        text = Markup(translations.ngettext(singular, plural, number))  # noqa: S704
+        return text % variables
+
+    return {"gettext": gettext, "_": gettext, "ngettext": ngettext}
+
+
+def _card_renderer(env: Environment, *, memo: bool) -> Callable[..., Markup]:
+    """The `event_card` macro, remembered per card. A card's HTML is a function of the
+    database row it was made from (read again on every request) and the heading level, so a
+    remembered card cannot be stale; a listing of fifty cards then renders only what
+    changed. Off in development, where templates reload."""
+    macro = env.get_template("_macros.html").module.event_card  # type: ignore[attr-defined]
+    if not memo:
+        return cast(Callable[..., Markup], macro)
+    remembered: dict[tuple[Any, int], Markup] = {}
+
+    def event_card(event: object, level: int = 3) -> Markup:
+        if not isinstance(event, EventCard):
+            return cast(Markup, macro(event, level))
+        key = (event.row, level)
+        html = remembered.get(key)
+        if html is None:
+            if len(remembered) >= CARD_MEMO_SIZE:
+                remembered.clear()  # rare (more distinct cards than this): start afresh
+            html = remembered[key] = macro(event, level)
+        return html
+
+    return event_card
+
+
+def _cards_renderer(event_card: Callable[..., Markup]) -> Callable[..., Markup]:
+    """Several cards in one template call: Jinja's per-call work costs about as much as
+    looking a remembered card up, and a listing has fifty."""
+
+    def event_cards(events: Sequence[object], level: int = 3) -> Markup:
+        return Markup("").join(event_card(event, level) for event in events)
+
+    return event_cards
+
+
 def create_templates(settings: Settings, url_path_for: Callable[..., Any]) -> Jinja2Templates:
     translations = load_translations(settings.language)
     env = Environment(
@@ -61,12 +119,19 @@ def create_templates(settings: Settings, url_path_for: Callable[..., Any]) -> Ji
         auto_reload=settings.is_development,
     )
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(_gettext_functions(translations))
     base_path = urlsplit(settings.base_url).path.rstrip("/")
     site_tz = ZoneInfo(settings.timezone)
     labels = _format_labels(translations.gettext)
 
+    # Starlette finds a route by trying each in turn (raising on every miss); pages build up
+    # to a hundred links, always from the same few routes and slugs, so remember them.
+    @lru_cache(maxsize=8192)
+    def cached_path(name: str, params: tuple[tuple[str, str], ...]) -> str:
+        return base_path + str(url_path_for(name, **dict(params)))
+
     def path_for(name: str, /, **params: Any) -> str:
-        return base_path + str(url_path_for(name, **{k: str(v) for k, v in params.items()}))
+        return cached_path(name, tuple((k, str(v)) for k, v in params.items()))
 
     def absolute_url(path: str) -> str:
         return settings.base_url + path[len(base_path) :] if path.startswith("/") else path
@@ -96,4 +161,7 @@ def create_templates(settings: Settings, url_path_for: Callable[..., Any]) -> Ji
         site_date=site_date,
         isodate=lambda moment: moment.isoformat(),
     )
+    # Last: the macro module is compiled now, and needs every filter and global above.
+    event_card = _card_renderer(env, memo=not settings.is_development)
+    env.globals.update(event_card=event_card, event_cards=_cards_renderer(event_card))
     return Jinja2Templates(env=env)
