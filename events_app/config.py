@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     page_cache_check_seconds: float = 1.0
     page_size: int = Field(default=20, ge=1, le=200)
     log_level: str = "INFO"
+    hold_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    # Test-only: count seats without taking the event's lock, to prove that the concurrency
+    # tests catch overbooking. Never set it in production.
+    unsafe_skip_capacity_lock: bool = False
 
     @field_validator("base_url")
     @classmethod

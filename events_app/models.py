@@ -150,3 +150,85 @@ class SiteState(SQLModel, table=True):
     __tablename__ = "site_state"
     id: int = Field(default=1, primary_key=True)
     content_version: int = 0
+
+
+class RegistrationStatus(StrEnum):
+    pending = "pending"  # waiting for the email confirmation; may hold a seat until it expires
+    confirmed = "confirmed"
+    waitlisted = "waitlisted"
+    cancelled = "cancelled"
+    expired = "expired"  # never confirmed within the hold time
+    attended = "attended"
+
+
+# One of these per (event, email) at a time; the partial unique index below enforces it.
+ACTIVE_STATUSES = (
+    RegistrationStatus.pending,
+    RegistrationStatus.confirmed,
+    RegistrationStatus.waitlisted,
+    RegistrationStatus.attended,
+)
+
+
+class Registration(SQLModel, table=True):
+    __table_args__ = (
+        sa.Index(
+            "uq_registration_active_email",
+            "event_id",
+            "email_key",
+            unique=True,
+            sqlite_where=sa.text("status IN ('pending', 'confirmed', 'waitlisted', 'attended')"),
+            postgresql_where=sa.text(
+                "status IN ('pending', 'confirmed', 'waitlisted', 'attended')"
+            ),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=320)
+    email_key: str = Field(max_length=320)  # normalised: what "the same address" means
+    organisation: str = Field(default="", max_length=200)
+    status: RegistrationStatus = Field(sa_type=sa.String(16), index=True)
+    token_nonce: str = Field(max_length=32)  # see events_app/registration/tokens.py
+    token_hash: str = Field(max_length=64, unique=True)  # SHA-256 of the manage token
+    holds_seat: bool = False  # a pending registration that took a seat while one was free
+    hold_expires_at: datetime | None = _utc_column(nullable=True)
+    consent_at: datetime = _utc_column()
+    created_at: datetime = _utc_column()
+    updated_at: datetime = _utc_column()
+    confirmed_at: datetime | None = _utc_column(nullable=True)  # waitlist order: this, then id
+    cancelled_at: datetime | None = _utc_column(nullable=True)
+
+
+class OutboxStatus(StrEnum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An email waiting to be sent, written in the same transaction as the change that
+    causes it, so that a crash can neither lose it nor (short of a crash mid-send) double it."""
+
+    __tablename__ = "outbox_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(max_length=200, unique=True)  # the stable Message-ID header
+    kind: str = Field(max_length=40, index=True)
+    registration_id: int | None = Field(
+        default=None, foreign_key="registration.id", index=True, ondelete="SET NULL"
+    )
+    to_address: str = Field(max_length=320)
+    subject: str = Field(max_length=300)
+    text_body: str = Field(sa_type=sa.Text)
+    html_body: str = Field(default="", sa_type=sa.Text)
+    attachments: str = Field(default="[]", sa_type=sa.Text)  # JSON list of attachments
+    status: OutboxStatus = Field(default=OutboxStatus.pending, sa_type=sa.String(16), index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = _utc_column(index=True)
+    locked_until: datetime | None = _utc_column(nullable=True)  # a worker's claim
+    last_error: str = Field(default="", sa_type=sa.Text)
+    created_at: datetime = _utc_column()
+    sent_at: datetime | None = _utc_column(nullable=True)

@@ -29,7 +29,10 @@ from events_app.migrate import upgrade_database
 POSTGRES_URL = os.environ.get("EVENTS_TEST_POSTGRES_URL", "")
 STRICT = os.environ.get("EVENTS_TEST_STRICT", "") == "1"
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-TABLES = ["event_category", "article_category", "event_article", "event", "article", "category"]
+TABLES = [
+    "outbox_message", "registration", "event_category", "article_category",
+    "event_article", "event", "article", "category",
+]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -1,0 +1,96 @@
+"""Writing the emails: multipart (plain text and HTML) from templates, in the site's voice,
+with the event's time in its own timezone. Composing is separate from sending: what is
+composed goes to the outbox, and the worker sends it later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from events_app.calendar.ics import build_calendar
+from events_app.config import Settings
+from events_app.events.present import format_event_when
+from events_app.models import Event, Registration
+from events_app.web.templating import TEMPLATE_DIR, load_translations
+
+# Every kind of email a registration can cause, and whether it carries the event's .ics.
+KINDS = {
+    "confirm_request": False,
+    "manage_link": False,
+    "confirmed": True,
+    "waitlisted": False,
+    "promoted": True,
+    "cancelled": False,
+    "hold_expired": False,
+}
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class ComposedEmail:
+    kind: str
+    to: str
+    subject: str
+    text: str
+    html: str
+    attachments: tuple[Attachment, ...] = field(default=())
+
+
+class EmailComposer:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        translations = load_translations(settings.language)
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATE_DIR / "email"),
+            autoescape=select_autoescape(["html"], default_for_string=False, default=False),
+            extensions=["jinja2.ext.i18n"],
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+        self.env.filters["when"] = lambda event: format_event_when(event, settings.language)
+
+    def url(self, path: str) -> str:
+        return self.settings.base_url + path
+
+    def compose(
+        self,
+        kind: str,
+        *,
+        registration: Registration,
+        event: Event,
+        now: datetime,
+        token: str | None = None,
+        position: int | None = None,
+    ) -> ComposedEmail:
+        if kind not in KINDS:
+            raise ValueError(f"unknown email kind {kind!r}")
+        context: dict[str, Any] = {
+            "site_name": self.settings.site_name,
+            "registration": registration,
+            "event": event,
+            "event_url": self.url(f"/events/{event.slug}"),
+            "manage_url": self.url(f"/r/{token}") if token else None,
+            "confirm_url": self.url(f"/r/{token}/confirm") if token else None,
+            "position": position,
+        }
+        subject = self.env.get_template(f"{kind}.subject.txt").render(context).strip()
+        text = self.env.get_template(f"{kind}.txt").render(context)
+        html = self.env.get_template(f"{kind}.html").render(context)
+        attachments: tuple[Attachment, ...] = ()
+        if KINDS[kind]:
+            ics = build_calendar(
+                [event], base_url=self.settings.base_url, name=event.title, now=now
+            )
+            attachments = (Attachment(f"{event.slug}.ics", "text/calendar", ics),)
+        return ComposedEmail(kind, registration.email, subject, text, html, attachments)

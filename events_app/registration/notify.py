@@ -1,0 +1,49 @@
+"""Turning a registration's state change into an email in the outbox, in the same
+transaction, always carrying the attendee's current manage link."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from events_app.config import Settings
+from events_app.mail.compose import EmailComposer
+from events_app.mail.outbox import enqueue
+from events_app.models import Event, Registration
+from events_app.registration.tokens import token_for
+
+
+class Notifier:
+    def __init__(self, settings: Settings, composer: EmailComposer | None = None) -> None:
+        self.settings = settings
+        self.composer = composer or EmailComposer(settings)
+
+    def token(self, registration: Registration) -> str:
+        return token_for(self.settings.secret_key, registration.token_nonce)
+
+    def notify(
+        self,
+        *,
+        session: Session,
+        now: datetime,
+        kind: str,
+        registration: Registration,
+        event: Event,
+        position: int | None = None,
+    ) -> None:
+        email = self.composer.compose(
+            kind,
+            registration=registration,
+            event=event,
+            now=now,
+            token=self.token(registration),
+            position=position,
+        )
+        enqueue(
+            session=session,
+            now=now,
+            email=email,
+            base_url=self.settings.base_url,
+            registration_id=registration.id,
+        )

@@ -1,0 +1,280 @@
+"""Registration rules: holds, capacity, the waitlist and its order.
+
+The one rule that makes them hold under any load: every change that counts seats first takes
+the event's lock, inside the write transaction (`Database.write()`). On PostgreSQL that is
+SELECT ... FOR UPDATE on the event row; on SQLite the transaction began with BEGIN IMMEDIATE
+and already holds the database's write lock. Every state change writes its email to the
+outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from events_app.content import mark_content_changed
+from events_app.events.queries import event_is_live
+from events_app.models import ACTIVE_STATUSES, Event, EventStatus, Registration, RegistrationStatus
+from events_app.registration.notify import Notifier
+from events_app.registration.schemas import RegistrationCreate, RegistrationUpdate
+from events_app.registration.seats import SEATED, seats_left, waitlist, waitlist_position
+from events_app.registration.tokens import hash_token, new_nonce, token_for
+
+
+class RegistrationClosed(Exception):
+    """The event takes no registrations now; `reason` says why, for the page."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class RegisterOutcome:
+    registration: Registration
+    created: bool
+
+
+def lock_event(*, session: Session, event_id: int, lock: bool = True) -> Event | None:
+    query = select(Event).where(col(Event.id) == event_id)
+    if lock and session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return session.scalar(query)
+
+
+def registration_state(event: Event, now: datetime) -> str:
+    """'open', or why not: 'not_live', 'cancelled', 'postponed', 'over', 'not_yet', 'closed'."""
+    if not event_is_live(event, now):
+        return "not_live"
+    if event.status in (EventStatus.cancelled, EventStatus.postponed):
+        return str(event.status)
+    if event.starts_at <= now:
+        return "over"
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return "not_yet"
+    if event.registration_closes_at and now >= event.registration_closes_at:
+        return "closed"
+    return "open"
+
+
+def _assign_token(registration: Registration, secret_key: str) -> None:
+    registration.token_nonce = new_nonce()
+    registration.token_hash = hash_token(token_for(secret_key, registration.token_nonce))
+
+
+def register_attendee(
+    *,
+    session: Session,
+    now: datetime,
+    event_id: int,
+    data: RegistrationCreate,
+    notifier: Notifier,
+    hold: timedelta,
+    lock: bool = True,
+) -> RegisterOutcome:
+    """A new pending registration (holding a seat while one is free) and its confirmation
+    email; or, for an address already registered, a fresh manage link and nothing else."""
+    event = lock_event(session=session, event_id=event_id, lock=lock)
+    if event is None:
+        raise RegistrationClosed("not_live")
+    state = registration_state(event, now)
+    if state != "open":
+        raise RegistrationClosed(state)
+    existing = session.scalar(
+        select(Registration).where(
+            col(Registration.event_id) == event_id,
+            col(Registration.email_key) == data.email_key,
+            col(Registration.status).in_(ACTIVE_STATUSES),
+        )
+    )
+    if existing is not None:
+        _assign_token(existing, notifier.settings.secret_key)
+        existing.updated_at = now
+        notifier.notify(
+            session=session, now=now, kind="manage_link", registration=existing, event=event
+        )
+        return RegisterOutcome(existing, created=False)
+    free = seats_left(session=session, event=event, now=now)
+    registration = Registration(
+        event_id=event_id,
+        name=data.name,
+        email=data.email,
+        email_key=data.email_key,
+        organisation=data.organisation,
+        status=RegistrationStatus.pending,
+        token_nonce="",
+        token_hash="",
+        holds_seat=free is None or free > 0,
+        hold_expires_at=now + hold,
+        consent_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    _assign_token(registration, notifier.settings.secret_key)
+    session.add(registration)
+    session.flush()
+    notifier.notify(
+        session=session, now=now, kind="confirm_request", registration=registration, event=event
+    )
+    mark_content_changed(session=session)
+    return RegisterOutcome(registration, created=True)
+
+
+def find_by_token(*, session: Session, token: str) -> Registration | None:
+    return session.scalar(
+        select(Registration).where(col(Registration.token_hash) == hash_token(token))
+    )
+
+
+def confirm_registration(
+    *, session: Session, now: datetime, token: str, notifier: Notifier, lock: bool = True
+) -> Registration | None:
+    """Confirm a pending (or expired) registration: a seat if it holds one or one is free,
+    the waitlist otherwise. Confirming twice changes nothing."""
+    registration = find_by_token(session=session, token=token)
+    if registration is None:
+        return None
+    if registration.status not in (RegistrationStatus.pending, RegistrationStatus.expired):
+        return registration
+    event = lock_event(session=session, event_id=registration.event_id, lock=lock)
+    assert event is not None
+    holding = (
+        registration.status == RegistrationStatus.pending
+        and registration.holds_seat
+        and registration.hold_expires_at is not None
+        and registration.hold_expires_at > now
+    )
+    registration.holds_seat = False
+    registration.confirmed_at = now
+    registration.updated_at = now
+    # Our own hold was counted as taken until this moment: release it before counting.
+    free = None if holding else seats_left(session=session, event=event, now=now)
+    if holding or free is None or free > 0:
+        registration.status = RegistrationStatus.confirmed
+        notifier.notify(
+            session=session, now=now, kind="confirmed", registration=registration, event=event
+        )
+    else:
+        registration.status = RegistrationStatus.waitlisted
+        session.flush()
+        notifier.notify(
+            session=session,
+            now=now,
+            kind="waitlisted",
+            registration=registration,
+            event=event,
+            position=waitlist_position(session=session, registration=registration),
+        )
+    mark_content_changed(session=session)
+    return registration
+
+
+def cancel_registration(
+    *,
+    session: Session,
+    now: datetime,
+    registration: Registration,
+    notifier: Notifier,
+    lock: bool = True,
+) -> Registration:
+    if registration.status not in ACTIVE_STATUSES:
+        return registration
+    event = lock_event(session=session, event_id=registration.event_id, lock=lock)
+    assert event is not None
+    registration.status = RegistrationStatus.cancelled
+    registration.holds_seat = False
+    registration.cancelled_at = registration.updated_at = now
+    notifier.notify(
+        session=session, now=now, kind="cancelled", registration=registration, event=event
+    )
+    session.flush()
+    promote_from_waitlist(session=session, now=now, event=event, notifier=notifier)
+    mark_content_changed(session=session)
+    return registration
+
+
+def promote_from_waitlist(
+    *, session: Session, now: datetime, event: Event, notifier: Notifier
+) -> list[Registration]:
+    """Give free seats to the waitlist in order (time of confirmation, then id). The caller
+    holds the event's lock."""
+    assert event.id is not None
+    free = seats_left(session=session, event=event, now=now)
+    promoted: list[Registration] = []
+    for registration in waitlist(session=session, event_id=event.id):
+        if free is not None and free <= 0:
+            break
+        registration.status = RegistrationStatus.confirmed
+        registration.updated_at = now
+        notifier.notify(
+            session=session, now=now, kind="promoted", registration=registration, event=event
+        )
+        promoted.append(registration)
+        free = None if free is None else free - 1
+    session.flush()
+    return promoted
+
+
+def expire_holds(*, session: Session, now: datetime, notifier: Notifier) -> int:
+    """Release the seats of pending registrations not confirmed in time, and move each
+    affected event's waitlist up. Run by the mail worker every few seconds."""
+    stale = list(
+        session.scalars(
+            select(Registration)
+            .where(
+                col(Registration.status) == RegistrationStatus.pending,
+                col(Registration.hold_expires_at) <= now,
+            )
+            .order_by(col(Registration.event_id), col(Registration.id))
+        ).all()
+    )
+    events: dict[int, Event] = {}
+    for registration in stale:
+        event = events.get(registration.event_id) or lock_event(
+            session=session, event_id=registration.event_id
+        )
+        assert event is not None
+        events[registration.event_id] = event
+        registration.status = RegistrationStatus.expired
+        registration.holds_seat = False
+        registration.updated_at = now
+        notifier.notify(
+            session=session, now=now, kind="hold_expired", registration=registration, event=event
+        )
+    session.flush()
+    for event in events.values():
+        promote_from_waitlist(session=session, now=now, event=event, notifier=notifier)
+    if stale:
+        mark_content_changed(session=session)
+    return len(stale)
+
+
+def change_capacity(
+    *, session: Session, now: datetime, event_id: int, capacity: int | None, notifier: Notifier
+) -> Event:
+    """A larger capacity promotes from the waitlist at once. A smaller one keeps everyone
+    already confirmed (nobody loses a seat) and takes effect as seats free up."""
+    event = lock_event(session=session, event_id=event_id)
+    assert event is not None
+    event.capacity = capacity
+    event.updated_at = now
+    session.flush()
+    promote_from_waitlist(session=session, now=now, event=event, notifier=notifier)
+    mark_content_changed(session=session)
+    return event
+
+
+def update_details(
+    *, session: Session, now: datetime, registration: Registration, data: RegistrationUpdate
+) -> Registration:
+    registration.name = data.name
+    registration.organisation = data.organisation
+    registration.updated_at = now
+    return registration
+
+
+def is_seated(registration: Registration) -> bool:
+    return registration.status in SEATED

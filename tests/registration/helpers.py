@@ -1,0 +1,54 @@
+"""Small helpers for registration tests: register, confirm and read the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from events_app.db import Database
+from events_app.models import OutboxMessage, Registration
+from events_app.registration import service
+from events_app.registration.notify import Notifier
+from events_app.registration.schemas import RegistrationCreate
+
+HOLD = timedelta(minutes=60)
+
+
+def register(
+    db: Database,
+    now: datetime,
+    notifier: Notifier,
+    event_id: int,
+    email: str,
+    name: str = "Ada Lovelace",
+) -> tuple[Registration, str]:
+    data = RegistrationCreate(name=name, email=email, consent=True)
+    with db.write() as session:
+        outcome = service.register_attendee(
+            session=session, now=now, event_id=event_id, data=data, notifier=notifier, hold=HOLD
+        )
+        return outcome.registration, notifier.token(outcome.registration)
+
+
+def confirm(db: Database, now: datetime, notifier: Notifier, token: str) -> Registration:
+    with db.write() as session:
+        registration = service.confirm_registration(
+            session=session, now=now, token=token, notifier=notifier
+        )
+        assert registration is not None
+        return registration
+
+
+def outbox(db: Database) -> list[OutboxMessage]:
+    with db.read() as session:
+        return list(session.scalars(select(OutboxMessage).order_by(col(OutboxMessage.id))).all())
+
+
+def statuses(db: Database, event_id: int) -> dict[str, str]:
+    with db.read() as session:
+        rows = session.scalars(
+            select(Registration).where(col(Registration.event_id) == event_id)
+        ).all()
+    return {r.email: str(r.status) for r in rows}
