@@ -21,6 +21,7 @@ from events_app.clock import Clock
 from events_app.config import Settings, load_settings
 from events_app.db import Database
 from events_app.events.views import routes as event_routes
+from events_app.registration.views import routes as registration_routes
 from events_app.web.context import AppContext
 from events_app.web.errors import http_error, server_error
 from events_app.web.health import routes as health_routes
@@ -64,6 +65,7 @@ def create_app(
             *event_routes,
             *article_routes,
             *category_routes,
+            *registration_routes,
             *health_routes,
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
         ],

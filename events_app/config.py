@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
@@ -39,6 +40,24 @@ class Settings(BaseSettings):
     page_size: int = Field(default=20, ge=1, le=200)
     log_level: str = "INFO"
     hold_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    # Email: the outbox is sent by a worker, in `serve` itself or as `events-app worker`.
+    mail_backend: Literal["smtp", "file", "console"] = "file"
+    mail_dir: Path = VAR_DIR / "mail"
+    mail_from: str = "Events <events@localhost>"
+    mail_in_process: bool = True
+    mail_poll_seconds: float = Field(default=2.0, gt=0, le=300)
+    mail_max_attempts: int = Field(default=8, ge=1, le=100)
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Abuse controls on public forms.
+    redis_url: str = ""
+    rate_limit_enabled: bool = True
+    rate_limit_register: str = "10/hour;50/day"
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     # Test-only: count seats without taking the event's lock, to prove that the concurrency
     # tests catch overbooking. Never set it in production.
     unsafe_skip_capacity_lock: bool = False

@@ -30,8 +30,14 @@ POSTGRES_URL = os.environ.get("EVENTS_TEST_POSTGRES_URL", "")
 STRICT = os.environ.get("EVENTS_TEST_STRICT", "") == "1"
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 TABLES = [
-    "outbox_message", "registration", "event_category", "article_category",
-    "event_article", "event", "article", "category",
+    "outbox_message",
+    "registration",
+    "event_category",
+    "article_category",
+    "event_article",
+    "event",
+    "article",
+    "category",
 ]
 
 
@@ -122,6 +128,9 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "allowed_hosts": ["testserver"],
         "timezone": "UTC",
         "page_cache_check_seconds": 0,
+        "mail_in_process": False,
+        "mail_backend": "console",
+        "rate_limit_enabled": False,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
