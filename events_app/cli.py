@@ -81,6 +81,40 @@ def cmd_export(args: argparse.Namespace) -> int:
     return run_export(_settings(), args.format, Path(args.output) if args.output else None)
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    import signal
+    from datetime import timedelta
+
+    from events_app.db import Database
+    from events_app.mail.worker import MailWorker
+
+    settings = _settings()
+    logging.getLogger().setLevel(settings.log_level.upper())
+    db = Database.from_url(settings.database_url)
+    worker = MailWorker(
+        settings=settings,
+        db=db,
+        lease=timedelta(seconds=args.lease_seconds),
+        batch_size=args.batch_size,
+    )
+    # A signal lets the message being sent finish; the rest of its batch is handed back.
+    previous = {
+        signum: signal.signal(signum, lambda _signum, _frame: worker.stop())
+        for signum in (signal.SIGTERM, signal.SIGINT)
+    }
+    try:
+        if args.once:
+            report = worker.run_once()
+            logging.getLogger("events_app.mail").info("worker --once: %s", report)
+        else:
+            worker.run_forever()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        db.dispose()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="events-app", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -116,6 +150,19 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--format", choices=["json", "ics"], default="json")
     exporter.add_argument("--output", "-o", help="file to write (default: standard output)")
     exporter.set_defaults(handler=cmd_export)
+
+    worker = commands.add_parser(
+        "worker", help="send the outbox and expire unconfirmed holds, until stopped"
+    )
+    worker.add_argument("--once", action="store_true", help="process what is due, then exit")
+    worker.add_argument(
+        "--lease-seconds",
+        type=float,
+        default=300.0,
+        help="how long a claimed message stays reserved for this worker (default 300)",
+    )
+    worker.add_argument("--batch-size", type=int, default=10, help="messages claimed at a time")
+    worker.set_defaults(handler=cmd_worker)
     return parser
 
 

@@ -1,0 +1,165 @@
+"""The mail worker: every EVENTS_MAIL_POLL_SECONDS, expire unconfirmed holds (which may write
+emails and promote the waitlist), then deliver what is due in the outbox.
+
+It runs as `events-app worker` in the foreground, or inside `events-app serve` in a background
+thread when EVENTS_MAIL_IN_PROCESS is true. Any number may run at once: claiming (see
+`events_app.mail.delivery`) hands each message to one worker at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+
+from events_app.clock import Clock
+from events_app.config import Settings
+from events_app.db import Database
+from events_app.mail.delivery import Claim, claim_due, mark_sent, record_failure, release
+from events_app.mail.message import InvalidMessage, build_email, single_address
+from events_app.mail.senders import PermanentFailure, Sender, make_sender
+from events_app.models import OutboxStatus
+from events_app.registration.notify import Notifier
+from events_app.registration.service import expire_holds
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LEASE = timedelta(minutes=5)
+DEFAULT_BATCH = 10
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    released: int = 0  # claimed but handed back untried (stopping, or the lease ran short)
+
+
+class MailWorker:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        db: Database,
+        clock: Clock | None = None,
+        sender: Sender | None = None,
+        lease: timedelta = DEFAULT_LEASE,
+        batch_size: int = DEFAULT_BATCH,
+    ) -> None:
+        if lease <= timedelta(0) or batch_size < 1:
+            raise ValueError("the lease must be positive and the batch at least one message")
+        self.settings = settings
+        self.db = db
+        self.clock = clock or Clock()
+        self.sender = sender or make_sender(settings)
+        self.lease = lease
+        self.batch_size = batch_size
+        self.notifier = Notifier(settings)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def stop(self) -> None:
+        """Finish the message being sent, hand back the rest of the batch, and return."""
+        self._stop.set()
+
+    def expire_holds(self) -> int:
+        with self.db.write() as session:
+            return expire_holds(session=session, now=self.clock.now(), notifier=self.notifier)
+
+    def deliver_due(self) -> DeliveryReport:
+        """Claim and send batches until nothing is due (or we are asked to stop)."""
+        report = DeliveryReport()
+        try:
+            while not self.stopping:
+                with self.db.write() as session:
+                    claims = claim_due(
+                        session=session,
+                        now=self.clock.now(),
+                        lease=self.lease,
+                        limit=self.batch_size,
+                    )
+                if not claims:
+                    break
+                for claim in claims:
+                    self._deliver(claim, report)
+        finally:
+            self.sender.close()
+        return report
+
+    def _deliver(self, claim: Claim, report: DeliveryReport) -> None:
+        message = claim.message
+        assert message.id is not None
+        # Send only with at least half the lease left, so that nobody else can claim the
+        # message while we are still talking to the server.
+        if self.stopping or self.clock.now() >= claim.lease_until - self.lease / 2:
+            with self.db.write() as session:
+                release(session=session, claim=claim)
+            report.released += 1
+            return
+        try:
+            email = build_email(message, mail_from=self.settings.mail_from)
+            recipient = single_address("To", message.to_address)
+            self.sender.send(email, to=recipient, outbox_id=message.id)
+        except (InvalidMessage, PermanentFailure) as exc:
+            self._failed(claim, exc, report, permanent=True)
+        except Exception as exc:
+            self._failed(claim, exc, report, permanent=False)
+        else:
+            with self.db.write() as session:
+                mark_sent(session=session, now=self.clock.now(), outbox_id=message.id)
+            report.sent += 1
+            logger.info(
+                "mail %s (%s) sent to %s", message.message_id, message.kind, message.to_address
+            )
+
+    def _failed(
+        self, claim: Claim, exc: Exception, report: DeliveryReport, *, permanent: bool
+    ) -> None:
+        with self.db.write() as session:
+            status = record_failure(
+                session=session,
+                now=self.clock.now(),
+                claim=claim,
+                error=f"{type(exc).__name__}: {exc}",
+                max_attempts=self.settings.mail_max_attempts,
+                permanent=permanent,
+            )
+        if status == OutboxStatus.failed:
+            report.failed += 1
+        elif status == OutboxStatus.pending:
+            report.retrying += 1
+
+    def run_once(self) -> DeliveryReport:
+        expired = self.expire_holds()
+        if expired:
+            logger.info("%d unconfirmed hold(s) expired", expired)
+        return self.deliver_due()
+
+    def run_forever(self) -> None:
+        logger.info("mail worker started (%s backend)", self.settings.mail_backend)
+        while not self.stopping:
+            try:
+                self.run_once()
+            except Exception:
+                logger.exception("mail worker: this round failed; trying again")
+            self._stop.wait(self.settings.mail_poll_seconds)
+        logger.info("mail worker stopped")
+
+    def start_thread(self) -> threading.Thread:
+        """Run `run_forever` in a daemon thread (the in-process worker of `serve`)."""
+        self._stop.clear()
+        self._thread = threading.Thread(target=self.run_forever, name="mail-worker", daemon=True)
+        self._thread.start()
+        return self._thread
+
+    def stop_thread(self, timeout: float | None = None) -> None:
+        self.stop()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
