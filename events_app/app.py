@@ -22,6 +22,7 @@ from events_app.config import Settings, load_settings
 from events_app.db import Database
 from events_app.events.views import routes as event_routes
 from events_app.registration.views import routes as registration_routes
+from events_app.web.body_limit import BodyLimitMiddleware
 from events_app.web.context import AppContext
 from events_app.web.errors import http_error, server_error
 from events_app.web.health import routes as health_routes
@@ -55,9 +56,23 @@ def create_app(
         # What exists at start-up (modules, templates, routes) lives as long as the process:
         # keep it out of the garbage collector's full passes, which otherwise stall requests.
         gc.freeze()
-        yield
-        if database is None:
-            db.dispose()
+        mail_worker = None
+        if settings.mail_in_process:
+            # Send the outbox and expire holds from this process (one worker per process under
+            # `serve --workers N`; claiming makes that safe). Production: `events-app worker`.
+            from events_app.mail.worker import MailWorker
+
+            mail_worker = MailWorker(settings=settings, db=db, clock=clock)
+            mail_worker.start_thread()
+        try:
+            yield
+        finally:
+            if mail_worker is not None:
+                from starlette.concurrency import run_in_threadpool
+
+                await run_in_threadpool(mail_worker.stop_thread, settings.smtp_timeout_seconds + 5)
+            if database is None:
+                db.dispose()
 
     app = Starlette(
         debug=settings.is_development,
@@ -72,6 +87,7 @@ def create_app(
         middleware=[
             Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings)),
             Middleware(SecurityHeadersMiddleware, hsts=settings.uses_https),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
             Middleware(PageCacheMiddleware, cache=page_cache),
         ],
         exception_handlers={HTTPException: http_error, 500: server_error},

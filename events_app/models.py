@@ -33,6 +33,24 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+class StrEnumType(TypeDecorator[StrEnum]):
+    """A StrEnum stored as its plain value (a short VARCHAR, no database enum type to migrate)
+    and read back as the enum, so what a row holds matches the model's annotation."""
+
+    impl = sa.String(16)
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum]) -> None:
+        super().__init__()
+        self.enum = enum
+
+    def process_bind_param(self, value: str | None, dialect: sa.Dialect) -> str | None:
+        return None if value is None else str(self.enum(value))
+
+    def process_result_value(self, value: str | None, dialect: sa.Dialect) -> StrEnum | None:
+        return None if value is None else self.enum(value)
+
+
 def _utc_column(*, nullable: bool = False, index: bool = False) -> Any:
     return Field(
         default=None if nullable else ...,
@@ -127,11 +145,13 @@ class Event(SQLModel, table=True):
     online_url: str = Field(default="", max_length=500)
     latitude: float | None = None
     longitude: float | None = None
-    format: EventFormat = Field(default=EventFormat.in_person, sa_type=sa.String(16))
+    format: EventFormat = Field(default=EventFormat.in_person, sa_type=StrEnumType(EventFormat))
     capacity: int | None = Field(default=None, ge=0)
     registration_opens_at: datetime | None = _utc_column(nullable=True)
     registration_closes_at: datetime | None = _utc_column(nullable=True)
-    status: EventStatus = Field(default=EventStatus.draft, sa_type=sa.String(16), index=True)
+    status: EventStatus = Field(
+        default=EventStatus.draft, sa_type=StrEnumType(EventStatus), index=True
+    )
     status_reason: str = Field(default="", max_length=1000)
     publish_at: datetime | None = _utc_column(nullable=True)
     organizer: str = Field(default="", max_length=200)
@@ -190,7 +210,7 @@ class Registration(SQLModel, table=True):
     email: str = Field(max_length=320)
     email_key: str = Field(max_length=320)  # normalised: what "the same address" means
     organisation: str = Field(default="", max_length=200)
-    status: RegistrationStatus = Field(sa_type=sa.String(16), index=True)
+    status: RegistrationStatus = Field(sa_type=StrEnumType(RegistrationStatus), index=True)
     token_nonce: str = Field(max_length=32)  # see events_app/registration/tokens.py
     token_hash: str = Field(max_length=64, unique=True)  # SHA-256 of the manage token
     holds_seat: bool = False  # a pending registration that took a seat while one was free
@@ -225,7 +245,9 @@ class OutboxMessage(SQLModel, table=True):
     text_body: str = Field(sa_type=sa.Text)
     html_body: str = Field(default="", sa_type=sa.Text)
     attachments: str = Field(default="[]", sa_type=sa.Text)  # JSON list of attachments
-    status: OutboxStatus = Field(default=OutboxStatus.pending, sa_type=sa.String(16), index=True)
+    status: OutboxStatus = Field(
+        default=OutboxStatus.pending, sa_type=StrEnumType(OutboxStatus), index=True
+    )
     attempts: int = 0
     next_attempt_at: datetime = _utc_column(index=True)
     locked_until: datetime | None = _utc_column(nullable=True)  # a worker's claim

@@ -57,7 +57,9 @@ class VisibleText(HTMLParser):
             self.texts.append(data.strip())
 
 
-@pytest.mark.parametrize("path", ["/", "/events", "/events/past", "/articles", "/missing"])
+@pytest.mark.parametrize(
+    "path", ["/", "/events", "/events/past", "/articles", "/missing", "/privacy"]
+)
 def test_no_visible_text_escapes_gettext(
     path: str,
     database_url: str,

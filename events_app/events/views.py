@@ -14,6 +14,8 @@ from events_app.categories.service import list_categories
 from events_app.events import listing, service
 from events_app.events.present import calendar_labels, group_by_month
 from events_app.models import EventFormat
+from events_app.registration.pages import load_event_page
+from events_app.registration.views import render_event_page
 from events_app.web.context import app_context, render_page
 from events_app.web.forms import clean_text, parse_choice, parse_date, parse_page
 
@@ -130,16 +132,11 @@ async def calendar_month(request: Request) -> Response:
 async def event_detail(request: Request) -> Response:
     ctx = app_context(request)
     now, slug = ctx.now(), request.path_params["slug"]
-    event = await ctx.read(
-        lambda session: service.get_live_event(session=session, slug=slug, now=now)
-    )
-    if event is None:
+    page = await ctx.read(lambda session: load_event_page(session=session, slug=slug, now=now))
+    if page is None:
         raise HTTPException(status_code=404)
-    return render_page(
-        request,
-        "events/detail.html",
-        {"event": event, "is_past": event.ends_at <= now, "seats_left": event.capacity},
-    )
+    # With the registration form (and the visitor's CSRF token) the page is private.
+    return render_event_page(request, page)
 
 
 routes = [

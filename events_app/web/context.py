@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -18,6 +19,10 @@ from events_app.clock import Clock
 from events_app.config import Settings
 from events_app.db import Database
 from events_app.web.page_cache import PageCache
+from events_app.web.rate_limit import RateLimiter
+
+if TYPE_CHECKING:
+    from events_app.registration.notify import Notifier
 
 PUBLIC_CACHE_CONTROL = "public, no-cache"
 T = TypeVar("T")
@@ -37,6 +42,21 @@ class AppContext:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    @cached_property
+    def notifier(self) -> Notifier:
+        """One per app: it holds the email templates, compiled once."""
+        from events_app.registration.notify import Notifier
+
+        return Notifier(self.settings)
+
+    @cached_property
+    def rate_limiter(self) -> RateLimiter:
+        return RateLimiter(
+            enabled=self.settings.rate_limit_enabled,
+            redis_url=self.settings.redis_url,
+            limits={"register": self.settings.rate_limit_register},
+        )
 
     async def read(self, load: Callable[[Session], T]) -> T:
         """Run `load` with a read-only session. On SQLite it runs right here: in WAL mode a

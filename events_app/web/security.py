@@ -44,7 +44,12 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *self.headers]
+                # A view may set a stricter header of its own (the attendee's pages send no
+                # Referer at all): keep it, add only what the response does not have.
+                headers = list(message.get("headers", []))
+                present = {key.lower() for key, _value in headers}
+                headers.extend(h for h in self.headers if h[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -34,6 +34,8 @@ PAGES = [
     PageKind("article", "demo", "/articles/shared-labs-shared-data"),
     PageKind("category", "demo", "/categories/open-science"),
     PageKind("not-found", "demo", "/no-such-page", status=404),
+    PageKind("privacy", "demo", "/privacy"),
+    PageKind("registration-sent", "demo", "/events/open-research-infrastructure-forum/registered"),
     PageKind("empty-front-page", "empty", "/"),
     PageKind("empty-events", "empty", "/events"),
     PageKind("empty-events-past", "empty", "/events/past"),

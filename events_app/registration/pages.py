@@ -1,0 +1,68 @@
+"""What the registration pages read: the event page with its registration state and seats, and
+the attendee's own page found by the manage token. Read-only; the views render them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from events_app.events.queries import with_categories
+from events_app.events.service import get_live_event
+from events_app.models import Event, Registration
+from events_app.registration.seats import seats_left, waitlist_position
+from events_app.registration.service import find_by_token, registration_state
+from events_app.registration.tokens import looks_like_token
+
+
+@dataclass(frozen=True)
+class EventPage:
+    event: Event
+    state: str  # registration_state(): 'open' or why not
+    seats_left: int | None  # None: no capacity limit
+    is_past: bool
+
+
+def load_event_page(*, session: Session, slug: str, now: datetime) -> EventPage | None:
+    event = get_live_event(session=session, slug=slug, now=now)
+    if event is None:
+        return None
+    return EventPage(
+        event=event,
+        state=registration_state(event, now),
+        seats_left=seats_left(session=session, event=event, now=now),
+        is_past=event.ends_at <= now,
+    )
+
+
+@dataclass(frozen=True)
+class AttendeePage:
+    registration: Registration
+    event: Event
+    position: int | None  # place on the waitlist
+
+
+def find_registration(*, session: Session, token: str) -> Registration | None:
+    """The registration a manage token belongs to; None for a malformed, unknown or
+    superseded token alike (the shape is checked before the database is asked)."""
+    if not looks_like_token(token):
+        return None
+    return find_by_token(session=session, token=token)
+
+
+def load_attendee_page(*, session: Session, token: str) -> AttendeePage | None:
+    registration = find_registration(session=session, token=token)
+    if registration is None:
+        return None
+    # With its categories: the calendar file names them.
+    event = session.scalar(
+        select(Event).where(col(Event.id) == registration.event_id).options(with_categories())
+    )
+    assert event is not None  # the foreign key cascades
+    return AttendeePage(
+        registration=registration,
+        event=event,
+        position=waitlist_position(session=session, registration=registration),
+    )

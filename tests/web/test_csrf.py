@@ -1,0 +1,89 @@
+"""Double-submit CSRF: the cookie, the hidden field, and every POST route refusing without."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from events_app.db import Database
+from events_app.registration.views import routes as registration_routes
+from events_app.web.csrf import COOKIE_NAME, new_token
+from tests.factories import make_event
+from tests.registration.helpers import outbox
+from tests.registration.web_helpers import CSRF_FIELD, https_client, last_token, register_form
+
+
+@pytest.fixture
+def client(app: Starlette) -> Iterator[TestClient]:
+    with https_client(app) as test_client:
+        yield test_client
+
+
+def test_the_form_page_sets_the_cookie_once_and_the_field_matches_it(
+    client: TestClient, db: Database, now: datetime
+) -> None:
+    make_event(db, now, slug="talk")
+    first = client.get("/events/talk")
+    cookie = first.headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE_NAME}=")
+    for attribute in ("HttpOnly", "Path=/", "SameSite=lax", "Secure"):
+        assert attribute.lower() in cookie.lower()
+    match = CSRF_FIELD.search(first.text)
+    assert match
+    assert match.group(1) == client.cookies[COOKIE_NAME]
+    again = client.get("/events/talk")
+    assert "set-cookie" not in again.headers  # kept while valid
+    assert CSRF_FIELD.search(again.text).group(1) == match.group(1)  # type: ignore[union-attr]
+
+
+def test_no_secure_flag_over_plain_http(app: Starlette, db: Database, now: datetime) -> None:
+    app.state.context.settings.base_url = "http://events.example.org"
+    make_event(db, now, slug="talk")
+    with TestClient(app) as client:
+        assert "secure" not in client.get("/events/talk").headers["set-cookie"].lower()
+
+
+def post_routes() -> list[str]:
+    paths = []
+    for route in registration_routes:
+        assert isinstance(route, Route)
+        if route.methods and "POST" in route.methods:
+            paths.append(route.path)
+    return paths
+
+
+def test_every_post_route_refuses_a_missing_or_mismatched_token(
+    client: TestClient, db: Database, now: datetime
+) -> None:
+    make_event(db, now, slug="talk")
+    register_form(client, "talk")
+    token = last_token(db, "ada@example.org")
+    valid = client.cookies[COOKIE_NAME]
+    forged = new_token("another-site-key-" + "y" * 32)  # well formed, wrong signature
+    paths = post_routes()
+    assert len(paths) == 5
+    fields = {"name": "Eve", "email": "eve@example.org", "consent": "yes"}
+    sent_before = len(outbox(db))
+    for template in paths:
+        path = template.replace("{slug}", "talk").replace("{token}", token)
+        attempts = [
+            ({}, valid),  # no field
+            ({"csrf_token": valid + "x"}, valid),  # mismatch
+            ({"csrf_token": forged}, forged),  # matches, but not ours
+            ({"csrf_token": valid}, None),  # no cookie
+        ]
+        for extra, cookie in attempts:
+            client.cookies.clear()
+            if cookie is not None:
+                client.cookies.set(COOKIE_NAME, cookie)
+            response = client.post(path, data={**fields, **extra}, follow_redirects=False)
+            assert response.status_code == 403, (path, extra, cookie)
+            assert "Form expired" in response.text
+        client.cookies.set(COOKIE_NAME, valid)
+    assert len(outbox(db)) == sent_before
+    assert "Ada Lovelace" in client.get(f"/r/{token}").text
