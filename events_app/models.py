@@ -216,6 +216,7 @@ class Registration(SQLModel, table=True):
     holds_seat: bool = False  # a pending registration that took a seat while one was free
     hold_expires_at: datetime | None = _utc_column(nullable=True)
     consent_at: datetime = _utc_column()
+    link_sent_at: datetime = _utc_column()  # last email with a fresh link: limits re-sends
     created_at: datetime = _utc_column()
     updated_at: datetime = _utc_column()
     confirmed_at: datetime | None = _utc_column(nullable=True)  # waitlist order: this, then id

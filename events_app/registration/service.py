@@ -23,6 +23,8 @@ from events_app.registration.schemas import RegistrationCreate, RegistrationUpda
 from events_app.registration.seats import SEATED, seats_left, waitlist, waitlist_position
 from events_app.registration.tokens import hash_token, new_nonce, token_for
 
+RESEND_COOLDOWN = timedelta(minutes=10)
+
 
 class RegistrationClosed(Exception):
     """The event takes no registrations now; `reason` says why, for the page."""
@@ -80,6 +82,7 @@ def register_attendee(
     event = lock_event(session=session, event_id=event_id, lock=lock)
     if event is None:
         raise RegistrationClosed("not_live")
+    release_lapsed_holds(session=session, now=now, event=event, notifier=notifier)
     state = registration_state(event, now)
     if state != "open":
         raise RegistrationClosed(state)
@@ -91,11 +94,14 @@ def register_attendee(
         )
     )
     if existing is not None:
-        _assign_token(existing, notifier.settings.secret_key)
-        existing.updated_at = now
-        notifier.notify(
-            session=session, now=now, kind="manage_link", registration=existing, event=event
-        )
+        # A double click, or a second try minutes later, must not flood the inbox nor kill
+        # the link just sent: re-send (with a fresh link) at most once per cooldown.
+        if existing.link_sent_at <= now - RESEND_COOLDOWN:
+            _assign_token(existing, notifier.settings.secret_key)
+            existing.link_sent_at = existing.updated_at = now
+            notifier.notify(
+                session=session, now=now, kind="manage_link", registration=existing, event=event
+            )
         return RegisterOutcome(existing, created=False)
     free = seats_left(session=session, event=event, now=now)
     registration = Registration(
@@ -110,6 +116,7 @@ def register_attendee(
         holds_seat=free is None or free > 0,
         hold_expires_at=now + hold,
         consent_at=now,
+        link_sent_at=now,
         created_at=now,
         updated_at=now,
     )
@@ -137,10 +144,13 @@ def confirm_registration(
     registration = find_by_token(session=session, token=token)
     if registration is None:
         return None
-    if registration.status not in (RegistrationStatus.pending, RegistrationStatus.expired):
-        return registration
     event = lock_event(session=session, event_id=registration.event_id, lock=lock)
     assert event is not None
+    # What was read before the lock may have changed while we waited for it.
+    session.refresh(registration)
+    release_lapsed_holds(session=session, now=now, event=event, notifier=notifier)
+    if registration.status not in (RegistrationStatus.pending, RegistrationStatus.expired):
+        return registration
     holding = (
         registration.status == RegistrationStatus.pending
         and registration.holds_seat
@@ -180,10 +190,12 @@ def cancel_registration(
     notifier: Notifier,
     lock: bool = True,
 ) -> Registration:
-    if registration.status not in ACTIVE_STATUSES:
-        return registration
     event = lock_event(session=session, event_id=registration.event_id, lock=lock)
     assert event is not None
+    session.refresh(registration)  # it may have changed while we waited for the lock
+    release_lapsed_holds(session=session, now=now, event=event, notifier=notifier)
+    if registration.status not in ACTIVE_STATUSES:
+        return registration
     registration.status = RegistrationStatus.cancelled
     registration.holds_seat = False
     registration.cancelled_at = registration.updated_at = now
@@ -218,47 +230,65 @@ def promote_from_waitlist(
     return promoted
 
 
-def expire_holds(*, session: Session, now: datetime, notifier: Notifier) -> int:
-    """Release the seats of pending registrations not confirmed in time, and move each
-    affected event's waitlist up. Run by the mail worker every few seconds."""
+def release_lapsed_holds(
+    *, session: Session, now: datetime, event: Event, notifier: Notifier
+) -> int:
+    """Expire this event's unconfirmed holds whose time is up and move its waitlist up. Every
+    operation that counts seats calls it first (under the event's lock), so a lapsed hold's
+    seat goes to the waitlist in order, never to whoever happens to come next."""
+    assert event.id is not None
     stale = list(
         session.scalars(
             select(Registration)
             .where(
+                col(Registration.event_id) == event.id,
                 col(Registration.status) == RegistrationStatus.pending,
                 col(Registration.hold_expires_at) <= now,
             )
-            .order_by(col(Registration.event_id), col(Registration.id))
+            .order_by(col(Registration.id))
         ).all()
     )
-    events: dict[int, Event] = {}
     for registration in stale:
-        event = events.get(registration.event_id) or lock_event(
-            session=session, event_id=registration.event_id
-        )
-        assert event is not None
-        events[registration.event_id] = event
         registration.status = RegistrationStatus.expired
         registration.holds_seat = False
         registration.updated_at = now
         notifier.notify(
             session=session, now=now, kind="hold_expired", registration=registration, event=event
         )
-    session.flush()
-    for event in events.values():
-        promote_from_waitlist(session=session, now=now, event=event, notifier=notifier)
     if stale:
+        session.flush()
+        promote_from_waitlist(session=session, now=now, event=event, notifier=notifier)
         mark_content_changed(session=session)
     return len(stale)
+
+
+def expire_holds(*, session: Session, now: datetime, notifier: Notifier) -> int:
+    """Release lapsed holds everywhere (the mail worker runs this every few seconds)."""
+    event_ids = session.scalars(
+        select(col(Registration.event_id))
+        .where(
+            col(Registration.status) == RegistrationStatus.pending,
+            col(Registration.hold_expires_at) <= now,
+        )
+        .distinct()
+    ).all()
+    released = 0
+    for event_id in sorted(event_ids):
+        event = lock_event(session=session, event_id=event_id)
+        assert event is not None
+        released += release_lapsed_holds(session=session, now=now, event=event, notifier=notifier)
+    return released
 
 
 def change_capacity(
     *, session: Session, now: datetime, event_id: int, capacity: int | None, notifier: Notifier
 ) -> Event:
     """A larger capacity promotes from the waitlist at once. A smaller one keeps everyone
-    already confirmed (nobody loses a seat) and takes effect as seats free up."""
+    already confirmed, and honours seats already held for unconfirmed registrations (nobody
+    loses a seat they were given); it takes effect as seats free up."""
     event = lock_event(session=session, event_id=event_id)
     assert event is not None
+    release_lapsed_holds(session=session, now=now, event=event, notifier=notifier)
     event.capacity = capacity
     event.updated_at = now
     session.flush()

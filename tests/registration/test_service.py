@@ -93,12 +93,27 @@ def test_a_late_confirmation_gets_a_free_seat_or_the_waitlist(
     assert confirm(db, now + HOLD + timedelta(minutes=5), notifier, token).status == "confirmed"
 
 
+def test_double_clicks_send_one_email_and_keep_the_first_link(
+    db: Database, now: datetime, notifier: Notifier
+) -> None:
+    event = make_event(db, now, capacity=5)
+    first, token = register(db, now, notifier, event.id, "click@example.org")
+    for seconds in range(1, 20):
+        again, _ = register(
+            db, now + timedelta(seconds=seconds), notifier, event.id, "click@example.org"
+        )
+        assert again.id == first.id
+    assert [m.kind for m in outbox(db)] == ["confirm_request"]
+    assert confirm(db, now, notifier, token).status == "confirmed"
+
+
 def test_same_address_gets_its_link_again_not_a_second_registration(
     db: Database, now: datetime, notifier: Notifier
 ) -> None:
     event = make_event(db, now, capacity=5)
     first, old_token = register(db, now, notifier, event.id, "Same@Example.org")
-    again, new_token = register(db, now, notifier, event.id, "same@example.org")
+    later = now + service.RESEND_COOLDOWN
+    again, new_token = register(db, later, notifier, event.id, "same@example.org")
     assert again.id == first.id
     assert new_token != old_token
     assert [m.kind for m in outbox(db)] == ["confirm_request", "manage_link"]

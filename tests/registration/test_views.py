@@ -13,9 +13,11 @@ from sqlalchemy import func, select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from events_app.clock import FrozenClock
 from events_app.db import Database
 from events_app.models import OutboxMessage, Registration
 from events_app.registration.notify import Notifier
+from events_app.registration.service import RESEND_COOLDOWN
 from tests.factories import make_event
 from tests.registration.helpers import confirm, outbox, register, statuses
 from tests.registration.web_helpers import (
@@ -146,10 +148,11 @@ def test_register_redirects_to_check_your_email_and_sends_the_confirm_link(
 
 
 def test_a_known_address_gets_the_same_answer_and_a_fresh_link(
-    client: TestClient, db: Database, now: datetime
+    client: TestClient, db: Database, now: datetime, clock: FrozenClock
 ) -> None:
     make_event(db, now, slug="talk")
     first = register_form(client, "talk")
+    clock.advance(RESEND_COOLDOWN)  # within it, a repeat (a double click) sends nothing
     second = register_form(client, "talk", name="Someone Else", email="ADA@example.org")
     assert (first.status_code, first.headers["location"]) == (
         second.status_code,
@@ -362,11 +365,12 @@ def test_deleting_asks_first_then_frees_the_seat_and_forgets_the_person(
 
 
 def test_wrong_malformed_and_superseded_tokens_get_the_missing_page(
-    client: TestClient, db: Database, now: datetime
+    client: TestClient, db: Database, now: datetime, clock: FrozenClock
 ) -> None:
     make_event(db, now, slug="talk")
     register_form(client, "talk")
     old = last_token(db, "ada@example.org")
+    clock.advance(RESEND_COOLDOWN)
     register_form(client, "talk")  # the same address again: a new link, the old one stops
     assert last_token(db, "ada@example.org") != old
     missing = client.get("/no-such-page")

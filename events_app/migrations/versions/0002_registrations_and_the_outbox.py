@@ -31,6 +31,7 @@ def upgrade() -> None:
     sa.Column('holds_seat', sa.Boolean(), nullable=False),
     sa.Column('hold_expires_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('consent_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('link_sent_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True),
