@@ -207,6 +207,9 @@ def app_env(kind: str, port: int, database_url: str, body_file: Path) -> dict[st
         EVENTS_PAGE_SIZE=str(EVENT_COUNT),
         EVENTS_PAGE_CACHE="true" if kind == "cached" else "false",
         EVENTS_LOG_LEVEL="warning",
+        # As deployed (README, Email delivery): the outbox is sent by `events-app worker`,
+        # not by a thread sharing the web server's core.
+        EVENTS_MAIL_IN_PROCESS="false",
     )
     return env
 

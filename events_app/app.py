@@ -87,8 +87,9 @@ def create_app(
         middleware=[
             Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings)),
             Middleware(SecurityHeadersMiddleware, hsts=settings.uses_https),
-            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            # Inside the page cache: a cached page is served before any body could matter.
             Middleware(PageCacheMiddleware, cache=page_cache),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
         ],
         exception_handlers={HTTPException: http_error, 500: server_error},
         lifespan=lifespan,

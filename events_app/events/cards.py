@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col
 
@@ -68,8 +68,10 @@ CARD_COLUMNS = (
     col(Event.timezone),
     col(Event.all_day),
     col(Event.venue),
-    col(Event.format),
-    col(Event.status),
+    # Plain strings: a card only prints and compares them, and converting two columns per row
+    # into enums costs a listing measurably (bench/README.md).
+    type_coerce(col(Event.format), String).label("format"),
+    type_coerce(col(Event.status), String).label("status"),
     _CATEGORIES,
 )
 

@@ -27,7 +27,9 @@ class BodyLimitMiddleware:
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (
+            scope["method"] in ("GET", "HEAD") and not _has_body_headers(scope)
+        ):
             await self.app(scope, receive, send)
             return
         declared = _content_length(scope)
@@ -82,3 +84,7 @@ def too_large_response(request: Request, *, malformed: bool = False) -> Response
         response = PlainTextResponse("Request body too large", status_code=status)
     response.headers["connection"] = "close"
     return response
+
+
+def _has_body_headers(scope: Scope) -> bool:
+    return any(key in (b"content-length", b"transfer-encoding") for key, _ in scope["headers"])

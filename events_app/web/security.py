@@ -36,6 +36,7 @@ class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         self.app = app
         self.headers = security_headers(hsts=hsts)
+        self.headers_but_referrer = [h for h in self.headers if h[0] != b"referrer-policy"]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,12 +45,16 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                # A view may set a stricter header of its own (the attendee's pages send no
-                # Referer at all): keep it, add only what the response does not have.
-                headers = list(message.get("headers", []))
-                present = {key.lower() for key, _value in headers}
-                headers.extend(h for h in self.headers if h[0] not in present)
-                message["headers"] = headers
+                # A view may set a stricter Referrer-Policy of its own (the attendee's pages
+                # send no Referer at all): keep it rather than add a second one. This runs on
+                # every cached page, so it looks for that one header only.
+                headers = message.get("headers", [])
+                ours = self.headers
+                for key, _value in headers:
+                    if key == b"referrer-policy":  # ASGI header names are lowercase
+                        ours = self.headers_but_referrer
+                        break
+                message["headers"] = [*headers, *ours]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
