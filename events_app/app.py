@@ -21,6 +21,7 @@ from events_app.clock import Clock
 from events_app.config import Settings, load_settings
 from events_app.db import Database
 from events_app.events.views import routes as event_routes
+from events_app.registration.attendee_views import routes as attendee_routes
 from events_app.registration.views import routes as registration_routes
 from events_app.web.body_limit import BodyLimitMiddleware
 from events_app.web.context import AppContext
@@ -81,6 +82,7 @@ def create_app(
             *article_routes,
             *category_routes,
             *registration_routes,
+            *attendee_routes,
             *health_routes,
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
         ],

@@ -1,0 +1,99 @@
+"""What the registration pages share: reading forms, field errors, problem pages,
+redirects, and whether seat counting takes the lock."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from events_app.web.context import AppContext, render_page
+
+if TYPE_CHECKING:
+    from events_app.models import Event
+
+MAX_FORM_FIELDS = 20
+
+
+def form_text(form: Mapping[str, Any], name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+async def read_form(request: Request) -> FormData:
+    try:
+        return await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
+    except HTTPException:
+        raise
+    except (ValueError, UnicodeDecodeError) as exc:  # malformed body: a client error
+        raise HTTPException(status_code=400, detail="Malformed form") from exc
+
+
+def format_moment(moment: datetime | None, event: Event, language: str) -> str | None:
+    if moment is None:
+        return None
+    return format_datetime(
+        moment, "d MMMM y, HH:mm zzz", tzinfo=ZoneInfo(event.timezone), locale=language
+    )
+
+
+def field_errors(exc: ValidationError, values: Mapping[str, str]) -> dict[str, str]:
+    """Pydantic's errors as one code per field; the templates word them (through gettext)."""
+    errors: dict[str, str] = {}
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else ""
+        kind = error["type"]
+        if field in errors:
+            continue
+        if kind in ("missing", "string_too_short") and not values.get(field, "").strip():
+            errors[field] = "required"
+        elif field == "email":
+            errors[field] = "invalid"
+        elif kind == "string_too_long":
+            errors[field] = "too_long"
+        else:
+            errors[field] = "single_line"
+    return errors
+
+
+def problem_page(
+    request: Request,
+    problem: str,
+    *,
+    status_code: int,
+    headers: Mapping[str, str] | None = None,
+    **context: Any,
+) -> Response:
+    """A readable page for a refused request (403, 409, 413, 429)."""
+    response = render_page(
+        request,
+        "registration/problem.html",
+        {"problem": problem, **context},
+        status_code=status_code,
+        public=False,
+    )
+    response.headers.update(headers or {})
+    return response
+
+
+def forbidden(request: Request) -> Response:
+    return problem_page(request, "csrf", status_code=403)
+
+
+def redirect_to(request: Request, name: str, **params: str) -> Response:
+    return RedirectResponse(str(request.app.url_path_for(name, **params)), status_code=303)
+
+
+def use_lock(ctx: AppContext) -> bool:
+    return not ctx.settings.unsafe_skip_capacity_lock
+
+
+# The event page's form
