@@ -357,10 +357,14 @@ class RegistrationMachine(RuleBasedStateMachine):
         assert all(n == 1 for n in keys.values()), keys
 
 
+# Locally each run explores new sequences. In CI (EVENTS_TEST_STRICT=1) the examples are
+# derived from a fixed seed, so a landing never hinges on a lucky draw; a failure there is
+# reproducible, and STATEFUL_EXAMPLES raises the count for a deeper search.
 RegistrationMachine.TestCase.settings = settings(
     max_examples=int(os.environ.get("STATEFUL_EXAMPLES", "50")),
     stateful_step_count=30,
     deadline=None,
+    derandomize=os.environ.get("EVENTS_TEST_STRICT") == "1",
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestRegistrationRules = RegistrationMachine.TestCase
