@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from events_app.clock import FrozenClock
 from events_app.db import Database
-from events_app.models import OutboxMessage, Registration
+from events_app.models import Event, OutboxMessage, Registration
 from events_app.registration.notify import Notifier
 from events_app.registration.service import RESEND_COOLDOWN
 from tests.factories import make_event
@@ -290,14 +290,22 @@ def test_changing_details(client: TestClient, db: Database, now: datetime) -> No
     assert (registration.name, registration.organisation) == ("Ada King", "Royal Society")
 
 
-def test_cancelling_asks_first_then_promotes_the_waitlist(
-    client: TestClient, db: Database, now: datetime, notifier: Notifier
-) -> None:
+def one_seat_taken_and_one_waiting(
+    db: Database, now: datetime, notifier: Notifier
+) -> tuple[Event, str]:
+    """A one-seat event: first@ confirmed (its token returned), second@ on the waitlist."""
     event = make_event(db, now, slug="small", capacity=1)
     _, first = register(db, now, notifier, event.id, "first@example.org")
     confirm(db, now, notifier, first)
     _, second = register(db, now, notifier, event.id, "second@example.org")
     confirm(db, now + timedelta(minutes=1), notifier, second)
+    return event, first
+
+
+def test_cancelling_asks_first_then_promotes_the_waitlist(
+    client: TestClient, db: Database, now: datetime, notifier: Notifier
+) -> None:
+    event, first = one_seat_taken_and_one_waiting(db, now, notifier)
     question = client.get(f"/r/{first}/cancel")
     assert question.status_code == 200
     assert "Are you sure?" in question.text
@@ -339,11 +347,7 @@ def test_calendar_file_and_data_download(client: TestClient, db: Database, now: 
 def test_deleting_asks_first_then_frees_the_seat_and_forgets_the_person(
     client: TestClient, db: Database, now: datetime, notifier: Notifier
 ) -> None:
-    event = make_event(db, now, slug="small", capacity=1)
-    _, first = register(db, now, notifier, event.id, "first@example.org")
-    confirm(db, now, notifier, first)
-    _, second = register(db, now, notifier, event.id, "second@example.org")
-    confirm(db, now + timedelta(minutes=1), notifier, second)
+    event, first = one_seat_taken_and_one_waiting(db, now, notifier)
     question = client.get(f"/r/{first}/delete")
     assert "Are you sure?" in question.text
     sent_before = len(outbox(db))

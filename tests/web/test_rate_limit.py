@@ -40,6 +40,14 @@ def register_three_times(client: TestClient) -> list[int]:
     return [register_form(client, "talk", email=f"p{i}@example.org").status_code for i in range(3)]
 
 
+def storage_url(store: str, request: pytest.FixtureRequest) -> str:
+    """EVENTS_REDIS_URL for a store: empty for in-memory counting, a scratch Redis db else."""
+    if store != "redis":
+        return ""
+    request.getfixturevalue("redis_db")
+    return REDIS_URL
+
+
 @pytest.mark.parametrize("store", ["memory", "redis"])
 def test_over_the_limit_gets_429_with_retry_after(
     store: str,
@@ -49,10 +57,7 @@ def test_over_the_limit_gets_429_with_retry_after(
     now: datetime,
     request: pytest.FixtureRequest,
 ) -> None:
-    redis_url = ""
-    if store == "redis":
-        request.getfixturevalue("redis_db")
-        redis_url = REDIS_URL
+    redis_url = storage_url(store, request)
     make_event(db, now, slug="talk")
     limits = {"rate_limit_enabled": True, "rate_limit_register": "2/hour;50/day"}
     with client_for(database_url, db, clock, redis_url=redis_url, **limits) as client:
@@ -89,10 +94,7 @@ def test_switched_off(
     now: datetime,
     request: pytest.FixtureRequest,
 ) -> None:
-    redis_url = ""
-    if store == "redis":
-        request.getfixturevalue("redis_db")
-        redis_url = REDIS_URL
+    redis_url = storage_url(store, request)
     make_event(db, now, slug="talk")
     overrides = {
         "rate_limit_enabled": False,
