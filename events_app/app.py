@@ -16,6 +16,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from events_app.articles.views import routes as article_routes
+from events_app.calendar.views import routes as calendar_routes
 from events_app.categories.views import routes as category_routes
 from events_app.clock import Clock
 from events_app.config import Settings, load_settings
@@ -78,6 +79,8 @@ def create_app(
     app = Starlette(
         debug=settings.is_development,
         routes=[
+            # First: /events/{slug}.ics must not be read as the event page of "{slug}.ics".
+            *calendar_routes,
             *event_routes,
             *article_routes,
             *category_routes,

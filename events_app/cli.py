@@ -72,7 +72,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from events_app.transfer.commands import run_import
 
-    return run_import(_settings(), Path(args.file), progress=not args.quiet)
+    return run_import(
+        _settings(), Path(args.file), progress=not args.quiet, notify=not args.no_notify
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -144,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
     importer = commands.add_parser("import", help="import events (JSON or iCalendar)")
     importer.add_argument("file")
     importer.add_argument("--quiet", action="store_true", help="no progress bar")
+    importer.add_argument(
+        "--no-notify",
+        action="store_true",
+        help="do not email attendees of events whose time, place or status changes",
+    )
     importer.set_defaults(handler=cmd_import)
 
     exporter = commands.add_parser("export", help="export events and articles")

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     page_cache: bool = True
     page_cache_check_seconds: float = 1.0
     page_size: int = Field(default=20, ge=1, le=200)
+    feed_max_events: int = Field(default=1000, ge=1, le=5000)
     log_level: str = "INFO"
     hold_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
     # Email: the outbox is sent by a worker, in `serve` itself or as `events-app worker`.

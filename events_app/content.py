@@ -6,7 +6,7 @@ the current one and the clock has not reached the next go-live, start or end mom
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlmodel import Session, col
@@ -30,6 +30,32 @@ def mark_content_changed(*, session: Session) -> None:
         session.add(SiteState(id=1, content_version=1))
 
 
+# Public calendar feeds keep an event for this long after it ends, and a cancelled event for
+# this long after its cancellation, so subscribed calendars see what happened to it.
+FEED_KEEPS_PAST = timedelta(days=30)
+
+
+def calendar_state(*, session: Session) -> tuple[int, datetime | None]:
+    """The calendar version and when it last rose: what every cached feed is checked against."""
+    row = session.execute(
+        select(col(SiteState.calendar_version), col(SiteState.calendar_changed_at)).where(
+            col(SiteState.id) == 1
+        )
+    ).first()
+    return (int(row[0]), row[1]) if row else (0, None)
+
+
+def mark_calendar_changed(*, session: Session, now: datetime) -> None:
+    """Call inside the write transaction that changes anything a calendar feed shows (events,
+    and the articles and categories named in them). Public pages change too."""
+    mark_content_changed(session=session)
+    session.execute(
+        update(SiteState)
+        .where(col(SiteState.id) == 1)
+        .values(calendar_version=col(SiteState.calendar_version) + 1, calendar_changed_at=now)
+    )
+
+
 def next_content_change(*, session: Session, now: datetime) -> datetime | None:
     """The earliest future moment at which a page may change without any write: an event going
     live, starting or ending, or an article's publication time arriving."""
@@ -40,6 +66,20 @@ def next_content_change(*, session: Session, now: datetime) -> datetime | None:
         select(func.min(col(Event.ends_at))).where(not_draft, col(Event.ends_at) > now),
         select(func.min(col(Article.published_at))).where(col(Article.published_at) > now),
     ]
+    # And the moments an event leaves the calendar feeds: FEED_KEEPS_PAST after it ended or
+    # was cancelled.
+    horizon = now - FEED_KEEPS_PAST
+    leaving = [
+        select(func.min(col(Event.ends_at))).where(not_draft, col(Event.ends_at) > horizon),
+        select(func.min(col(Event.cancelled_at))).where(
+            col(Event.status) == EventStatus.cancelled, col(Event.cancelled_at) > horizon
+        ),
+    ]
     moments = [session.scalar(query) for query in candidates]
-    found = [moment for moment in moments if moment is not None]
+    moments += [
+        moment + FEED_KEEPS_PAST
+        for moment in (session.scalar(query) for query in leaving)
+        if moment is not None
+    ]
+    found = [moment for moment in moments if moment is not None and moment > now]
     return min(found) if found else None

@@ -156,6 +156,9 @@ class Event(SQLModel, table=True):
     publish_at: datetime | None = _utc_column(nullable=True)
     organizer: str = Field(default="", max_length=200)
     sequence: int = 0
+    # When it was cancelled: public feeds keep a cancelled event for a while after this, so
+    # that subscribed calendars see STATUS:CANCELLED instead of the event silently vanishing.
+    cancelled_at: datetime | None = _utc_column(nullable=True)
     created_at: datetime = _utc_column()
     updated_at: datetime = _utc_column()
 
@@ -170,6 +173,10 @@ class SiteState(SQLModel, table=True):
     __tablename__ = "site_state"
     id: int = Field(default=1, primary_key=True)
     content_version: int = 0
+    # Rises only with changes a calendar feed shows (events, articles, categories), not with
+    # registrations, so that feed bytes survive the seat counts changing.
+    calendar_version: int = 0
+    calendar_changed_at: datetime | None = _utc_column(nullable=True)
 
 
 class RegistrationStatus(StrEnum):

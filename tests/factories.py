@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from events_app.calendar.entries import CalendarEntry
 from events_app.db import Database
 from events_app.events.editing import save_article, save_event
 from events_app.events.schemas import ArticleCreate, EventCreate
@@ -54,3 +55,32 @@ def article_data(now: datetime, **overrides: Any) -> ArticleCreate:
 def make_article(db: Database, now: datetime, **overrides: Any) -> Article:
     with db.write() as session:
         return save_article(session=session, now=now, data=article_data(now, **overrides))
+
+
+def make_entry(**overrides: Any) -> CalendarEntry:
+    """A calendar entry as a feed loads it, without a database: for the iCalendar builders."""
+    slug = overrides.pop("slug", f"entry-{next(_counter)}")
+    values: dict[str, Any] = {
+        "uid": f"{slug}@events-app",
+        "slug": slug,
+        "title": slug.replace("-", " ").title(),
+        "summary": "",
+        "description": "",
+        "starts_at": datetime(2026, 12, 8, 13, 0, tzinfo=UTC),
+        "ends_at": datetime(2026, 12, 8, 15, 0, tzinfo=UTC),
+        "timezone": "Europe/Berlin",
+        "all_day": False,
+        "venue": "",
+        "address": "",
+        "latitude": None,
+        "longitude": None,
+        "online_url": "",
+        "status": "published",
+        "sequence": 0,
+        "organizer": "",
+        "created_at": datetime(2026, 11, 1, tzinfo=UTC),
+        "updated_at": datetime(2026, 11, 2, tzinfo=UTC),
+        "cancelled_at": None,
+        "publish_at": None,
+    }
+    return CalendarEntry(**(values | overrides))

@@ -1,107 +1,102 @@
-"""iCalendar (RFC 5545) for events: one VEVENT per event that is past the draft stage, each with
-its stable UID and SEQUENCE so that calendar apps update what they already show instead of
-adding a copy. Pure: the caller chooses the events and says what time it is."""
+"""Whole iCalendar files: a VCALENDAR head, one VTIMEZONE per TZID used, and the VEVENTs.
+
+The parts are kept as bytes and joined, so a feed rebuilt after one event changed reuses the
+head, the timezones and every other event's VEVENT (see vevent.py) and serialises only the one
+that changed. Each part is what `icalendar` itself writes for it.
+"""
 
 from __future__ import annotations
 
-import html
-import re
 import uuid
-from collections.abc import Iterable
-from datetime import date, datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-import nh3
-from icalendar import Calendar
-from icalendar import Event as VEvent
-from icalendar.enums import STATUS
+from icalendar import Calendar, Timezone, vDuration, vText
 
-from events_app.models import Event, EventStatus
-from events_app.timezones import zone
-from events_app.web.markdown import render_markdown
+from events_app.calendar.entries import CalendarEntry
+from events_app.calendar.vevent import CalendarSite, serialised_vevent
 
 PRODID = "-//events_app//events_app//EN"
-
-VEVENT_STATUS = {
-    EventStatus.published: STATUS.CONFIRMED,
-    EventStatus.cancelled: STATUS.CANCELLED,
-    # RFC 5545 has no "postponed"; TENTATIVE is what calendar apps show as "not settled yet".
-    EventStatus.postponed: STATUS.TENTATIVE,
-}
-
-_LINK = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
-_LINE_END = re.compile(r"<br\s*/?>\n?|</(?:p|h[2-6]|blockquote|pre|tr|table)>")
-_BLANK_LINES = re.compile(r"\n{3,}")
+REFRESH_INTERVAL = timedelta(hours=1)
+_END = b"END:VCALENDAR\r\n"
 
 
-def _link_as_text(match: re.Match[str]) -> str:
-    href, label = match.group(1), match.group(2)
-    return label if html.unescape(href) == html.unescape(label) else f"{label} ({href})"
+@dataclass(frozen=True, slots=True)
+class CalendarHead:
+    """The VCALENDAR's own properties. `source` is set for feeds that calendar apps poll."""
+
+    name: str
+    url: str
+    method: str = "PUBLISH"
+    description: str = ""
+    source: str = ""
 
 
-def markdown_to_plain_text(source: str) -> str:
-    """Plain text that keeps paragraphs, list items and link targets: calendar apps show
-    DESCRIPTION as text, and a Markdown source or a one-line summary reads badly there."""
-    markup = str(render_markdown(source))
-    markup = _LINK.sub(_link_as_text, markup)
-    markup = re.sub(r"<li[^>]*>\s*", "- ", markup)
-    markup = _LINE_END.sub("\n", markup)
-    text = html.unescape(nh3.clean(markup, tags=set()))
-    lines = (line.rstrip() for line in text.splitlines())
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
-
-
-def event_description(event: Event) -> str:
-    return markdown_to_plain_text(event.description) or event.summary
-
-
-def event_location(event: Event) -> str:
-    # Only the physical place: the online link is for registered attendees, never a public file.
-    return ", ".join(part for part in (event.venue, event.address) if part)
-
-
-def event_span(event: Event) -> tuple[date | datetime, date | datetime]:
-    """DTSTART and DTEND: local dates with an exclusive end for all-day events, otherwise
-    times in the event's own timezone (so that the TZID names it)."""
-    tz = zone(event.timezone)
-    start, end = event.starts_at.astimezone(tz), event.ends_at.astimezone(tz)
-    if event.all_day:
-        return start.date(), end.date()
-    return start, end
-
-
-def _vevent(event: Event, *, base_url: str, now: datetime) -> VEvent:
-    start, end = event_span(event)
-    return VEvent.new(
-        uid=event.uid,
-        sequence=event.sequence,
-        stamp=now,
-        created=event.created_at,
-        last_modified=event.updated_at,
-        summary=event.title,
-        description=event_description(event) or None,
-        start=start,
-        end=end,
-        location=event_location(event) or None,
-        url=f"{base_url}/events/{event.slug}",
-        categories=[category.name for category in sorted(event.categories, key=lambda c: c.slug)],
-        status=VEVENT_STATUS[EventStatus(event.status)],
-    )
-
-
-def build_calendar(events: Iterable[Event], *, base_url: str, name: str, now: datetime) -> bytes:
-    """The calendar for `events` (drafts are left out), with a VTIMEZONE for every TZID."""
-    public = [event for event in events if event.status != EventStatus.draft]
+@lru_cache(maxsize=512)
+def head_bytes(head: CalendarHead) -> bytes:
     calendar = Calendar.new(
         prodid=PRODID,
-        method="PUBLISH",
-        name=name,
-        url=f"{base_url}/events",
-        uid=uuid.uuid5(uuid.NAMESPACE_URL, base_url),
-        subcomponents=[_vevent(event, base_url=base_url, now=now) for event in public],
+        calscale="GREGORIAN",
+        method=head.method,
+        name=head.name,
+        description=head.description or None,
+        url=head.url,
+        uid=uuid.uuid5(uuid.NAMESPACE_URL, head.source or head.url),
     )
-    if public:
-        # Only the years the events need: the default range (1970-2038) bloats every VTIMEZONE.
-        first = min(event.starts_at for event in public).year - 1
-        last = max(event.ends_at for event in public).year + 2
-        calendar.add_missing_timezones(date(first, 1, 1), date(last, 1, 1))
-    return calendar.to_ical()
+    if head.source:
+        # RFC 7986 asks for VALUE=DURATION and VALUE=URI; X-PUBLISHED-TTL is what Outlook and
+        # Apple Calendar read instead.
+        calendar.add("REFRESH-INTERVAL", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+        calendar.add("SOURCE", vText(head.source), parameters={"VALUE": "URI"})
+        calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH_INTERVAL))
+    data = calendar.to_ical()
+    assert data.endswith(_END)
+    return data[: -len(_END)]
+
+
+@lru_cache(maxsize=256)
+def timezone_bytes(tzid: str, first_year: int, last_year: int) -> bytes:
+    """The VTIMEZONE for `tzid` with its transitions in those years (the default range,
+    1970-2038, would add kilobytes of past rules to every feed)."""
+    return Timezone.from_tzid(
+        tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1)
+    ).to_ical()
+
+
+def timezones_needed(entries: Iterable[CalendarEntry]) -> list[bytes]:
+    """One VTIMEZONE per TZID that a timed entry uses, covering that zone's events."""
+    years: dict[str, tuple[int, int]] = {}
+    for entry in entries:
+        if entry.all_day:
+            continue
+        first, last = entry.starts_at.year - 1, entry.ends_at.year + 2
+        known = years.get(entry.timezone)
+        years[entry.timezone] = (
+            (min(first, known[0]), max(last, known[1])) if known else (first, last)
+        )
+    return [timezone_bytes(tzid, *span) for tzid, span in sorted(years.items())]
+
+
+def assemble_calendar(
+    head: CalendarHead, entries: Sequence[CalendarEntry], vevents: Sequence[bytes]
+) -> bytes:
+    return b"".join([head_bytes(head), *timezones_needed(entries), *vevents, _END])
+
+
+def build_calendar(
+    entries: Sequence[CalendarEntry],
+    *,
+    site: CalendarSite,
+    head: CalendarHead,
+    private: bool = False,
+) -> bytes:
+    """A published calendar of `entries` (drafts are never passed in)."""
+    vevents = [serialised_vevent(entry, site, private=private) for entry in entries]
+    return assemble_calendar(head, entries, vevents)
+
+
+def calendar_stamp(entries: Iterable[CalendarEntry], fallback: datetime) -> datetime:
+    """The last change among `entries`: a stable Last-Modified for a calendar file."""
+    return max((entry.updated_at for entry in entries), default=fallback)

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from events_app.categories.editing import ensure_categories
-from events_app.content import mark_content_changed
+from events_app.content import mark_calendar_changed
 from events_app.events.schemas import ArticleCreate, EventCreate
-from events_app.models import Article, Event
+from events_app.models import Article, Event, EventStatus
 
 # A change to any of these is one a calendar app must see (RFC 5545 SEQUENCE).
 CALENDAR_FIELDS = (
@@ -78,9 +78,13 @@ def save_event(
         if calendar_changed:
             event.sequence += 1
         event.updated_at = now
+    if event.status != EventStatus.cancelled:
+        event.cancelled_at = None
+    elif event.cancelled_at is None:
+        event.cancelled_at = now
     event.categories = categories
     event.articles = articles
-    mark_content_changed(session=session)
+    mark_calendar_changed(session=session, now=now)
     session.flush()
     return event
 
@@ -103,6 +107,6 @@ def save_article(
             setattr(article, name, value)
         article.updated_at = now
     article.categories = categories
-    mark_content_changed(session=session)
+    mark_calendar_changed(session=session, now=now)
     session.flush()
     return article

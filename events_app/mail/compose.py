@@ -10,22 +10,30 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from events_app.calendar.ics import build_calendar
+from events_app.calendar.entries import entry_from_event
+from events_app.calendar.invitation import InvitationMethod, build_invitation
+from events_app.calendar.vevent import calendar_site
 from events_app.config import Settings
 from events_app.events.present import format_event_when
 from events_app.models import Event, Registration
 from events_app.web.templating import TEMPLATE_DIR, load_translations
 
-# Every kind of email a registration can cause, and whether it carries the event's .ics.
-KINDS = {
-    "confirm_request": False,
-    "manage_link": False,
-    "confirmed": True,
-    "waitlisted": False,
-    "promoted": True,
-    "cancelled": False,
-    "hold_expired": False,
+REQUEST, CANCEL = InvitationMethod.request, InvitationMethod.cancel
+# Every kind of email a registration or a change to its event can cause, and the calendar
+# invitation it carries: REQUEST puts the event in the attendee's calendar (or moves it there),
+# CANCEL takes it out.
+KINDS: dict[str, InvitationMethod | None] = {
+    "confirm_request": None,
+    "manage_link": None,
+    "confirmed": REQUEST,
+    "waitlisted": None,
+    "promoted": REQUEST,
+    "cancelled": CANCEL,
+    "hold_expired": None,
+    "event_changed": REQUEST,
+    "event_cancelled": CANCEL,
 }
+CALENDAR_TYPE = "text/calendar"
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,8 @@ class EmailComposer:
         self.env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
         self.env.filters["when"] = lambda event: format_event_when(event, settings.language)
 
+        self.site = calendar_site(settings)
+
     def url(self, path: str) -> str:
         return self.settings.base_url + path
 
@@ -72,7 +82,10 @@ class EmailComposer:
         now: datetime,
         token: str | None = None,
         position: int | None = None,
+        with_calendar: bool = True,
     ) -> ComposedEmail:
+        """`with_calendar=False` leaves the invitation out: a CANCEL to someone whose calendar
+        never held the event (a waitlisted place) would only confuse."""
         if kind not in KINDS:
             raise ValueError(f"unknown email kind {kind!r}")
         context: dict[str, Any] = {
@@ -88,9 +101,16 @@ class EmailComposer:
         text = self.env.get_template(f"{kind}.txt").render(context)
         html = self.env.get_template(f"{kind}.html").render(context)
         attachments: tuple[Attachment, ...] = ()
-        if KINDS[kind]:
-            ics = build_calendar(
-                [event], base_url=self.settings.base_url, name=event.title, now=now
+        method = KINDS[kind]
+        if method is not None and with_calendar:
+            ics = build_invitation(
+                entry_from_event(event, now=now),
+                self.site,
+                method=method,
+                attendee_name=registration.name,
+                attendee_email=registration.email,
+                now=now,
             )
-            attachments = (Attachment(f"{event.slug}.ics", "text/calendar", ics),)
+            content_type = f"{CALENDAR_TYPE}; method={method.value}"
+            attachments = (Attachment(f"{event.slug}.ics", content_type, ics),)
         return ComposedEmail(kind, registration.email, subject, text, html, attachments)

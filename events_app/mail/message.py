@@ -46,6 +46,11 @@ def envelope_sender(mail_from: str) -> str:
     return parseaddr(check_header("From", mail_from))[1]
 
 
+def _parameters(text: str) -> list[tuple[str, str]]:
+    pairs = (item.partition("=") for item in text.split(";") if "=" in item)
+    return [(name.strip(), check_header("parameter", value.strip())) for name, _, value in pairs]
+
+
 def build_email(message: OutboxMessage, *, mail_from: str) -> EmailMessage:
     single_address("From", mail_from)
     single_address("To", message.to_address)
@@ -60,13 +65,25 @@ def build_email(message: OutboxMessage, *, mail_from: str) -> EmailMessage:
     if message.html_body:
         email.add_alternative(message.html_body, subtype="html")
     for attachment in decode_attachments(message.attachments):
-        maintype, _, subtype = attachment.content_type.partition("/")
-        params = {"method": "PUBLISH"} if attachment.content_type == "text/calendar" else {}
+        content_type, _, parameters = attachment.content_type.partition(";")
+        maintype, _, subtype = content_type.strip().partition("/")
+        params = dict(_parameters(parameters))
+        filename = check_header("filename", attachment.filename)
+        if content_type == "text/calendar":
+            # An invitation: as an alternative to the text (where Outlook and Gmail look for
+            # it to show "add to calendar") and as a file for every other client.
+            email.add_alternative(
+                attachment.content, maintype="text", subtype="calendar", params=params
+            )
+            email.add_attachment(
+                attachment.content, maintype="application", subtype="ics", filename=filename
+            )
+            continue
         email.add_attachment(
             attachment.content,
             maintype=maintype,
             subtype=subtype or "octet-stream",
-            filename=check_header("filename", attachment.filename),
+            filename=filename,
             params=params,
         )
     # MIME boundaries derived from the Message-ID rather than random: a resend is the same bytes.

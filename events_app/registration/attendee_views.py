@@ -16,7 +16,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from events_app.calendar.ics import build_calendar
 from events_app.registration import service
 from events_app.registration.pages import (
     AttendeePage,
@@ -255,20 +254,6 @@ async def deleted(request: Request) -> Response:
 
 
 @token_page
-async def event_ics(request: Request) -> Response:
-    ctx = app_context(request)
-    page = await _attendee(request)
-    body = build_calendar(
-        [page.event], base_url=ctx.settings.base_url, name=page.event.title, now=ctx.now()
-    )
-    return Response(
-        body,
-        media_type="text/calendar; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{page.event.slug}.ics"'},
-    )
-
-
-@token_page
 async def data_json(request: Request) -> Response:
     ctx = app_context(request)
     token: str = request.path_params["token"]
@@ -298,6 +283,5 @@ routes: list[BaseRoute] = [
     Route("/r/{token}/cancel", cancel, methods=["POST"], name="registration_cancel"),
     Route("/r/{token}/delete", delete_page, methods=["GET"], name="registration_delete_page"),
     Route("/r/{token}/delete", delete, methods=["POST"], name="registration_delete"),
-    Route("/r/{token}/event.ics", event_ics, name="registration_ics"),
     Route("/r/{token}/data.json", data_json, name="registration_data"),
 ]

@@ -31,6 +31,7 @@ class Notifier:
         registration: Registration,
         event: Event,
         position: int | None = None,
+        with_calendar: bool = True,
     ) -> None:
         email = self.composer.compose(
             kind,
@@ -39,6 +40,7 @@ class Notifier:
             now=now,
             token=self.token(registration),
             position=position,
+            with_calendar=with_calendar,
         )
         enqueue(
             session=session,

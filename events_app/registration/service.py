@@ -196,11 +196,17 @@ def cancel_registration(
     release_lapsed_holds(session=session, now=now, event=event, notifier=notifier)
     if registration.status not in ACTIVE_STATUSES:
         return registration
+    had_the_event = registration.status == RegistrationStatus.confirmed
     registration.status = RegistrationStatus.cancelled
     registration.holds_seat = False
     registration.cancelled_at = registration.updated_at = now
     notifier.notify(
-        session=session, now=now, kind="cancelled", registration=registration, event=event
+        session=session,
+        now=now,
+        kind="cancelled",
+        registration=registration,
+        event=event,
+        with_calendar=had_the_event,  # only a confirmed seat came with an invitation
     )
     session.flush()
     promote_from_waitlist(session=session, now=now, event=event, notifier=notifier)

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from events_app.calendar.links import add_to_calendar_links
 from events_app.events.service import get_live_event
 from events_app.registration import service
 from events_app.registration.pages import (
@@ -71,6 +72,7 @@ def render_event_page(
         "form": form or {},
         "errors": errors or {},
         "csrf_token": csrf_token(request) if is_open else "",
+        "calendar": add_to_calendar_links(event, ctx.calendar_site, now=ctx.now()),
     }
     private = page.state in PRIVATE_STATES or status_code != 200
     response = render_page(

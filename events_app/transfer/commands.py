@@ -13,9 +13,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 from tqdm import tqdm
 
+from events_app.calendar.vevent import calendar_site
 from events_app.clock import utc_now
 from events_app.config import Settings
 from events_app.db import Database
+from events_app.registration.notify import Notifier
 from events_app.transfer.checking import ImportRejected
 from events_app.transfer.export import export_ics, export_json
 from events_app.transfer.ics_import import read_ics
@@ -51,6 +53,8 @@ def _print_report(report: ImportReport, path: Path) -> None:
         f"import {path}: created {_counted(report.created)}, updated {_counted(report.updated)},"
         f" unchanged {_counted(report.unchanged)}"
     )
+    if report.notified:
+        print(f"import {path}: {report.notified} email(s) to attendees queued in the outbox")
 
 
 def _print_rejections(exc: ImportRejected, path: Path) -> None:
@@ -61,17 +65,23 @@ def _print_rejections(exc: ImportRejected, path: Path) -> None:
             print(f"  {rejection.label}: {problem}", file=sys.stderr)
 
 
-def _import(db: Database, data: bytes, *, progress: bool) -> ImportReport:
+def _import(
+    db: Database, data: bytes, *, progress: bool, notifier: Notifier | None
+) -> ImportReport:
     with db.write() as session:
         document = read_document(data, session=session)
         show = progress and document.size > PROGRESS_FROM and sys.stderr.isatty()
         with tqdm(total=document.size, file=sys.stderr, unit="record", disable=not show) as bar:
             return import_document(
-                session=session, now=utc_now(), document=document, tick=bar.update
+                session=session,
+                now=utc_now(),
+                document=document,
+                tick=bar.update,
+                notifier=notifier,
             )
 
 
-def run_import(settings: Settings, path: Path, progress: bool) -> int:
+def run_import(settings: Settings, path: Path, progress: bool, notify: bool = True) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -79,7 +89,8 @@ def run_import(settings: Settings, path: Path, progress: bool) -> int:
         return 2
     db = Database.from_url(settings.database_url)
     try:
-        report = _import(db, data, progress=progress)
+        notifier = Notifier(settings) if notify else None
+        report = _import(db, data, progress=progress, notifier=notifier)
     except UnreadableFile as exc:
         print(f"import {path}: {exc}; nothing was written", file=sys.stderr)
         return 1
@@ -125,10 +136,7 @@ def run_export(settings: Settings, fmt: str, output: Path | None) -> int:
             if fmt == "json":
                 data = export_json(session=session)
             else:
-                data = export_ics(
-                    session=session, now=utc_now(), base_url=settings.base_url,
-                    name=settings.site_name,
-                )  # fmt: skip
+                data = export_ics(session=session, now=utc_now(), site=calendar_site(settings))
     finally:
         db.dispose()
     try:

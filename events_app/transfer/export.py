@@ -9,7 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
-from events_app.calendar.ics import build_calendar
+from events_app.calendar.entries import entry_from_event
+from events_app.calendar.ics import CalendarHead, build_calendar
+from events_app.calendar.vevent import CalendarSite
 from events_app.models import Article, Event, EventStatus
 from events_app.transfer.json_format import dump_json
 from events_app.transfer.records import article_record, event_record
@@ -40,6 +42,9 @@ def export_json(*, session: Session) -> bytes:
     )
 
 
-def export_ics(*, session: Session, now: datetime, base_url: str, name: str) -> bytes:
+def export_ics(*, session: Session, now: datetime, site: CalendarSite) -> bytes:
+    """Every event past the draft stage, as one calendar (a public file: no online links)."""
     events = [e for e in all_events(session=session) if e.status != EventStatus.draft]
-    return build_calendar(events, base_url=base_url, name=name, now=now)
+    entries = [entry_from_event(event, now=now) for event in events]
+    head = CalendarHead(name=site.site_name, url=f"{site.base_url}/events")
+    return build_calendar(entries, site=site, head=head)

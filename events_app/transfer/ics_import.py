@@ -15,7 +15,7 @@ from icalendar import Event as VEvent
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 from sqlmodel import Session
 
-from events_app.calendar.ics import event_description, event_location
+from events_app.calendar.vevent import place_text, plain_description
 from events_app.events.editing import find_event
 from events_app.models import Event, EventStatus
 from events_app.timezones import WallClockError, zone
@@ -99,6 +99,19 @@ def _categories(vevent: VEvent) -> list[str]:
     return list(dict.fromkeys(name for name in names if name))
 
 
+def _is_our_description(description: str, existing: Event) -> bool:
+    """Whether DESCRIPTION is the text our own export wrote for `existing`: its plain text,
+    then the event's address and links (calendar/vevent.py `describe`)."""
+    ours = plain_description(existing.description, existing.summary)
+    if description == ours:
+        return True
+    if ours and not description.startswith(ours + "\n\n"):
+        return False
+    tail = description[len(ours) :].lstrip("\n")
+    address = f"/events/{existing.slug}"
+    return any(part.startswith("http") and part.endswith(address) for part in tail.split("\n\n"))
+
+
 def _ics_values(vevent: VEvent, existing: Event | None) -> Record:
     values = _times(vevent)
     status = str(vevent.get("STATUS", "")).upper()
@@ -116,9 +129,9 @@ def _ics_values(vevent: VEvent, existing: Event | None) -> Record:
         values["timezone"] = existing.timezone  # dates carry no zone; the event's own stays
     # The file holds these as plain text made from ours: unchanged text keeps our Markdown,
     # our venue and address apart.
-    if description != event_description(existing):
+    if not _is_our_description(description, existing):
         values["description"] = description
-    if location != event_location(existing):
+    if location != place_text(existing.venue, existing.address):
         values.update(venue=location, address="")
     return {**base, **values}
 

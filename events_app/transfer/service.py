@@ -14,6 +14,8 @@ from events_app.categories.editing import slugify
 from events_app.events.editing import save_article, save_event
 from events_app.events.schemas import ArticleCreate, EventCreate
 from events_app.models import Article, Event
+from events_app.registration.event_changes import notify_event_change
+from events_app.registration.notify import Notifier
 from events_app.transfer.checking import ImportPlan, check_document
 from events_app.transfer.records import Document
 
@@ -25,6 +27,7 @@ class ImportReport:
     created: list[Done] = field(default_factory=list)
     updated: list[Done] = field(default_factory=list)
     unchanged: list[Done] = field(default_factory=list)
+    notified: int = 0  # emails queued to attendees of events whose time, place or status moved
 
 
 def _same_categories(stored: list[str], names: list[str]) -> bool:
@@ -55,7 +58,12 @@ def _no_progress() -> None:
 
 
 def _write(
-    plan: ImportPlan, *, session: Session, now: datetime, tick: Callable[[], object]
+    plan: ImportPlan,
+    *,
+    session: Session,
+    now: datetime,
+    tick: Callable[[], object],
+    notifier: Notifier | None,
 ) -> ImportReport:
     report = ImportReport()
     for article in plan.articles:  # first: events link to them
@@ -71,9 +79,14 @@ def _write(
         if event.existing is not None and event_unchanged(event.existing, event.data):
             report.unchanged.append(done)
         else:
-            save_event(
+            sequence = event.existing.sequence if event.existing else 0
+            saved = save_event(
                 session=session, now=now, data=event.data, event=event.existing, uid=event.uid
             )
+            if notifier is not None and saved.sequence > sequence:
+                report.notified += notify_event_change(
+                    session=session, now=now, event=saved, notifier=notifier
+                )
             (report.updated if event.existing else report.created).append(done)
         tick()
     return report
@@ -85,8 +98,11 @@ def import_document(
     now: datetime,
     document: Document,
     tick: Callable[[], object] = _no_progress,
+    notifier: Notifier | None = None,
 ) -> ImportReport:
     """Run inside one write transaction. Raises ImportRejected before writing anything when a
-    record is rejected. `tick` is called once per record (for a progress bar)."""
+    record is rejected. `tick` is called once per record (for a progress bar). With a
+    `notifier`, the attendees of an event whose time, place or status changed are told, in the
+    same transaction."""
     plan = check_document(session=session, document=document)
-    return _write(plan, session=session, now=now, tick=tick)
+    return _write(plan, session=session, now=now, tick=tick, notifier=notifier)

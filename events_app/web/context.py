@@ -22,6 +22,8 @@ from events_app.web.page_cache import PageCache
 from events_app.web.rate_limit import RateLimiter
 
 if TYPE_CHECKING:
+    from events_app.calendar.feed_cache import FeedCache
+    from events_app.calendar.vevent import CalendarSite
     from events_app.registration.notify import Notifier
 
 PUBLIC_CACHE_CONTROL = "public, no-cache"
@@ -49,6 +51,19 @@ class AppContext:
         from events_app.registration.notify import Notifier
 
         return Notifier(self.settings)
+
+    @cached_property
+    def calendar_site(self) -> CalendarSite:
+        from events_app.calendar.vevent import calendar_site
+
+        return calendar_site(self.settings)
+
+    @cached_property
+    def feed_cache(self) -> FeedCache:
+        """One per app: the feeds this process has built, kept while they stay true."""
+        from events_app.calendar.feed_cache import FeedCache
+
+        return FeedCache()
 
     @cached_property
     def rate_limiter(self) -> RateLimiter:

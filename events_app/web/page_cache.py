@@ -17,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
@@ -25,8 +26,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from events_app.clock import Clock
 from events_app.content import content_version, next_content_change
 from events_app.db import Database
+from events_app.web.conditional import not_modified_since
 
 _SKIPPED_HEADERS = {b"content-length", b"etag"}
+_KEPT_ON_304 = (b"etag", b"cache-control", b"vary", b"last-modified")
 # Never cached, and must not depend on the database through the cache: health checks and
 # static files (which StaticFiles validates by itself).
 BYPASS_PREFIXES = ("/static/", "/healthz")
@@ -53,6 +56,29 @@ def etag_matches(if_none_match: bytes | None, etag: bytes) -> bool:
         return False
     candidates = {tag.strip().removeprefix(b"W/") for tag in if_none_match.split(b",")}
     return b"*" in candidates or etag in candidates
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What the client says it holds: If-None-Match wins over If-Modified-Since (RFC 9110)."""
+
+    if_none_match: bytes | None = None
+    if_modified_since: bytes | None = None
+
+    def not_modified(self, etag: bytes, headers: list[tuple[bytes, bytes]]) -> bool:
+        if self.if_none_match is not None:
+            return etag_matches(self.if_none_match, etag)
+        if self.if_modified_since is None:
+            return False
+        # Only responses that state a Last-Modified (calendar feeds) answer a date.
+        last_modified = next((v for k, v in headers if k == b"last-modified"), None)
+        return last_modified is not None and not_modified_since(
+            self.if_modified_since.decode("latin-1"), _parse_http_date(last_modified)
+        )
+
+
+def _parse_http_date(value: bytes) -> datetime:
+    return parsedate_to_datetime(value.decode("latin-1"))
 
 
 class PageCache:
@@ -149,7 +175,9 @@ class PageCacheMiddleware:
             return
         cache = self.cache
         key = scope["path"].encode() + b"?" + scope["query_string"]
-        if_none_match = _header(scope, b"if-none-match")
+        validators = Validators(
+            _header(scope, b"if-none-match"), _header(scope, b"if-modified-since")
+        )
         version = -1
         if cache.enabled:
             try:
@@ -167,11 +195,11 @@ class PageCacheMiddleware:
                     entry.headers,
                     entry.body,
                     entry.etag,
-                    if_none_match,
+                    validators,
                     head=scope["method"] == "HEAD",
                 )
                 return
-        await self._render(scope, receive, send, key, version, if_none_match)
+        await self._render(scope, receive, send, key, version, validators)
 
     async def _render(
         self,
@@ -180,7 +208,7 @@ class PageCacheMiddleware:
         send: Send,
         key: bytes,
         version: int,
-        if_none_match: bytes | None,
+        validators: Validators,
     ) -> None:
         started: Message | None = None
         chunks: list[bytes] = []
@@ -204,7 +232,7 @@ class PageCacheMiddleware:
                         b"".join(chunks),
                         key,
                         version,
-                        if_none_match,
+                        validators,
                         rendered_at,
                     )
             else:
@@ -220,7 +248,7 @@ class PageCacheMiddleware:
         body: bytes,
         key: bytes,
         version: int,
-        if_none_match: bytes | None,
+        validators: Validators,
         rendered_at: datetime,
     ) -> None:
         etag = make_etag(body)
@@ -230,7 +258,7 @@ class PageCacheMiddleware:
         if self.cache.enabled and not head:
             valid_until = await self.cache.next_change(version, rendered_at)
             self.cache.store(key, CachedPage(headers, body, etag, version, valid_until))
-        await _send_page(send, headers, body, etag, if_none_match, head=head)
+        await _send_page(send, headers, body, etag, validators, head=head)
 
 
 async def _send_page(
@@ -238,12 +266,12 @@ async def _send_page(
     headers: list[tuple[bytes, bytes]],
     body: bytes,
     etag: bytes,
-    if_none_match: bytes | None,
+    validators: Validators,
     *,
     head: bool,
 ) -> None:
-    if etag_matches(if_none_match, etag):
-        kept = [(k, v) for k, v in headers if k in (b"etag", b"cache-control", b"vary")]
+    if validators.not_modified(etag, headers):
+        kept = [(k, v) for k, v in headers if k in _KEPT_ON_304]
         await send({"type": "http.response.start", "status": 304, "headers": kept})
         await send({"type": "http.response.body", "body": b""})
         return

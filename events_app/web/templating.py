@@ -13,26 +13,23 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
+from events_app.calendar.links import webcal_url
 from events_app.config import Settings
 from events_app.events.cards import EventCard
 from events_app.events.present import format_event_date, format_event_when
 from events_app.models import EventFormat, EventStatus
+from events_app.translations import load_translations
 from events_app.web.markdown import markdown_to_text, render_markdown
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = PROJECT_ROOT / "static"
-LOCALE_DIR = PROJECT_ROOT / "locale"
 CARD_MEMO_SIZE = 4096
-
-
-def load_translations(language: str) -> NullTranslations:
-    return Translations.load(str(LOCALE_DIR), [language], domain="messages")
 
 
 @lru_cache(maxsize=256)
@@ -160,6 +157,7 @@ def create_templates(settings: Settings, url_path_for: Callable[..., Any]) -> Ji
         label=lambda value: labels.get(value, str(value)),
         site_date=site_date,
         isodate=lambda moment: moment.isoformat(),
+        webcal=lambda path: webcal_url(absolute_url(path)),
     )
     # Last: the macro module is compiled now, and needs every filter and global above.
     event_card = _card_renderer(env, memo=not settings.is_development)

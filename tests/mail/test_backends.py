@@ -93,8 +93,12 @@ def test_file_backend_writes_one_eml_per_message_and_a_resend_overwrites(
         parsed = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
         assert isinstance(parsed, EmailMessage)
         assert parsed["Message-ID"] == message.message_id
-    calendar = [p.get_content_type() for p in parsed.iter_attachments()]  # the confirmation
-    assert calendar == ["text/calendar"]
+    # The confirmation: the invitation beside the text (where mail clients look for it) and
+    # as a file.
+    calendar = [p.get_content_type() for p in parsed.iter_attachments()]
+    assert calendar == ["application/ics"]
+    invitation = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
+    assert [p.get_param("method") for p in invitation] == ["REQUEST"]
 
     with db.write() as session:  # as if the worker had died before marking them sent
         session.execute(update(OutboxMessage).values(status=OutboxStatus.pending))

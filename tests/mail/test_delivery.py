@@ -66,9 +66,12 @@ def test_smtp_delivers_each_message_exactly_once_with_its_parts(
     confirm_request, confirmed = (item.message for item in received)
     assert list(confirm_request.iter_attachments()) == []
     [ics] = list(confirmed.iter_attachments())
-    assert ics.get_content_type() == "text/calendar"
+    assert ics.get_content_type() == "application/ics"
     assert ics.get_filename() == f"{event.slug}.ics"
-    assert b"BEGIN:VCALENDAR" in ics.get_content().encode()
+    assert b"METHOD:REQUEST" in ics.get_content()
+    [invitation] = [p for p in confirmed.walk() if p.get_content_type() == "text/calendar"]
+    assert invitation.get_param("method") == "REQUEST"
+    assert invitation.get_content() == ics.get_content().decode()
 
 
 def test_the_worker_expires_holds_and_sends_the_news(

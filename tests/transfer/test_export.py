@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import text
 
+from events_app.calendar.vevent import CalendarSite
 from events_app.db import Database
 from events_app.transfer.commands import read_document
 from events_app.transfer.export import export_ics, export_json
@@ -96,7 +97,8 @@ def test_ics_export_leaves_drafts_out(db: Database, now: datetime) -> None:
     make_event(db, now, slug="secret", title="Secret draft", status="draft")
 
     with db.read() as session:
-        data = export_ics(session=session, now=now, base_url="https://x.org", name="Events")
+        site = CalendarSite("https://x.org", "Events", "Events <events@x.org>")
+        data = export_ics(session=session, now=now, site=site)
 
     assert b"Public talk" in data
     assert b"Secret draft" not in data

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from events_app.calendar.ics import build_calendar
+from events_app.calendar.entries import entry_from_event
+from events_app.calendar.ics import CalendarHead, build_calendar
+from events_app.calendar.vevent import CalendarSite
 from events_app.db import Database
 from events_app.events.editing import find_event
 from events_app.models import Event, EventStatus
@@ -20,6 +22,7 @@ from tests.factories import make_article, make_event
 
 DATA = Path(__file__).parent / "data"
 BASE_URL = "https://events.example.org"
+SITE = CalendarSite(BASE_URL, "Events", "Events <events@example.org>")
 
 
 def import_bytes(db: Database, now: datetime, data: bytes) -> ImportReport:
@@ -30,7 +33,7 @@ def import_bytes(db: Database, now: datetime, data: bytes) -> ImportReport:
 
 def export(db: Database, now: datetime) -> bytes:
     with db.read() as session:
-        return export_ics(session=session, now=now, base_url=BASE_URL, name="Events")
+        return export_ics(session=session, now=now, site=SITE)
 
 
 def event_count(db: Database) -> int:
@@ -146,7 +149,8 @@ def test_import_into_an_empty_database_keeps_uids_times_and_zones(
             status=EventStatus.cancelled, created_at=now, updated_at=now,
         ),
     ]  # fmt: skip
-    data = build_calendar(source, base_url=BASE_URL, name="Elsewhere", now=now)
+    entries = [entry_from_event(event, now=now) for event in source]
+    data = build_calendar(entries, site=SITE, head=CalendarHead(name="Elsewhere", url=BASE_URL))
 
     import_bytes(db, now, data)
 

@@ -1,0 +1,77 @@
+"""Feed bytes kept between polls, per process.
+
+Calendar apps poll every feed for years, mostly to learn that nothing changed. A built feed is
+kept while the calendar version in the database is the one it was built at (it rises only with
+changes a feed shows: events, articles, categories; not registrations) and its own window
+holds (the next go-live, or an event leaving the 30-day window). Checking costs one small
+query; rebuilding after a change re-serialises only the changed events (vevent.py).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from datetime import datetime
+
+from sqlmodel import Session
+
+from events_app.calendar.feeds import FeedDocument, FeedScope, build_feed
+from events_app.calendar.vevent import CalendarSite
+from events_app.content import calendar_state
+
+
+class FeedCache:
+    def __init__(self, *, max_entries: int = 64) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[FeedScope, tuple[int, FeedDocument]] = OrderedDict()
+        # Reads run in worker threads on PostgreSQL: reordering must not interleave.
+        self._lock = threading.Lock()
+        self.builds = 0
+
+    def lookup(self, scope: FeedScope, *, version: int, now: datetime) -> FeedDocument | None:
+        with self._lock:
+            found = self._entries.get(scope)
+            if found is None:
+                return None
+            built_at, document = found
+            if built_at != version or (document.valid_until and document.valid_until <= now):
+                del self._entries[scope]
+                return None
+            self._entries.move_to_end(scope)
+            return document
+
+    def store(self, scope: FeedScope, *, version: int, document: FeedDocument) -> None:
+        with self._lock:
+            self._entries[scope] = (version, document)
+            self._entries.move_to_end(scope)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+
+def current_feed(
+    *,
+    session: Session,
+    now: datetime,
+    scope: FeedScope,
+    site: CalendarSite,
+    cache: FeedCache,
+    max_events: int,
+) -> FeedDocument | None:
+    """The feed for `scope` as it stands now, built only when it may have changed. None when
+    the category or article it belongs to does not exist."""
+    version, changed_at = calendar_state(session=session)
+    document = cache.lookup(scope, version=version, now=now)
+    if document is not None:
+        return document
+    document = build_feed(
+        session=session,
+        now=now,
+        scope=scope,
+        site=site,
+        max_events=max_events,
+        calendar_changed_at=changed_at,
+    )
+    if document is not None:
+        cache.builds += 1
+        cache.store(scope, version=version, document=document)
+    return document
