@@ -25,6 +25,7 @@ from events_app.clock import FrozenClock
 from events_app.config import Settings
 from events_app.db import Database
 from events_app.migrate import upgrade_database
+from events_app.registration.notify import Notifier
 
 POSTGRES_URL = os.environ.get("EVENTS_TEST_POSTGRES_URL", "")
 STRICT = os.environ.get("EVENTS_TEST_STRICT", "") == "1"
@@ -139,6 +140,11 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     return make_settings(database_url)
+
+
+@pytest.fixture
+def notifier(settings: Settings) -> Notifier:
+    return Notifier(settings)
 
 
 @pytest.fixture

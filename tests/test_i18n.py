@@ -35,6 +35,10 @@ class PseudoTranslations(NullTranslations):
     ungettext = ngettext
 
 
+# Not prose: scripts, styles, and <code> (addresses to copy, such as a feed's URL).
+_LITERAL = ("script", "style", "code")
+
+
 class VisibleText(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -42,14 +46,14 @@ class VisibleText(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
+        if tag in _LITERAL:
             self._skip += 1
         for name, value in attrs:
             if name in ("aria-label", "title", "alt", "placeholder") and value:
                 self.texts.append(value)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
+        if tag in _LITERAL:
             self._skip -= 1
 
     def handle_data(self, data: str) -> None:
@@ -58,7 +62,7 @@ class VisibleText(HTMLParser):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/events", "/events/past", "/articles", "/missing", "/privacy"]
+    "path", ["/", "/events", "/events/past", "/articles", "/missing", "/privacy", "/calendars"]
 )
 def test_no_visible_text_escapes_gettext(
     path: str,

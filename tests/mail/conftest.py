@@ -17,7 +17,6 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from events_app.config import Settings
-from events_app.registration.notify import Notifier
 from tests.conftest import make_settings
 
 
@@ -87,8 +86,3 @@ def smtp_settings(database_url: str, smtp_server: SmtpServer) -> Settings:
         smtp_timeout_seconds=5,
         mail_from="Events <events@events.example.org>",
     )
-
-
-@pytest.fixture
-def notifier(settings: Settings) -> Notifier:
-    return Notifier(settings)
