@@ -54,6 +54,15 @@ def event_file(
     return _calendar_file(body, [entry], f"{event.slug}.ics", now)
 
 
+# Pending registrations are left out: nothing is promised until the address is confirmed.
+_IN_CALENDAR = (
+    RegistrationStatus.confirmed,
+    RegistrationStatus.attended,
+    RegistrationStatus.waitlisted,
+    RegistrationStatus.cancelled,
+)
+
+
 def _status_for(registration: Registration) -> STATUS | None:
     if registration.status == RegistrationStatus.cancelled:
         return STATUS.CANCELLED
@@ -76,13 +85,7 @@ def attendee_file(
         .where(
             col(Registration.email_key) == owner.email_key,
             in_feed_window(now),
-            col(Registration.status).in_(
-                [
-                    RegistrationStatus.confirmed,
-                    RegistrationStatus.waitlisted,
-                    RegistrationStatus.cancelled,
-                ]
-            ),
+            col(Registration.status).in_(_IN_CALENDAR),
         )
         .order_by(col(Event.starts_at), col(Event.id))
     ).all()

@@ -172,3 +172,26 @@ def test_the_calendars_page_lists_every_feed(
         assert f"webcal://events.example.org{path}" in page.text
     for app_name in ("Google Calendar", "Outlook", "Apple Calendar", "Thunderbird"):
         assert app_name in page.text
+
+
+def test_a_cached_feed_lets_an_event_go_when_its_30_days_are_over(
+    client: TestClient, db: Database, clock: FrozenClock
+) -> None:
+    now = clock.now()
+    past = make_event(db, now, slug="past", starts_at=now - timedelta(days=29, hours=3))
+    first = client.get("/events.ics")
+    assert uids(first.content) == [past.uid]
+    assert (
+        client.get("/events.ics", headers={"if-none-match": first.headers["etag"]}).status_code
+        == 304
+    )
+
+    clock.advance(timedelta(days=1))
+
+    later = client.get("/events.ics", headers={"if-none-match": first.headers["etag"]})
+    assert later.status_code == 200
+    assert uids(later.content) == []
+    # The feed changed at the moment the event left it: a date-only poller sees that too.
+    assert parsedate_to_datetime(later.headers["last-modified"]) > parsedate_to_datetime(
+        first.headers["last-modified"]
+    )
