@@ -26,18 +26,29 @@ def timezone_names() -> list[str]:
     return sorted(available_timezones())
 
 
-def localize(wall: datetime, tz: ZoneInfo) -> datetime:
-    """An aware datetime for a naive wall-clock time in `tz`."""
+def _gap_error(wall: datetime, tz: ZoneInfo) -> WallClockError:
+    return WallClockError(
+        f"{wall:%Y-%m-%d %H:%M} does not exist in {tz.key}: the clocks skip that hour. "
+        "Choose a time outside the gap."
+    )
+
+
+def localize(wall: datetime, tz: ZoneInfo, *, repeated: str = "refuse") -> datetime:
+    """An aware datetime for a wall-clock time in `tz`. A naive time that does not exist is
+    refused; one that happens twice is refused (`repeated="refuse"`) or read as its first
+    occurrence (`repeated="first"`, what RFC 5545 says an iCalendar file means). A time given
+    with one of the zone's own offsets is still a wall-clock time there: in a gap, refused."""
+    naive = wall.replace(tzinfo=None)
+    first = naive.replace(tzinfo=tz, fold=0)
+    second = naive.replace(tzinfo=tz, fold=1)
+    exists = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == naive
     if wall.tzinfo is not None:
+        if not exists and wall.utcoffset() in (first.utcoffset(), second.utcoffset()):
+            raise _gap_error(naive, tz)
         return wall
-    first = wall.replace(tzinfo=tz, fold=0)
-    second = wall.replace(tzinfo=tz, fold=1)
-    if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != wall:
-        raise WallClockError(
-            f"{wall:%Y-%m-%d %H:%M} does not exist in {tz.key}: the clocks skip that hour. "
-            "Choose a time outside the gap."
-        )
-    if first.utcoffset() != second.utcoffset():
+    if not exists:
+        raise _gap_error(naive, tz)
+    if first.utcoffset() != second.utcoffset() and repeated != "first":
         raise WallClockError(
             f"{wall:%Y-%m-%d %H:%M} happens twice in {tz.key}: the clocks go back. "
             f"Give it with its offset, {first:%z} (first) or {second:%z} (second)."

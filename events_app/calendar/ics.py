@@ -10,13 +10,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
-from icalendar import Calendar, Timezone, vDuration, vText
+from icalendar import Calendar, vDuration, vText
 
 from events_app.calendar.entries import CalendarEntry
 from events_app.calendar.vevent import CalendarSite, serialised_vevent
+from events_app.calendar.vtimezone import timezone_bytes
 
 PRODID = "-//events_app//events_app//EN"
 REFRESH_INTERVAL = timedelta(hours=1)
@@ -54,15 +55,6 @@ def head_bytes(head: CalendarHead) -> bytes:
     data = calendar.to_ical()
     assert data.endswith(_END)
     return data[: -len(_END)]
-
-
-@lru_cache(maxsize=256)
-def timezone_bytes(tzid: str, first_year: int, last_year: int) -> bytes:
-    """The VTIMEZONE for `tzid` with its transitions in those years (the default range,
-    1970-2038, would add kilobytes of past rules to every feed)."""
-    return Timezone.from_tzid(
-        tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1)
-    ).to_ical()
 
 
 def timezones_needed(entries: Iterable[CalendarEntry]) -> list[bytes]:

@@ -162,7 +162,8 @@ def build_vevent(
         end=end,
         location=location or None,
         url=site.event_url(entry.slug),
-        categories=list(entry.categories),
+        # A tuple: an empty list would write a CATEGORIES line naming one empty category.
+        categories=entry.categories,
         organizer=organizer_address(entry, site),
         status=status or VEVENT_STATUS[EventStatus(entry.status)],
         links=[vUri(site.article_url(a.slug), params={"VALUE": "URI"}) for a in entry.articles]

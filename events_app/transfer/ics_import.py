@@ -18,7 +18,7 @@ from sqlmodel import Session
 from events_app.calendar.vevent import place_text, plain_description
 from events_app.events.editing import find_event
 from events_app.models import Event, EventStatus
-from events_app.timezones import WallClockError, zone
+from events_app.timezones import WallClockError, localize, zone
 from events_app.transfer.records import (
     Document,
     IncomingRecord,
@@ -84,13 +84,30 @@ def _times(vevent: VEvent) -> Record:
         name = "UTC"
     tz = zone(name)
 
-    def aware(moment: Any) -> Any:
-        if isinstance(moment, datetime):
-            # A floating time (no zone at all) is read as UTC: the file gives nothing better.
-            return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(tz)
-        return moment
+    def aware(moment: Any, name_of: str) -> Any:
+        try:
+            return wall_clock(moment)
+        except WallClockError as exc:
+            raise ValueError(f"{name_of}: {exc}") from None
 
-    return {"all_day": False, "timezone": name, "starts_at": aware(start), "ends_at": aware(end)}
+    def wall_clock(moment: Any) -> Any:
+        if not isinstance(moment, datetime):
+            return moment
+        if moment.tzinfo is None:
+            # A floating time (no zone at all) is read as UTC: the file gives nothing better.
+            return moment.replace(tzinfo=UTC).astimezone(tz)
+        if getattr(moment.tzinfo, "key", None) == name:
+            # A wall-clock time in a named zone: one that does not exist is refused rather
+            # than moved, one that happens twice is its first occurrence (RFC 5545).
+            return localize(moment.replace(tzinfo=None), tz, repeated="first")
+        return moment.astimezone(tz)
+
+    return {
+        "all_day": False,
+        "timezone": name,
+        "starts_at": aware(start, "DTSTART"),
+        "ends_at": aware(end, "DTEND"),
+    }
 
 
 def _categories(vevent: VEvent) -> list[str]:
