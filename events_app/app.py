@@ -15,6 +15,9 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from events_app.admin.guards import AccessRefused, access_refused
+from events_app.admin.pages import NoStoreMiddleware
+from events_app.admin.views import routes as admin_routes
 from events_app.articles.views import routes as article_routes
 from events_app.calendar.views import routes as calendar_routes
 from events_app.categories.views import routes as category_routes
@@ -87,16 +90,22 @@ def create_app(
             *registration_routes,
             *attendee_routes,
             *health_routes,
+            *admin_routes,
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[
             Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings)),
             Middleware(SecurityHeadersMiddleware, hsts=settings.uses_https),
+            Middleware(NoStoreMiddleware),
             # Inside the page cache: a cached page is served before any body could matter.
             Middleware(PageCacheMiddleware, cache=page_cache),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
         ],
-        exception_handlers={HTTPException: http_error, 500: server_error},
+        exception_handlers={
+            HTTPException: http_error,
+            AccessRefused: access_refused,
+            500: server_error,
+        },
         lifespan=lifespan,
     )
     app.state.context = AppContext(

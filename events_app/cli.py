@@ -117,6 +117,18 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_admin_create(args: argparse.Namespace) -> int:
+    from events_app.admin.commands import run_create
+
+    return run_create(_settings(), args.email, name=args.name, role=args.role)
+
+
+def cmd_admin_reset_password(args: argparse.Namespace) -> int:
+    from events_app.admin.commands import run_reset_password
+
+    return run_reset_password(_settings(), args.email)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="events-app", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -170,6 +182,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     worker.add_argument("--batch-size", type=int, default=10, help="messages claimed at a time")
     worker.set_defaults(handler=cmd_worker)
+
+    admin = commands.add_parser("admin", help="back-office users")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True)
+    asked = "the password is asked twice on a terminal, else read as one line of stdin"
+    create = admin_commands.add_parser("create", help="add a user", description=asked)
+    create.add_argument("email")
+    create.add_argument("--name", default="")
+    create.add_argument("--role", choices=["admin", "editor"], default="admin")
+    create.set_defaults(handler=cmd_admin_create)
+    reset = admin_commands.add_parser(
+        "reset-password",
+        help="set a user's password and end their sessions",
+        description=asked,
+    )
+    reset.add_argument("email")
+    reset.set_defaults(handler=cmd_admin_reset_password)
     return parser
 
 

@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     rate_limit_enabled: bool = True
     rate_limit_register: str = "10/hour;50/day"
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # The back office: how long a sign-in lasts, and the longest wait after failed sign-ins
+    # (at most an hour: admin/throttle.py forgets failures an hour after the last one).
+    admin_session_hours: int = Field(default=12, ge=1, le=30 * 24)
+    admin_login_max_delay_seconds: int = Field(default=900, ge=1, le=3600)
     # Test-only: count seats without taking the event's lock, to prove that the concurrency
     # tests catch overbooking. Never set it in production.
     unsafe_skip_capacity_lock: bool = False

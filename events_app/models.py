@@ -262,3 +262,58 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str = Field(default="", sa_type=sa.Text)
     created_at: datetime = _utc_column()
     sent_at: datetime | None = _utc_column(nullable=True)
+
+
+class UserRole(StrEnum):
+    admin = "admin"  # everything, including users and the audit log
+    editor = "editor"  # events, articles and registrations; not users, not the audit log
+
+
+class User(SQLModel, table=True):
+    """Someone who signs in to the back office. Raising `session_version` ends every session
+    signed before (the cookie carries the version it was issued at)."""
+
+    __tablename__ = "admin_user"  # "user" is a reserved word in PostgreSQL
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, unique=True)  # normalised and lower case
+    name: str = Field(default="", max_length=200)
+    role: UserRole = Field(default=UserRole.editor, sa_type=StrEnumType(UserRole))
+    password_hash: str = Field(max_length=200)  # argon2id, with its parameters
+    session_version: int = 0
+    active: bool = True
+    created_at: datetime = _utc_column()
+    updated_at: datetime = _utc_column()
+    last_login_at: datetime | None = _utc_column(nullable=True)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One change made in the back office or from the command line (actor_id None). The
+    actor's email is copied so the entry still says who even if the account changes."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc_column(index=True)
+    actor_id: int | None = Field(
+        default=None, foreign_key="admin_user.id", index=True, ondelete="SET NULL"
+    )
+    actor_email: str = Field(default="", max_length=320)
+    action: str = Field(max_length=60, index=True)
+    target_type: str = Field(max_length=40, index=True)
+    target_id: str = Field(default="", max_length=64)
+    target_label: str = Field(default="", max_length=300)
+    before: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    after: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed sign-ins counted per account and per client address (see admin/throttle.py).
+    The key is a hash, so typed addresses and client addresses are not kept in clear."""
+
+    __tablename__ = "login_throttle"
+
+    key: str = Field(primary_key=True, max_length=64)
+    failures: int = 0
+    last_failed_at: datetime = _utc_column(index=True)
+    blocked_until: datetime | None = _utc_column(nullable=True)

@@ -6,11 +6,14 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from events_app.admin.passwords import accept_password
+from events_app.admin.schemas import UserCreate
+from events_app.admin.users import create_user
 from events_app.calendar.entries import CalendarEntry
 from events_app.db import Database
 from events_app.events.editing import find_event, save_article, save_event
 from events_app.events.schemas import ArticleCreate, EventCreate
-from events_app.models import Article, Event
+from events_app.models import Article, Event, User
 from events_app.transfer.records import event_record
 
 _counter = itertools.count(1)
@@ -94,3 +97,27 @@ def make_entry(**overrides: Any) -> CalendarEntry:
         "publish_at": None,
     }
     return CalendarEntry(**(values | overrides))
+
+
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+def make_user(db: Database, now: datetime, **overrides: Any) -> User:
+    """A back-office user (an admin unless `role` says otherwise), created as the command
+    line creates one; `active=False` deactivates it afterwards."""
+    number = next(_counter)
+    password = overrides.pop("password", DEFAULT_PASSWORD)
+    active = overrides.pop("active", True)
+    values: dict[str, Any] = {
+        "email": f"user{number}@example.org",
+        "name": f"User {number}",
+        "role": "admin",
+    }
+    values.update(overrides)
+    data = UserCreate.model_validate(values)
+    new_password = accept_password(password, user_inputs=data.password_hints)
+    with db.write() as session:
+        user = create_user(session=session, now=now, actor=None, data=data, password=new_password)
+        if not active:
+            user.active = False
+    return user

@@ -12,7 +12,7 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -139,6 +139,11 @@ def create_templates(settings: Settings, url_path_for: Callable[..., Any]) -> Ji
     def site_date(moment: datetime) -> str:
         return format_date(moment.astimezone(site_tz), "d MMMM y", locale=settings.language)
 
+    def site_datetime(moment: datetime) -> str:
+        return format_datetime(
+            moment, "d MMM y, HH:mm zzz", tzinfo=site_tz, locale=settings.language
+        )
+
     env.globals.update(
         path_for=path_for,
         absolute_url=absolute_url,
@@ -156,6 +161,7 @@ def create_templates(settings: Settings, url_path_for: Callable[..., Any]) -> Ji
         event_date=lambda event: format_event_date(event, settings.language),
         label=lambda value: labels.get(value, str(value)),
         site_date=site_date,
+        site_datetime=site_datetime,
         isodate=lambda moment: moment.isoformat(),
         webcal=lambda path: webcal_url(absolute_url(path)),
     )

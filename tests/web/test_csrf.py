@@ -7,12 +7,16 @@ from datetime import datetime
 
 import pytest
 from starlette.applications import Starlette
-from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from events_app.admin.sessions import COOKIE_NAME as SESSION_COOKIE
 from events_app.db import Database
+from events_app.models import User
 from events_app.web.csrf import COOKIE_NAME, new_token
-from tests.factories import make_event
+from tests.admin.test_guards import concrete, walk
+from tests.admin.test_users import audit_entries
+from tests.admin.web_helpers import sign_in
+from tests.factories import DEFAULT_PASSWORD, make_event, make_user
 from tests.registration.helpers import outbox
 from tests.registration.web_helpers import CSRF_FIELD, https_client, last_token, register_form
 
@@ -48,11 +52,9 @@ def test_no_secure_flag_over_plain_http(app: Starlette, db: Database, now: datet
 
 
 def post_routes(app: Starlette) -> list[str]:
-    """Every POST route the app has: a new one cannot escape this test."""
+    """Every POST route the app has, inside Mounts too: a new one cannot escape this test."""
     return [
-        route.path
-        for route in app.routes
-        if isinstance(route, Route) and route.methods and "POST" in route.methods
+        path for path, route in walk(list(app.routes)) if route.methods and "POST" in route.methods
     ]
 
 
@@ -62,14 +64,27 @@ def test_every_post_route_refuses_a_missing_or_mismatched_token(
     make_event(db, now, slug="talk")
     register_form(client, "talk")
     token = last_token(db, "ada@example.org")
+    # Admin forms are tried signed in as an admin, so that only the token can refuse them.
+    admin = make_user(db, now, email="admin@example.org")
+    editor = make_user(db, now, email="ed@example.org", role="editor")
+    sign_in(client, admin)
+    session_cookie = client.cookies[SESSION_COOKIE]
     valid = client.cookies[COOKIE_NAME]
     forged = new_token("another-site-key-" + "y" * 32)  # well formed, wrong signature
     paths = post_routes(client.app)  # type: ignore[arg-type]
-    assert len(paths) == 5
-    fields = {"name": "Eve", "email": "eve@example.org", "consent": "yes"}
+    assert len(paths) == 11
+    fields = {
+        "name": "Eve", "email": "eve@example.org", "consent": "yes", "role": "admin",
+        "active": "0", "password": "another fine passphrase",
+        "current": DEFAULT_PASSWORD, "new": "Tq9#vL2@pW8zKe", "again": "Tq9#vL2@pW8zKe",
+    }  # fmt: skip
     sent_before = len(outbox(db))
     for template in paths:
-        path = template.replace("{slug}", "talk").replace("{token}", token)
+        path = concrete(
+            template.replace("{slug}", "talk")
+            .replace("{token}", token)
+            .replace("{user_id:int}", str(editor.id))
+        )
         attempts = [
             ({}, valid),  # no field
             ({"csrf_token": valid + "x"}, valid),  # mismatch
@@ -78,6 +93,7 @@ def test_every_post_route_refuses_a_missing_or_mismatched_token(
         ]
         for extra, cookie in attempts:
             client.cookies.clear()
+            client.cookies.set(SESSION_COOKIE, session_cookie)
             if cookie is not None:
                 client.cookies.set(COOKIE_NAME, cookie)
             response = client.post(path, data={**fields, **extra}, follow_redirects=False)
@@ -86,3 +102,8 @@ def test_every_post_route_refuses_a_missing_or_mismatched_token(
         client.cookies.set(COOKIE_NAME, valid)
     assert len(outbox(db)) == sent_before
     assert "Ada Lovelace" in client.get(f"/r/{token}").text
+    assert [entry.action for entry in audit_entries(db)] == ["user.create", "user.create"]
+    with db.read() as session:
+        assert session.get(User, admin.id).session_version == 0  # type: ignore[union-attr]
+        assert session.get(User, editor.id).active  # type: ignore[union-attr]
+    assert client.get("/admin").status_code == 200  # still signed in: logout was refused too

@@ -1,0 +1,2 @@
+"""The back office's access layer: users and roles, passwords, sign-in sessions, the sign-in
+throttle, the guard every admin view uses, and the audit log."""

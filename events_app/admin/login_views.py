@@ -1,0 +1,134 @@
+"""Signing in and out of the back office.
+
+Whatever went wrong (unknown address, deactivated account, wrong password) the page says the
+same thing, "Email or password is wrong", and takes as long to say it. After repeated
+failures the throttle (throttle.py) refuses attempts for a while: 429 with Retry-After.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from events_app.admin import login
+from events_app.admin.guards import (
+    clear_session_cookie,
+    current_user,
+    safe_next,
+    set_session_cookie,
+)
+from events_app.admin.pages import csrf_refused, render_admin
+from events_app.admin.users import end_sessions
+from events_app.models import User
+from events_app.registration.view_support import form_text, read_form
+from events_app.web.context import app_context
+from events_app.web.csrf import csrf_ok
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _render_login(
+    request: Request,
+    form: Mapping[str, str],
+    *,
+    errors: Mapping[str, str] | None = None,
+    problem: str = "",
+    wait: int = 0,
+    status_code: int = 200,
+) -> Response:
+    context: dict[str, Any] = {
+        "form": form,
+        "errors": errors or {},
+        "problem": problem,
+        "wait": wait,
+        "signed_out": request.query_params.get("signed_out") == "1",
+    }
+    headers = {"retry-after": str(wait)} if wait else None
+    return render_admin(
+        request, "admin/login.html", context, user=None, status_code=status_code, headers=headers
+    )
+
+
+async def login_form(request: Request) -> Response:
+    next_path = safe_next(request.query_params.get("next"))
+    if await current_user(request) is not None:
+        return RedirectResponse(next_path, status_code=303)
+    return _render_login(request, {"email": "", "next": next_path})
+
+
+async def login_submit(request: Request) -> Response:
+    ctx = app_context(request)
+    form = await read_form(request)
+    if not csrf_ok(request, form):
+        return csrf_refused(request)
+    email, password = form_text(form, "email").strip(), form_text(form, "password")
+    values = {"email": email[:320], "next": safe_next(form_text(form, "next"))}
+    fields = (("email", email), ("password", password))
+    errors = {name: "required" for name, value in fields if not value}
+    if errors:
+        return _render_login(request, values, errors=errors, status_code=400)
+    now, client = ctx.now(), client_address(request)
+
+    def attempt() -> tuple[login.Attempt, User | None]:
+        with ctx.db.read() as session:
+            checked = login.check_credentials(
+                session=session, now=now, email=email, password=password, client=client
+            )
+        if checked.wait:
+            return checked, None
+        with ctx.db.write() as session:
+            if not checked.succeeded:
+                login.record_failure(
+                    session=session,
+                    now=now,
+                    attempt=checked,
+                    max_delay=ctx.settings.admin_login_max_delay_seconds,
+                )
+                return checked, None
+            return checked, login.record_login(session=session, now=now, attempt=checked)
+
+    checked, user = await run_in_threadpool(attempt)
+    if checked.wait:
+        return _render_login(
+            request, values, problem="throttled", wait=checked.wait, status_code=429
+        )
+    if user is None:
+        return _render_login(request, values, problem="wrong", status_code=400)
+    response = RedirectResponse(values["next"], status_code=303)
+    set_session_cookie(request, response, user)
+    return response
+
+
+async def logout(request: Request) -> Response:
+    """Signs out everywhere: every session of this user ends, not only this browser's."""
+    ctx = app_context(request)
+    form = await read_form(request)
+    if not csrf_ok(request, form):
+        return csrf_refused(request)
+    user = await current_user(request)
+    if user is not None and user.id is not None:
+        user_id = user.id
+
+        def write() -> None:
+            with ctx.db.write() as session:
+                end_sessions(session=session, user_id=user_id)
+
+        await run_in_threadpool(write)
+    login_path = str(request.app.url_path_for("admin_login"))
+    response = RedirectResponse(f"{login_path}?signed_out=1", status_code=303)
+    clear_session_cookie(request, response)
+    return response
+
+
+routes: list[BaseRoute] = [
+    Route("/admin/login", login_form, methods=["GET"], name="admin_login_form"),
+    Route("/admin/login", login_submit, methods=["POST"], name="admin_login"),
+    Route("/admin/logout", logout, methods=["POST"], name="admin_logout"),
+]

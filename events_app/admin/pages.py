@@ -1,0 +1,113 @@
+"""What every back-office page shares: rendering with the admin nav and a CSRF token,
+problem pages, and `Cache-Control: no-store` on every answer under /admin."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import NoMatchFound
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from events_app.admin.passwords import MIN_LENGTH
+from events_app.admin.users import may
+from events_app.models import User, UserRole
+from events_app.web.context import render_page
+from events_app.web.csrf import csrf_token, set_csrf_cookie
+
+ADMIN_PREFIX = "/admin"
+# The nav, in order, with the role each entry needs. Later parts add their pages by giving
+# their routes these names; an entry whose route does not exist yet is left out.
+NAV = (
+    ("admin_dashboard", UserRole.editor),
+    ("admin_events", UserRole.editor),
+    ("admin_articles", UserRole.editor),
+    ("admin_users", UserRole.admin),
+    ("admin_audit", UserRole.admin),
+    ("admin_account_password", UserRole.editor),
+)
+
+
+def _route_exists(request: Request, name: str) -> bool:
+    try:
+        request.app.url_path_for(name)
+    except NoMatchFound:
+        return False
+    return True
+
+
+def nav_for(request: Request, user: User | None) -> list[str]:
+    """The route names of the nav entries this user may open."""
+    if user is None:
+        return []
+    return [name for name, role in NAV if may(user.role, role) and _route_exists(request, name)]
+
+
+def render_admin(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    user: User | None,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """A back-office page: never stored anywhere, with the nav for `user` (None: signed out)
+    and the visitor's CSRF token for its forms (the nav's sign-out button is one)."""
+    values = {
+        "user": user,
+        "admin_nav": nav_for(request, user),
+        "csrf_token": csrf_token(request),
+        "password_min_length": MIN_LENGTH,
+        **context,
+    }
+    response = render_page(request, template, values, status_code=status_code, public=False)
+    response.headers.update(headers or {})
+    set_csrf_cookie(request, response)
+    return response
+
+
+def admin_problem(
+    request: Request, problem: str, *, status_code: int, user: User | None = None
+) -> Response:
+    """'csrf' (the form's token is missing or wrong), 'forbidden' (the role does not allow it)
+    or 'signed_out' (a form sent after the session ended)."""
+    return render_admin(
+        request, "admin/problem.html", {"problem": problem}, user=user, status_code=status_code
+    )
+
+
+def csrf_refused(request: Request, user: User | None = None) -> Response:
+    return admin_problem(request, "csrf", status_code=403, user=user)
+
+
+def is_admin_path(path: str) -> bool:
+    return path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/")
+
+
+class NoStoreMiddleware:
+    """Every answer under /admin, whatever made it (a page, a redirect, a refusal, a 404),
+    says `Cache-Control: no-store`: back-office pages hold personal data and must stay out
+    of shared caches and of the browser's history cache."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_admin_path(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_no_store(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (key, value)
+                    for key, value in message.get("headers", [])
+                    if key.lower() != b"cache-control"
+                ]
+                message["headers"] = [*headers, (b"cache-control", b"no-store")]
+            await send(message)
+
+        await self.app(scope, receive, send_no_store)
