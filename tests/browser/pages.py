@@ -35,6 +35,7 @@ PAGES = [
     PageKind("category", "demo", "/categories/open-science"),
     PageKind("not-found", "demo", "/no-such-page", status=404),
     PageKind("privacy", "demo", "/privacy"),
+    PageKind("calendars", "demo", "/calendars"),
     PageKind("registration-sent", "demo", "/events/open-research-infrastructure-forum/registered"),
     PageKind("empty-front-page", "empty", "/"),
     PageKind("empty-events", "empty", "/events"),
