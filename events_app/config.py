@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     # (at most an hour: admin/throttle.py forgets failures an hour after the last one).
     admin_session_hours: int = Field(default=12, ge=1, le=30 * 24)
     admin_login_max_delay_seconds: int = Field(default=900, ge=1, le=3600)
+    # Messages organisers may send to one event's attendees in any hour (counted in the
+    # database, so the limit holds across processes).
+    admin_messages_per_hour: int = Field(default=3, ge=1, le=100)
     # Test-only: count seats without taking the event's lock, to prove that the concurrency
     # tests catch overbooking. Never set it in production.
     unsafe_skip_capacity_lock: bool = False

@@ -156,6 +156,8 @@ class Event(SQLModel, table=True):
     publish_at: datetime | None = _utc_column(nullable=True)
     organizer: str = Field(default="", max_length=200)
     sequence: int = 0
+    # Hours before the start at which confirmed attendees get a reminder; None or 0: none.
+    reminder_hours: int | None = Field(default=24, ge=0)
     # When it was cancelled: public feeds keep a cancelled event for a while after this, so
     # that subscribed calendars see STATUS:CANCELLED instead of the event silently vanishing.
     cancelled_at: datetime | None = _utc_column(nullable=True)
@@ -228,6 +230,9 @@ class Registration(SQLModel, table=True):
     updated_at: datetime = _utc_column()
     confirmed_at: datetime | None = _utc_column(nullable=True)  # waitlist order: this, then id
     cancelled_at: datetime | None = _utc_column(nullable=True)
+    # When the reminder was dealt with: written in the transaction that queued it (or decided
+    # that none was needed), so that no worker, however many run, sends a second one.
+    reminder_sent_at: datetime | None = _utc_column(nullable=True)
 
 
 class OutboxStatus(StrEnum):
@@ -262,6 +267,25 @@ class OutboxMessage(SQLModel, table=True):
     last_error: str = Field(default="", sa_type=sa.Text)
     created_at: datetime = _utc_column()
     sent_at: datetime | None = _utc_column(nullable=True)
+
+
+class AttendeeMessage(SQLModel, table=True):
+    """One message an organiser sent to an event's attendees (one email each, through the
+    outbox). Counted to limit how often an event's attendees can be written to."""
+
+    __tablename__ = "attendee_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    sender_id: int | None = Field(
+        default=None, foreign_key="admin_user.id", index=True, ondelete="SET NULL"
+    )
+    sender_email: str = Field(default="", max_length=320)
+    audience: str = Field(max_length=40)  # "confirmed", "waitlisted" or "confirmed,waitlisted"
+    subject: str = Field(max_length=200)
+    body: str = Field(sa_type=sa.Text)
+    recipients: int = 0
+    created_at: datetime = _utc_column(index=True)
 
 
 class UserRole(StrEnum):

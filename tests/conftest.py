@@ -31,6 +31,7 @@ POSTGRES_URL = os.environ.get("EVENTS_TEST_POSTGRES_URL", "")
 STRICT = os.environ.get("EVENTS_TEST_STRICT", "") == "1"
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 TABLES = [
+    "attendee_message",
     "audit_entry",
     "login_throttle",
     "admin_user",

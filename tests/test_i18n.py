@@ -17,11 +17,13 @@ from starlette.testclient import TestClient
 from events_app.app import create_app
 from events_app.clock import FrozenClock
 from events_app.db import Database
+from events_app.registration.notify import Notifier
 from events_app.web import templating
 from tests.admin.web_helpers import sign_in
 from tests.conftest import make_settings
-from tests.factories import make_user
-from tests.registration.web_helpers import https_client
+from tests.factories import make_event, make_user
+from tests.registration.helpers import confirm, register
+from tests.registration.web_helpers import csrf_from, https_client
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -127,6 +129,11 @@ ADMIN_PAGES = [
     "/admin/audit?from=nope",
     "/admin/account/password",
     "/admin/account/password?changed=1",
+    "/admin/events/talk/registrations",
+    "/admin/events/talk/registrations?status=bogus&done=capacity&promoted=1",
+    "/admin/events/talk/registrations/1?done=resent",
+    "/admin/events/talk/registrations/2",
+    "/admin/events/talk/message?sent=2",
 ]
 
 
@@ -142,12 +149,48 @@ def test_no_visible_text_escapes_gettext_in_the_back_office(
     settings = make_settings(database_url, site_name="⟦Site⟧")
     admin = make_user(db, clock.now(), email="ada@example.org", name="Ada Lovelace")
     editor = make_user(db, clock.now(), role="editor", active=False)
+    make_roster(db, clock)
     with https_client(create_app(settings, clock=clock, database=db)) as client:
         if path in ADMIN_PAGES:
             sign_in(client, admin)
         response = client.get(path.format(editor=editor.id))
     assert response.status_code == 200
     assert_all_translated(response.text, path)
+
+
+def make_roster(db: Database, clock: FrozenClock) -> None:
+    """An event with one attendee seated (registration 1) and one waitlisted (2)."""
+    event = make_event(db, clock.now(), slug="talk", capacity=1)
+    notifier = Notifier(make_settings("sqlite://"))
+    for email in ("a@example.org", "b@example.org"):
+        _, token = register(db, clock.now(), notifier, event.id, email)  # type: ignore[arg-type]
+        confirm(db, clock.now(), notifier, token)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"audience": "confirmed", "subject": "Room change", "body": "Room 2."},
+        {"audience": "nobody", "subject": "A\nB", "body": "\x07"},
+    ],
+)
+def test_no_visible_text_escapes_gettext_in_the_message_preview(
+    fields: dict[str, str],
+    database_url: str,
+    db: Database,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(templating, "load_translations", lambda _lang: PseudoTranslations())
+    settings = make_settings(database_url, site_name="⟦Site⟧")
+    make_roster(db, clock)
+    with https_client(create_app(settings, clock=clock, database=db)) as client:
+        sign_in(client, make_user(db, clock.now()))
+        page = "/admin/events/talk/message"
+        data = {"csrf_token": csrf_from(client, page), **fields}
+        response = client.post(f"{page}/preview", data=data)
+    assert response.status_code in (200, 400)
+    assert_all_translated(response.text, "message preview")
 
 
 def assert_all_translated(page: str, path: str) -> None:

@@ -14,7 +14,10 @@ from events_app.admin.account_views import routes as account_routes
 from events_app.admin.audit_views import routes as audit_routes
 from events_app.admin.guards import requires
 from events_app.admin.login_views import routes as login_routes
+from events_app.admin.message_views import routes as message_routes
 from events_app.admin.pages import render_admin
+from events_app.admin.registration_detail_views import routes as registration_detail_routes
+from events_app.admin.registration_views import routes as registration_routes
 from events_app.admin.user_views import routes as user_routes
 from events_app.models import User, UserRole
 
@@ -30,4 +33,7 @@ routes: list[BaseRoute] = [
     *account_routes,
     *user_routes,
     *audit_routes,
+    *registration_routes,
+    *registration_detail_routes,
+    *message_routes,
 ]

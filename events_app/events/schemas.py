@@ -40,6 +40,11 @@ Slug = Annotated[str, Field(min_length=1, max_length=120, pattern=SLUG_PATTERN)]
 Title = Annotated[Text, Field(min_length=1, max_length=200)]
 AwareDatetime = Annotated[datetime | None, AfterValidator(_aware)]
 Names = Annotated[list[Annotated[Text, Field(min_length=1, max_length=120)]], Field(max_length=50)]
+# Seats (None: no limit), wherever a capacity is entered: the event form, the import, and the
+# registrations page's own capacity form.
+Capacity = Annotated[int, Field(ge=0, le=1_000_000)]
+# How long before the start confirmed attendees are reminded (0 or None: no reminder).
+ReminderHours = Annotated[int, Field(ge=0, le=30 * 24)]
 
 
 class EventCreate(BaseModel):
@@ -59,13 +64,14 @@ class EventCreate(BaseModel):
     latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
     longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
     format: EventFormat = EventFormat.in_person
-    capacity: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    capacity: Capacity | None = None
     registration_opens_at: AwareDatetime = None
     registration_closes_at: AwareDatetime = None
     status: EventStatus = EventStatus.draft
     status_reason: Annotated[Text, Field(max_length=1000)] = ""
     publish_at: AwareDatetime = None
     organizer: Annotated[Text, Field(max_length=200)] = ""
+    reminder_hours: ReminderHours | None = 24
     categories: Names = []
     articles: Annotated[list[Slug], Field(max_length=50)] = []
 

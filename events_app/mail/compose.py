@@ -4,6 +4,7 @@ composed goes to the outbox, and the worker sends it later."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -32,6 +33,8 @@ KINDS: dict[str, InvitationMethod | None] = {
     "hold_expired": None,
     "event_changed": REQUEST,
     "event_cancelled": CANCEL,
+    "attendee_message": None,  # an organiser's own words (registration/messages.py)
+    "reminder": REQUEST,  # the day before, or whenever the event says (registration/reminders.py)
 }
 CALENDAR_TYPE = "text/calendar"
 
@@ -83,9 +86,11 @@ class EmailComposer:
         token: str | None = None,
         position: int | None = None,
         with_calendar: bool = True,
+        extra: Mapping[str, Any] | None = None,
     ) -> ComposedEmail:
         """`with_calendar=False` leaves the invitation out: a CANCEL to someone whose calendar
-        never held the event (a waitlisted place) would only confuse."""
+        never held the event (a waitlisted place) would only confuse. `extra`: what a kind's
+        templates need besides (an organiser's subject and text)."""
         if kind not in KINDS:
             raise ValueError(f"unknown email kind {kind!r}")
         context: dict[str, Any] = {
@@ -96,6 +101,7 @@ class EmailComposer:
             "manage_url": self.url(f"/r/{token}") if token else None,
             "confirm_url": self.url(f"/r/{token}/confirm") if token else None,
             "position": position,
+            **(extra or {}),
         }
         subject = self.env.get_template(f"{kind}.subject.txt").render(context).strip()
         text = self.env.get_template(f"{kind}.txt").render(context)

@@ -1,5 +1,6 @@
 """The mail worker: every EVENTS_MAIL_POLL_SECONDS, expire unconfirmed holds (which may write
-emails and promote the waitlist), then deliver what is due in the outbox.
+emails and promote the waitlist), queue the reminders that are due, then deliver what is due
+in the outbox.
 
 It runs as `events-app worker` in the foreground, or inside `events-app serve` in a background
 thread when EVENTS_MAIL_IN_PROCESS is true. Any number may run at once: claiming (see
@@ -19,8 +20,9 @@ from events_app.db import Database
 from events_app.mail.delivery import Claim, claim_due, mark_sent, record_failure, release
 from events_app.mail.message import InvalidMessage, build_email, single_address
 from events_app.mail.senders import PermanentFailure, Sender, make_sender
-from events_app.models import OutboxStatus
+from events_app.models import Event, OutboxStatus, Registration
 from events_app.registration.notify import Notifier
+from events_app.registration.reminders import due_reminders, record_reminder, send_due_reminders
 from events_app.registration.service import expire_holds
 
 logger = logging.getLogger(__name__)
@@ -47,7 +49,10 @@ class MailWorker:
         sender: Sender | None = None,
         lease: timedelta = DEFAULT_LEASE,
         batch_size: int = DEFAULT_BATCH,
+        guard_reminders: bool = True,
     ) -> None:
+        """`guard_reminders=False` is for one test only: it claims reminders the naive way
+        (read, then write, no lock), to prove that the concurrency test sees duplicates."""
         if lease <= timedelta(0) or batch_size < 1:
             raise ValueError("the lease must be positive and the batch at least one message")
         self.settings = settings
@@ -57,6 +62,7 @@ class MailWorker:
         self.lease = lease
         self.batch_size = batch_size
         self.notifier = Notifier(settings)
+        self.guard_reminders = guard_reminders
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -71,6 +77,39 @@ class MailWorker:
     def expire_holds(self) -> int:
         with self.db.write() as session:
             return expire_holds(session=session, now=self.clock.now(), notifier=self.notifier)
+
+    def send_reminders(self) -> int:
+        """Queue every due reminder, a batch per transaction; returns how many were queued."""
+        if not self.guard_reminders:
+            return self._send_reminders_unguarded()
+        queued = 0
+        while not self.stopping:
+            with self.db.write() as session:
+                batch = send_due_reminders(
+                    session=session, now=self.clock.now(), notifier=self.notifier
+                )
+            queued += batch.queued
+            if batch.claimed == 0:
+                break
+        return queued
+
+    def _send_reminders_unguarded(self) -> int:
+        # The race, on purpose: what is due is read without a lock, and each reminder is then
+        # written without looking again at whether another worker has sent it meanwhile.
+        now = self.clock.now()
+        with self.db.read() as session:
+            due = [(r.id, e.id) for r, e in due_reminders(session=session, now=now, lock=False)]
+        for registration_id, event_id in due:
+            with self.db.write() as session:
+                registration = session.get(Registration, registration_id)
+                event = session.get(Event, event_id)
+                assert registration is not None
+                assert event is not None
+                record_reminder(
+                    session=session, now=now, registration=registration, event=event,
+                    notifier=self.notifier,
+                )  # fmt: skip
+        return len(due)
 
     def deliver_due(self) -> DeliveryReport:
         """Claim and send batches until nothing is due (or we are asked to stop)."""
@@ -139,6 +178,9 @@ class MailWorker:
         expired = self.expire_holds()
         if expired:
             logger.info("%d unconfirmed hold(s) expired", expired)
+        reminded = self.send_reminders()
+        if reminded:
+            logger.info("%d reminder(s) queued", reminded)
         return self.deliver_due()
 
     def run_forever(self) -> None:

@@ -3,7 +3,9 @@ transaction, always carrying the attendee's current manage link."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -32,6 +34,7 @@ class Notifier:
         event: Event,
         position: int | None = None,
         with_calendar: bool = True,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         email = self.composer.compose(
             kind,
@@ -41,6 +44,7 @@ class Notifier:
             token=self.token(registration),
             position=position,
             with_calendar=with_calendar,
+            extra=extra,
         )
         enqueue(
             session=session,

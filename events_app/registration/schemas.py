@@ -33,17 +33,23 @@ def _email(value: str) -> str:
     return normalise_email(value)[0]
 
 
-class RegistrationCreate(BaseModel):
+class AttendeeDetails(BaseModel):
+    """Who is coming: what the public form asks, and what an organiser enters when adding
+    someone by hand (the organiser, not the attendee, answers for the consent then)."""
+
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
 
     name: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_single_line)]
     email: Annotated[str, Field(min_length=3, max_length=320), AfterValidator(_email)]
     organisation: Annotated[str, Field(max_length=200), AfterValidator(_single_line)] = ""
-    consent: bool
 
     @property
     def email_key(self) -> str:
         return self.email.lower()
+
+
+class RegistrationCreate(AttendeeDetails):
+    consent: bool
 
 
 class RegistrationUpdate(BaseModel):

@@ -62,7 +62,7 @@ def registration_state(event: Event, now: datetime) -> str:
     return "open"
 
 
-def _assign_token(registration: Registration, secret_key: str) -> None:
+def assign_token(registration: Registration, secret_key: str) -> None:
     registration.token_nonce = new_nonce()
     registration.token_hash = hash_token(token_for(secret_key, registration.token_nonce))
 
@@ -97,7 +97,7 @@ def register_attendee(
         # A double click, or a second try minutes later, must not flood the inbox nor kill
         # the link just sent: re-send (with a fresh link) at most once per cooldown.
         if existing.link_sent_at <= now - RESEND_COOLDOWN:
-            _assign_token(existing, notifier.settings.secret_key)
+            assign_token(existing, notifier.settings.secret_key)
             existing.link_sent_at = existing.updated_at = now
             notifier.notify(
                 session=session, now=now, kind="manage_link", registration=existing, event=event
@@ -120,7 +120,7 @@ def register_attendee(
         created_at=now,
         updated_at=now,
     )
-    _assign_token(registration, notifier.settings.secret_key)
+    assign_token(registration, notifier.settings.secret_key)
     session.add(registration)
     session.flush()
     notifier.notify(
