@@ -47,7 +47,8 @@ def edit_event(db: Database, now: datetime, slug: str, **changes: Any) -> Event:
     with db.write() as session:
         event = find_event(session=session, slug=slug)
         assert event is not None
-        data = EventCreate.model_validate(event_record(event) | changes)
+        kept = {"reminder_hours": event.reminder_hours}  # not part of the exported record
+        data = EventCreate.model_validate(event_record(event) | kept | changes)
         return save_event(session=session, now=now, data=data, event=event)
 
 
