@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     redis_url: str = ""
     rate_limit_enabled: bool = True
     rate_limit_register: str = "10/hour;50/day"
+    # "Send this to a friend": per client address, per recipient address, and for the whole
+    # site per day, so the form cannot be turned into a spam relay.
+    rate_limit_share: str = "5/hour;20/day"
+    rate_limit_share_recipient: str = "2/day"
+    rate_limit_share_daily: str = "500/day"
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     # The back office: how long a sign-in lasts, and the longest wait after failed sign-ins
     # (at most an hour: admin/throttle.py forgets failures an hour after the last one).

@@ -19,9 +19,9 @@ from events_app.models import Event, Registration
 from events_app.web.templating import TEMPLATE_DIR, load_translations
 
 REQUEST, CANCEL = InvitationMethod.request, InvitationMethod.cancel
-# Every kind of email a registration or a change to its event can cause, and the calendar
-# invitation it carries: REQUEST puts the event in the attendee's calendar (or moves it there),
-# CANCEL takes it out.
+# Every kind of email the site sends, and the calendar invitation it carries: REQUEST puts the
+# event in the attendee's calendar (or moves it there), CANCEL takes it out. All but the last
+# are caused by a registration or a change to its event.
 KINDS: dict[str, InvitationMethod | None] = {
     "confirm_request": None,
     "manage_link": None,
@@ -32,7 +32,10 @@ KINDS: dict[str, InvitationMethod | None] = {
     "hold_expired": None,
     "event_changed": REQUEST,
     "event_cancelled": CANCEL,
+    "shared": None,  # "Send this to a friend" (compose_share)
 }
+# The outbox's subject column; a long name and a long title together could pass it.
+SUBJECT_MAX = 300
 CALENDAR_TYPE = "text/calendar"
 
 
@@ -114,3 +117,33 @@ class EmailComposer:
             content_type = f"{CALENDAR_TYPE}; method={method.value}"
             attachments = (Attachment(f"{event.slug}.ics", content_type, ics),)
         return ComposedEmail(kind, registration.email, subject, text, html, attachments)
+
+    def compose_share(
+        self,
+        *,
+        to: str,
+        sender_name: str,
+        note: str,
+        title: str,
+        summary: str,
+        path: str,
+        event: Event | None = None,
+    ) -> ComposedEmail:
+        """ "Send this to a friend": the page's title, summary and link and the sender's note,
+        all as text (the HTML part escapes every value). `to` is one address already checked
+        by email-validator; the message builder refuses CR, LF and NUL in headers again."""
+        context: dict[str, Any] = {
+            "site_name": self.settings.site_name,
+            "sender_name": sender_name,
+            "note": note,
+            "title": title,
+            "summary": summary,
+            "url": self.url(path),
+            "event": event,
+        }
+        subject = self.env.get_template("shared.subject.txt").render(context).strip()
+        if len(subject) > SUBJECT_MAX:
+            subject = subject[: SUBJECT_MAX - 1] + "…"
+        text = self.env.get_template("shared.txt").render(context)
+        html = self.env.get_template("shared.html").render(context)
+        return ComposedEmail("shared", to, subject, text, html)

@@ -26,6 +26,7 @@ from events_app.registration.pages import (
     load_event_page,
 )
 from events_app.registration.schemas import RegistrationCreate
+from events_app.sharing.links import share_links
 from events_app.web.context import app_context, render_page
 from events_app.web.csrf import csrf_ok, csrf_token, set_csrf_cookie
 
@@ -73,6 +74,9 @@ def render_event_page(
         "errors": errors or {},
         "csrf_token": csrf_token(request) if is_open else "",
         "calendar": add_to_calendar_links(event, ctx.calendar_site, now=ctx.now()),
+        "share": share_links(
+            url=ctx.calendar_site.event_url(event.slug), title=event.title, summary=event.summary
+        ),
     }
     private = page.state in PRIVATE_STATES or status_code != 200
     response = render_page(

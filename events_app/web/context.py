@@ -70,7 +70,12 @@ class AppContext:
         return RateLimiter(
             enabled=self.settings.rate_limit_enabled,
             redis_url=self.settings.redis_url,
-            limits={"register": self.settings.rate_limit_register},
+            limits={
+                "register": self.settings.rate_limit_register,
+                "share": self.settings.rate_limit_share,
+                "share_recipient": self.settings.rate_limit_share_recipient,
+                "share_daily": self.settings.rate_limit_share_daily,
+            },
         )
 
     async def read(self, load: Callable[[Session], T]) -> T:
