@@ -24,6 +24,7 @@ from events_app.categories.views import routes as category_routes
 from events_app.clock import Clock
 from events_app.config import Settings, load_settings
 from events_app.db import Database
+from events_app.discovery.views import routes as discovery_routes
 from events_app.events.views import routes as event_routes
 from events_app.registration.attendee_views import routes as attendee_routes
 from events_app.registration.views import routes as registration_routes
@@ -91,6 +92,7 @@ def create_app(
             *registration_routes,
             *sharing_routes,
             *attendee_routes,
+            *discovery_routes,
             *health_routes,
             *admin_routes,
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     allowed_hosts: list[str] = Field(default_factory=lambda: ["127.0.0.1", "localhost"])
     site_name: str = "Events"
+    # The currency of the (free) offer in an event's schema.org data: search engines want one.
+    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
     language: str = "en"
     page_cache: bool = True
     page_cache_check_seconds: float = 1.0

@@ -24,6 +24,7 @@ from events_app.web.rate_limit import RateLimiter
 if TYPE_CHECKING:
     from events_app.calendar.feed_cache import FeedCache
     from events_app.calendar.vevent import CalendarSite
+    from events_app.previews.json_ld import Publisher
     from events_app.registration.notify import Notifier
 
 PUBLIC_CACHE_CONTROL = "public, no-cache"
@@ -57,6 +58,14 @@ class AppContext:
         from events_app.calendar.vevent import calendar_site
 
         return calendar_site(self.settings)
+
+    @cached_property
+    def publisher(self) -> Publisher:
+        """Who runs the site, as schema.org data names it."""
+        from events_app.previews.json_ld import Publisher
+
+        settings = self.settings
+        return Publisher(settings.base_url, settings.site_name, settings.currency)
 
     @cached_property
     def feed_cache(self) -> FeedCache:

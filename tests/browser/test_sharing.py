@@ -1,8 +1,9 @@
-"""Sharing in a real Chromium: "Copy link" (the small script, allowed by the CSP), and "Send
-this to a friend" end to end."""
+"""Sharing in a real Chromium: "Copy link" (the small script, allowed by the CSP), the JSON-LD
+block (data, which the CSP does not refuse), and "Send this to a friend" end to end."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import pytest
@@ -60,6 +61,9 @@ def test_visitor_copies_the_link_then_sends_it_to_a_friend(page: Page, demo_site
     expect(share.get_by_role("status")).to_have_text("Link copied.")
     assert page.evaluate("navigator.clipboard.readText()") == demo_site.url(EVENT_PATH)
 
+    # The JSON-LD is in the DOM as data, parsed by nobody but us; nothing was refused.
+    blocks = page.locator('script[type="application/ld+json"]').all_inner_texts()
+    assert json.loads(blocks[0])["name"] == EVENT_TITLE
     assert problems == []
 
     share.get_by_role("link", name="Send this to a friend").click()
