@@ -89,8 +89,8 @@ class EmailComposer:
     ) -> ComposedEmail:
         """`with_calendar=False` leaves the invitation out: a CANCEL to someone whose calendar
         never held the event (a waitlisted place) would only confuse."""
-        if kind not in KINDS:
-            raise ValueError(f"unknown email kind {kind!r}")
+        if kind not in KINDS or kind == "shared":
+            raise ValueError(f"{kind!r} is not an email about a registration")
         context: dict[str, Any] = {
             "site_name": self.settings.site_name,
             "registration": registration,

@@ -8,6 +8,7 @@ import pytest
 
 from events_app.db import Database
 from events_app.mail.compose import SUBJECT_MAX, EmailComposer
+from events_app.models import Registration
 from events_app.registration.notify import Notifier
 from events_app.sharing.schemas import ShareRequest
 from events_app.sharing.service import (
@@ -119,3 +120,16 @@ def test_the_recipient_key_hides_the_address_under_the_secret_key() -> None:
     assert "friend" not in key
     assert key == recipient_key("secret", "friend@example.org")
     assert key != recipient_key("another secret", "friend@example.org")
+
+
+def test_a_shared_email_is_not_a_registration_email(
+    db: Database, now: datetime, composer: EmailComposer
+) -> None:
+    event = make_event(db, now, slug="talk")
+    registration = Registration(
+        event_id=event.id, name="Ada", email="ada@example.org", email_key="ada@example.org",
+        status="confirmed", token_nonce="", token_hash="", consent_at=now, link_sent_at=now,
+        created_at=now, updated_at=now,
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="not an email about a registration"):
+        composer.compose("shared", registration=registration, event=event, now=now)
