@@ -24,9 +24,11 @@ from events_app.categories.views import routes as category_routes
 from events_app.clock import Clock
 from events_app.config import Settings, load_settings
 from events_app.db import Database
+from events_app.discovery.views import routes as discovery_routes
 from events_app.events.views import routes as event_routes
 from events_app.registration.attendee_views import routes as attendee_routes
 from events_app.registration.views import routes as registration_routes
+from events_app.sharing.views import routes as sharing_routes
 from events_app.web.body_limit import BodyLimitMiddleware
 from events_app.web.context import AppContext
 from events_app.web.errors import http_error, server_error
@@ -88,7 +90,9 @@ def create_app(
             *article_routes,
             *category_routes,
             *registration_routes,
+            *sharing_routes,
             *attendee_routes,
+            *discovery_routes,
             *health_routes,
             *admin_routes,
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),

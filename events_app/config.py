@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     allowed_hosts: list[str] = Field(default_factory=lambda: ["127.0.0.1", "localhost"])
     site_name: str = "Events"
+    # The currency of the (free) offer in an event's schema.org data: search engines want one.
+    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
     language: str = "en"
     page_cache: bool = True
     page_cache_check_seconds: float = 1.0
@@ -58,6 +60,11 @@ class Settings(BaseSettings):
     redis_url: str = ""
     rate_limit_enabled: bool = True
     rate_limit_register: str = "10/hour;50/day"
+    # "Send this to a friend": per client address, per recipient address, and for the whole
+    # site per day, so the form cannot be turned into a spam relay.
+    rate_limit_share: str = "5/hour;20/day"
+    rate_limit_share_recipient: str = "2/day"
+    rate_limit_share_daily: str = "500/day"
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     # The back office: how long a sign-in lasts, and the longest wait after failed sign-ins
     # (at most an hour: admin/throttle.py forgets failures an hour after the last one).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.extract import extract_from_dir
@@ -21,9 +22,10 @@ from events_app.registration.notify import Notifier
 from events_app.web import templating
 from tests.admin.web_helpers import sign_in
 from tests.conftest import make_settings
-from tests.factories import make_event, make_user
+from tests.factories import make_article, make_event, make_user
 from tests.registration.helpers import confirm, register
 from tests.registration.web_helpers import csrf_from, https_client
+from tests.sharing.helpers import share_form
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -194,14 +196,32 @@ def test_no_visible_text_escapes_gettext_in_the_message_preview(
 
 
 def assert_all_translated(page: str, path: str) -> None:
+    """Like the check above, but reading the texts in order: a translated sentence with a
+    link inside (⟦I have read the <a>privacy notice</a> ...⟧) is one message, whose marker
+    opens in one text and closes in another."""
     parser = VisibleText()
     parser.feed(page)
-    untranslated = [
-        text
-        for text in parser.texts
-        if not all(part.strip() in "·|←→" for part in _outside_markers(text))
-    ]
+    untranslated, depth = [], 0
+    for text in parser.texts:
+        outside, depth = _outside_markers_from(text, depth)
+        if not all(part.strip() in "·|←→" for part in outside):
+            untranslated.append(text)
     assert untranslated == [], f"text on {path} not passed through gettext"
+
+
+def _outside_markers_from(text: str, depth: int) -> tuple[list[str], int]:
+    parts, current = [], ""
+    for char in text:
+        if char == "⟦":
+            depth += 1
+            parts.append(current)
+            current = ""
+        elif char == "⟧":
+            depth -= 1
+        elif depth == 0:
+            current += char
+    parts.append(current)
+    return [p for p in parts if p.strip()], depth
 
 
 def _outside_markers(text: str) -> list[str]:
@@ -233,3 +253,70 @@ def test_catalogue_extraction_finds_the_placeholder_sentence() -> None:
     assert "We are creating some awesome events for you. Kindly bear with us." in messages
     assert "Upcoming events" in messages
     assert "Page not found" in messages
+
+
+# Pages about one event or article. Their content is data, written here already "translated"
+# (inside the markers), so that only the interface's own text is checked.
+SHARED_PAGES = [
+    "/events/talk",
+    "/events/talk/share",
+    "/events/talk/share?sent=1",
+    "/articles/news",
+    "/articles/news/share",
+]
+
+
+def _content_app(database_url: str, db: Database, clock: FrozenClock, **overrides: object) -> Any:
+    now = clock.now()
+    make_event(
+        db, now, slug="talk", title="⟦Talk⟧", summary="⟦Summary⟧", description="⟦Description⟧",
+        venue="⟦Hall⟧", address="⟦Road⟧", organizer="⟦Desk⟧", format="hybrid",
+    )  # fmt: skip
+    make_article(db, now, slug="news", title="⟦News⟧", summary="⟦Summary⟧", body="⟦Body⟧",
+                 author="⟦Writer⟧")  # fmt: skip
+    settings = make_settings(database_url, site_name="⟦Site⟧", **overrides)
+    return create_app(settings, clock=clock, database=db)
+
+
+@pytest.mark.parametrize("path", SHARED_PAGES)
+def test_no_visible_text_escapes_gettext_on_event_article_and_share_pages(
+    path: str,
+    database_url: str,
+    db: Database,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(templating, "load_translations", lambda _lang: PseudoTranslations())
+    with https_client(_content_app(database_url, db, clock)) as client:
+        response = client.get(path)
+    assert response.status_code == 200
+    assert_all_translated(response.text, path)
+
+
+@pytest.mark.parametrize(
+    ("fields", "status"),
+    [
+        ({"email": "nope", "name": "", "note": "www.spam.example"}, 400),
+        ({"name": "⟦Ada⟧\nBcc: x@example.org", "note": "x" * 501}, 400),
+        ({}, 429),
+    ],
+    ids=["invalid", "line-break-and-too-long", "rate-limited"],
+)
+def test_the_share_forms_errors_are_translated(
+    fields: dict[str, str],
+    status: int,
+    database_url: str,
+    db: Database,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(templating, "load_translations", lambda _lang: PseudoTranslations())
+    app = _content_app(
+        database_url, db, clock, rate_limit_enabled=True, rate_limit_share_daily="0/day"
+    )
+    with https_client(app) as client:
+        data = {"email": "friend@example.org", "name": "⟦Ada⟧", "note": "", **fields}
+        response = share_form(client, "/events/talk/share", **data)
+    assert response.status_code == status
+    # What the visitor typed comes back in the fields' values, not as visible text.
+    assert_all_translated(response.text, "/events/talk/share (POST)")

@@ -13,6 +13,8 @@ from events_app.articles.service import get_published_article, list_articles
 from events_app.events.cards import EventCard
 from events_app.events.service import related_live_events
 from events_app.models import Article
+from events_app.previews.json_ld import article_json_ld
+from events_app.sharing.links import share_links
 from events_app.web.context import app_context, render_page
 from events_app.web.forms import parse_page
 
@@ -45,7 +47,17 @@ async def article_detail(request: Request) -> Response:
     if found is None:
         raise HTTPException(status_code=404)
     article, events = found
-    return render_page(request, "articles/detail.html", {"article": article, "events": events})
+    context = {
+        "article": article,
+        "events": events,
+        "structured_data": article_json_ld(article, site=ctx.publisher),
+        "share": share_links(
+            url=ctx.calendar_site.article_url(article.slug),
+            title=article.title,
+            summary=article.summary,
+        ),
+    }
+    return render_page(request, "articles/detail.html", context)
 
 
 routes = [

@@ -20,9 +20,9 @@ from events_app.models import Event, Registration
 from events_app.web.templating import TEMPLATE_DIR, load_translations
 
 REQUEST, CANCEL = InvitationMethod.request, InvitationMethod.cancel
-# Every kind of email a registration or a change to its event can cause, and the calendar
-# invitation it carries: REQUEST puts the event in the attendee's calendar (or moves it there),
-# CANCEL takes it out.
+# Every kind of email the site sends, and the calendar invitation it carries: REQUEST puts the
+# event in the attendee's calendar (or moves it there), CANCEL takes it out. All but the last
+# are caused by a registration or a change to its event.
 KINDS: dict[str, InvitationMethod | None] = {
     "confirm_request": None,
     "manage_link": None,
@@ -35,7 +35,10 @@ KINDS: dict[str, InvitationMethod | None] = {
     "event_cancelled": CANCEL,
     "attendee_message": None,  # an organiser's own words (registration/messages.py)
     "reminder": REQUEST,  # the day before, or whenever the event says (registration/reminders.py)
+    "shared": None,  # "Send this to a friend" (compose_share)
 }
+# The outbox's subject column; a long name and a long title together could pass it.
+SUBJECT_MAX = 300
 CALENDAR_TYPE = "text/calendar"
 
 
@@ -91,8 +94,8 @@ class EmailComposer:
         """`with_calendar=False` leaves the invitation out: a CANCEL to someone whose calendar
         never held the event (a waitlisted place) would only confuse. `extra`: what a kind's
         templates need besides (an organiser's subject and text)."""
-        if kind not in KINDS:
-            raise ValueError(f"unknown email kind {kind!r}")
+        if kind not in KINDS or kind == "shared":
+            raise ValueError(f"{kind!r} is not an email about a registration")
         context: dict[str, Any] = {
             "site_name": self.settings.site_name,
             "registration": registration,
@@ -120,3 +123,33 @@ class EmailComposer:
             content_type = f"{CALENDAR_TYPE}; method={method.value}"
             attachments = (Attachment(f"{event.slug}.ics", content_type, ics),)
         return ComposedEmail(kind, registration.email, subject, text, html, attachments)
+
+    def compose_share(
+        self,
+        *,
+        to: str,
+        sender_name: str,
+        note: str,
+        title: str,
+        summary: str,
+        path: str,
+        event: Event | None = None,
+    ) -> ComposedEmail:
+        """ "Send this to a friend": the page's title, summary and link and the sender's note,
+        all as text (the HTML part escapes every value). `to` is one address already checked
+        by email-validator; the message builder refuses CR, LF and NUL in headers again."""
+        context: dict[str, Any] = {
+            "site_name": self.settings.site_name,
+            "sender_name": sender_name,
+            "note": note,
+            "title": title,
+            "summary": summary,
+            "url": self.url(path),
+            "event": event,
+        }
+        subject = self.env.get_template("shared.subject.txt").render(context).strip()
+        if len(subject) > SUBJECT_MAX:
+            subject = subject[: SUBJECT_MAX - 1] + "…"
+        text = self.env.get_template("shared.txt").render(context)
+        html = self.env.get_template("shared.html").render(context)
+        return ComposedEmail("shared", to, subject, text, html)

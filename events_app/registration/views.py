@@ -20,12 +20,14 @@ from starlette.routing import BaseRoute, Route
 
 from events_app.calendar.links import add_to_calendar_links
 from events_app.events.service import get_live_event
+from events_app.previews.json_ld import event_json_ld
 from events_app.registration import service
 from events_app.registration.pages import (
     EventPage,
     load_event_page,
 )
 from events_app.registration.schemas import RegistrationCreate
+from events_app.sharing.links import share_links
 from events_app.web.context import app_context, render_page
 from events_app.web.csrf import csrf_ok, csrf_token, set_csrf_cookie
 
@@ -73,6 +75,12 @@ def render_event_page(
         "errors": errors or {},
         "csrf_token": csrf_token(request) if is_open else "",
         "calendar": add_to_calendar_links(event, ctx.calendar_site, now=ctx.now()),
+        # Built from the same page: the seats and status it shows are the ones it tells
+        # search engines.
+        "structured_data": event_json_ld(event, seats_left=page.seats_left, site=ctx.publisher),
+        "share": share_links(
+            url=ctx.calendar_site.event_url(event.slug), title=event.title, summary=event.summary
+        ),
     }
     private = page.state in PRIVATE_STATES or status_code != 200
     response = render_page(

@@ -24,6 +24,7 @@ from events_app.web.rate_limit import RateLimiter
 if TYPE_CHECKING:
     from events_app.calendar.feed_cache import FeedCache
     from events_app.calendar.vevent import CalendarSite
+    from events_app.previews.json_ld import Publisher
     from events_app.registration.notify import Notifier
 
 PUBLIC_CACHE_CONTROL = "public, no-cache"
@@ -59,6 +60,14 @@ class AppContext:
         return calendar_site(self.settings)
 
     @cached_property
+    def publisher(self) -> Publisher:
+        """Who runs the site, as schema.org data names it."""
+        from events_app.previews.json_ld import Publisher
+
+        settings = self.settings
+        return Publisher(settings.base_url, settings.site_name, settings.currency)
+
+    @cached_property
     def feed_cache(self) -> FeedCache:
         """One per app: the feeds this process has built, kept while they stay true."""
         from events_app.calendar.feed_cache import FeedCache
@@ -70,7 +79,12 @@ class AppContext:
         return RateLimiter(
             enabled=self.settings.rate_limit_enabled,
             redis_url=self.settings.redis_url,
-            limits={"register": self.settings.rate_limit_register},
+            limits={
+                "register": self.settings.rate_limit_register,
+                "share": self.settings.rate_limit_share,
+                "share_recipient": self.settings.rate_limit_share_recipient,
+                "share_daily": self.settings.rate_limit_share_daily,
+            },
         )
 
     async def read(self, load: Callable[[Session], T]) -> T:

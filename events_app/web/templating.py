@@ -9,13 +9,14 @@ from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from events_app.calendar.links import webcal_url
@@ -23,6 +24,7 @@ from events_app.config import Settings
 from events_app.events.cards import EventCard
 from events_app.events.present import format_event_date, format_event_when
 from events_app.models import EventFormat, EventStatus
+from events_app.previews.json_ld import script_json
 from events_app.translations import load_translations
 from events_app.web.markdown import markdown_to_text, render_markdown
 
@@ -133,6 +135,17 @@ def create_templates(settings: Settings, url_path_for: Callable[..., Any]) -> Ji
     def absolute_url(path: str) -> str:
         return settings.base_url + path[len(base_path) :] if path.startswith("/") else path
 
+    def canonical_url(request: Request) -> str:
+        """This page's address under EVENTS_BASE_URL, without its query but for the page
+        number: filtered or sorted views of a listing are the same page to a search engine."""
+        path, root = request.scope["path"], request.scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :]
+        page = request.query_params.get("page", "")
+        number = int(page) if page.isascii() and page.isdigit() else 1
+        query = f"?page={number}" if 1 < number <= 10_000 else ""
+        return settings.base_url + quote(path) + query
+
     def static_url(filename: str) -> str:
         return f"{base_path}/static/{filename}?v={_static_fingerprint(filename)}"
 
@@ -147,6 +160,7 @@ def create_templates(settings: Settings, url_path_for: Callable[..., Any]) -> Ji
     env.globals.update(
         path_for=path_for,
         absolute_url=absolute_url,
+        canonical_url=canonical_url,
         static_url=static_url,
         site_name=settings.site_name,
         language=settings.language,
@@ -164,6 +178,8 @@ def create_templates(settings: Settings, url_path_for: Callable[..., Any]) -> Ji
         site_datetime=site_datetime,
         isodate=lambda moment: moment.isoformat(),
         webcal=lambda path: webcal_url(absolute_url(path)),
+        # Safe inside <script type="application/ld+json">: no "<" is left to end it.
+        json_ld=lambda data: Markup(script_json(data)),  # noqa: S704
     )
     # Last: the macro module is compiled now, and needs every filter and global above.
     event_card = _card_renderer(env, memo=not settings.is_development)
