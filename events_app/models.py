@@ -228,6 +228,10 @@ class Registration(SQLModel, table=True):
     updated_at: datetime = _utc_column()
     confirmed_at: datetime | None = _utc_column(nullable=True)  # waitlist order: this, then id
     cancelled_at: datetime | None = _utc_column(nullable=True)
+    # What the attendee shows at the door (see registration/checkin_codes.py): unique across
+    # all events, and no key to anything but the check-in list.
+    checkin_code: str = Field(max_length=12, unique=True, index=True)
+    checked_in_at: datetime | None = _utc_column(nullable=True)  # when marked attended
 
 
 class OutboxStatus(StrEnum):
