@@ -20,14 +20,17 @@ from sqlmodel import Session
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
-def create_db_engine(url: str, *, pool_size: int = 5) -> Engine:
+def create_db_engine(url: str, *, pool_size: int = 5, foreign_keys: bool = True) -> Engine:
+    """`foreign_keys=False` only for migrations on SQLite: rebuilding a table there (how batch
+    mode drops a column) drops the old one, which with foreign keys on would cascade and
+    delete every row that refers to it."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _create_sqlite_engine(url)
+        return _create_sqlite_engine(url, foreign_keys=foreign_keys)
     return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=10)
 
 
-def _create_sqlite_engine(url: str) -> Engine:
+def _create_sqlite_engine(url: str, *, foreign_keys: bool = True) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -41,7 +44,7 @@ def _create_sqlite_engine(url: str) -> Engine:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

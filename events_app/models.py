@@ -233,6 +233,10 @@ class Registration(SQLModel, table=True):
     # When the reminder was dealt with: written in the transaction that queued it (or decided
     # that none was needed), so that no worker, however many run, sends a second one.
     reminder_sent_at: datetime | None = _utc_column(nullable=True)
+    # What the attendee shows at the door (see registration/checkin_codes.py): unique across
+    # all events, and no key to anything but the check-in list.
+    checkin_code: str = Field(max_length=12, unique=True, index=True)
+    checked_in_at: datetime | None = _utc_column(nullable=True)  # when marked attended
 
 
 class OutboxStatus(StrEnum):

@@ -6,6 +6,7 @@ The pages of an empty site are rendered with a pseudo-translation that wraps eve
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from events_app.clock import FrozenClock
 from events_app.db import Database
 from events_app.registration.notify import Notifier
 from events_app.web import templating
-from tests.admin.web_helpers import sign_in
+from tests.admin.web_helpers import post_form, sign_in
 from tests.conftest import make_settings
 from tests.factories import make_article, make_event, make_user
 from tests.registration.helpers import confirm, register
@@ -193,6 +194,53 @@ def test_no_visible_text_escapes_gettext_in_the_message_preview(
         response = client.post(f"{page}/preview", data=data)
     assert response.status_code in (200, 400)
     assert_all_translated(response.text, "message preview")
+
+
+def test_no_visible_text_escapes_gettext_on_the_dashboard_and_at_the_door(
+    database_url: str,
+    db: Database,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With data, and every answer the check-in page gives; and the attendee's page with the
+    check-in code."""
+    monkeypatch.setattr(templating, "load_translations", lambda _lang: PseudoTranslations())
+    settings = make_settings(database_url, site_name="⟦Site⟧")
+    now = clock.now()
+    notifier = Notifier(settings)
+    editor = make_user(db, now, role="editor")
+    event = make_event(db, now - timedelta(days=5), slug="talk", capacity=1)
+    make_event(db, now, slug="open", capacity=None, status="cancelled")
+    other = make_event(db, now, slug="other")
+    _, token = register(db, now, notifier, event.id, "ada@example.org")  # type: ignore[arg-type]
+    ada = confirm(db, now, notifier, token)
+    _, waiting = register(db, now, notifier, event.id, "bob@example.org", name="Bob")  # type: ignore[arg-type]
+    bob = confirm(db, now, notifier, waiting)
+    pending, _ = register(db, now, notifier, event.id, "cy@example.org", name="Cy")  # type: ignore[arg-type]
+    _, elsewhere = register(db, now, notifier, other.id, "di@example.org", name="Di")  # type: ignore[arg-type]
+    di = confirm(db, now, notifier, elsewhere)
+    door = "/admin/events/talk/checkin"
+    with https_client(create_app(settings, clock=clock, database=db)) as client:
+        # Only the check-in code's part of the attendee's page: the rest is not checked yet.
+        manage = client.get(f"/r/{token}").text
+        start = manage.index('<section class="checkin-pass"')
+        assert_all_translated(manage[start : manage.index("</section>", start)], "/r/{token}")
+        sign_in(client, editor)
+        for path in ("/admin", door, f"{door}?q=nobody"):
+            assert_all_translated(client.get(path).text, path)
+        answers = [
+            *(post_form(client, door, door, code=code, q="a") for code in (
+                ada.checkin_code, ada.checkin_code, "ABCD-EFGH", di.checkin_code,
+                bob.checkin_code, pending.checkin_code, "not a code",
+            )),
+            post_form(client, door, f"{door}/{ada.id}/undo"),
+            post_form(client, door, f"{door}/{ada.id}/undo"),
+        ]  # fmt: skip
+        assert [answer.status_code for answer in answers] == [
+            200, 409, 422, 422, 409, 409, 400, 200, 409
+        ]  # fmt: skip
+        for number, answer in enumerate(answers):
+            assert_all_translated(answer.text, f"{door} (answer {number})")
 
 
 def assert_all_translated(page: str, path: str) -> None:

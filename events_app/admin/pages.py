@@ -38,6 +38,21 @@ def _route_exists(request: Request, name: str) -> bool:
     return True
 
 
+# Another part's page, linked from the dashboard and the check-in page once it exists.
+REGISTRATIONS_PATH = "/admin/events/{slug}/registrations"
+
+
+def route_name_at(request: Request, path: str) -> str | None:
+    """The name of the app's route at `path` as declared (e.g. "/admin/events/{slug}"), or
+    None: how a page links to another part's page only once that part exists, whatever it
+    names its route."""
+    for route in request.app.routes:
+        if getattr(route, "path", None) == path:
+            name: str | None = getattr(route, "name", None)
+            return name
+    return None
+
+
 def nav_for(request: Request, user: User | None) -> list[str]:
     """The route names of the nav entries this user may open."""
     if user is None:

@@ -1,34 +1,21 @@
-"""The back office's landing page, and every admin route in one list for create_app.
-
-The landing page is deliberately small: the dashboard is filled in by a later part, which
-replaces `admin/dashboard.html` and this view's context.
-"""
+"""Every admin route in one list, for create_app."""
 
 from __future__ import annotations
 
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from events_app.admin.account_views import routes as account_routes
 from events_app.admin.audit_views import routes as audit_routes
-from events_app.admin.guards import requires
+from events_app.admin.checkin_views import routes as checkin_routes
+from events_app.admin.dashboard_views import routes as dashboard_routes
 from events_app.admin.login_views import routes as login_routes
 from events_app.admin.message_views import routes as message_routes
-from events_app.admin.pages import render_admin
 from events_app.admin.registration_detail_views import routes as registration_detail_routes
 from events_app.admin.registration_views import routes as registration_routes
 from events_app.admin.user_views import routes as user_routes
-from events_app.models import User, UserRole
-
-
-@requires(UserRole.editor)
-async def dashboard(request: Request, user: User) -> Response:
-    return render_admin(request, "admin/dashboard.html", {}, user=user)
-
 
 routes: list[BaseRoute] = [
-    Route("/admin", dashboard, methods=["GET"], name="admin_dashboard"),
+    *dashboard_routes,
     *login_routes,
     *account_routes,
     *user_routes,
@@ -36,4 +23,5 @@ routes: list[BaseRoute] = [
     *registration_routes,
     *registration_detail_routes,
     *message_routes,
+    *checkin_routes,
 ]

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -17,6 +18,8 @@ from events_app.calendar.vevent import calendar_site
 from events_app.config import Settings
 from events_app.events.present import format_event_when
 from events_app.models import Event, Registration
+from events_app.registration.checkin_codes import format_code
+from events_app.registration.qr import qr_png, qr_png_size
 from events_app.web.templating import TEMPLATE_DIR, load_translations
 
 REQUEST, CANCEL = InvitationMethod.request, InvitationMethod.cancel
@@ -42,11 +45,18 @@ SUBJECT_MAX = 300
 CALENDAR_TYPE = "text/calendar"
 
 
+# The emails that give a seat carry the attendee's check-in code, as text and as a QR code.
+WITH_CHECKIN_CODE = frozenset({"confirmed", "promoted"})
+
+
 @dataclass(frozen=True)
 class Attachment:
     filename: str
     content_type: str
     content: bytes
+    # Set for an image the HTML shows inline (<img src="cid:...">): it travels beside the
+    # HTML in multipart/related, not as a file to download.
+    content_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,12 +114,23 @@ class EmailComposer:
             "manage_url": self.url(f"/r/{token}") if token else None,
             "confirm_url": self.url(f"/r/{token}/confirm") if token else None,
             "position": position,
+            "checkin_code": None,
+            "qr_cid": None,
+            "qr_size": None,
             **(extra or {}),
         }
+        attachments: tuple[Attachment, ...] = ()
+        if kind in WITH_CHECKIN_CODE and registration.checkin_code:
+            qr = self._checkin_qr(registration.checkin_code)
+            context.update(
+                checkin_code=format_code(registration.checkin_code),
+                qr_cid=qr.content_id,
+                qr_size=qr_png_size(registration.checkin_code),
+            )
+            attachments = (qr,)
         subject = self.env.get_template(f"{kind}.subject.txt").render(context).strip()
         text = self.env.get_template(f"{kind}.txt").render(context)
         html = self.env.get_template(f"{kind}.html").render(context)
-        attachments: tuple[Attachment, ...] = ()
         method = KINDS[kind]
         if method is not None and with_calendar:
             ics = build_invitation(
@@ -121,7 +142,7 @@ class EmailComposer:
                 now=now,
             )
             content_type = f"{CALENDAR_TYPE}; method={method.value}"
-            attachments = (Attachment(f"{event.slug}.ics", content_type, ics),)
+            attachments += (Attachment(f"{event.slug}.ics", content_type, ics),)
         return ComposedEmail(kind, registration.email, subject, text, html, attachments)
 
     def compose_share(
@@ -153,3 +174,9 @@ class EmailComposer:
         text = self.env.get_template("shared.txt").render(context)
         html = self.env.get_template("shared.html").render(context)
         return ComposedEmail("shared", to, subject, text, html)
+
+    def _checkin_qr(self, code: str) -> Attachment:
+        # The same Content-ID for the same code: a message composed twice is the same bytes.
+        domain = urlsplit(self.settings.base_url).hostname or "events.invalid"
+        content_id = f"checkin-{code.lower()}@{domain}"
+        return Attachment("check-in-code.png", "image/png", qr_png(code), content_id)

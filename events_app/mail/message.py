@@ -13,6 +13,7 @@ import hashlib
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, parseaddr
 
+from events_app.mail.compose import Attachment
 from events_app.mail.outbox import decode_attachments
 from events_app.models import OutboxMessage
 
@@ -69,6 +70,9 @@ def build_email(message: OutboxMessage, *, mail_from: str) -> EmailMessage:
         maintype, _, subtype = content_type.strip().partition("/")
         params = dict(_parameters(parameters))
         filename = check_header("filename", attachment.filename)
+        if attachment.content_id:
+            _add_inline(email, attachment, maintype, subtype, filename)
+            continue
         if content_type == "text/calendar":
             # An invitation: as an alternative to the text (where Outlook and Gmail look for
             # it to show "add to calendar") and as a file for every other client.
@@ -86,8 +90,31 @@ def build_email(message: OutboxMessage, *, mail_from: str) -> EmailMessage:
             filename=filename,
             params=params,
         )
+    _boundaries(email, message.message_id)
+    return email
+
+
+def _add_inline(
+    email: EmailMessage, attachment: Attachment, maintype: str, subtype: str, filename: str
+) -> None:
+    """An image the HTML names by cid: beside the HTML part, in multipart/related, which is
+    where mail clients look for it (they block data: URIs and remote images by default)."""
+    html = email.get_body(preferencelist=("related", "html"))
+    if html is None:
+        raise InvalidMessage("an inline image needs an HTML part")
+    content_id = check_header("Content-ID", attachment.content_id)
+    html.add_related(
+        attachment.content,
+        maintype=maintype,
+        subtype=subtype,
+        cid=f"<{content_id}>",
+        disposition="inline",
+        filename=filename,
+    )
+
+
+def _boundaries(email: EmailMessage, message_id: str) -> None:
     # MIME boundaries derived from the Message-ID rather than random: a resend is the same bytes.
-    seed = hashlib.sha256(message.message_id.encode()).hexdigest()
+    seed = hashlib.sha256(message_id.encode()).hexdigest()
     for number, part in enumerate(p for p in email.walk() if p.is_multipart()):
         part.set_boundary(f"=={seed[:32]}.{number}==")
-    return email

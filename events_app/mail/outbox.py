@@ -26,6 +26,7 @@ def encode_attachments(attachments: tuple[Attachment, ...]) -> str:
                 "filename": a.filename,
                 "content_type": a.content_type,
                 "content": base64.b64encode(a.content).decode(),
+                **({"content_id": a.content_id} if a.content_id else {}),
             }
             for a in attachments
         ]
@@ -34,7 +35,12 @@ def encode_attachments(attachments: tuple[Attachment, ...]) -> str:
 
 def decode_attachments(stored: str) -> list[Attachment]:
     return [
-        Attachment(item["filename"], item["content_type"], base64.b64decode(item["content"]))
+        Attachment(
+            item["filename"],
+            item["content_type"],
+            base64.b64decode(item["content"]),
+            item.get("content_id", ""),
+        )
         for item in json.loads(stored or "[]")
     ]
 

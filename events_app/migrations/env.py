@@ -27,16 +27,23 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url")
     assert url, "sqlalchemy.url is not set"
-    engine = create_db_engine(url, pool_size=1)
+    # Foreign keys off on SQLite while tables are rebuilt (see create_db_engine), and checked
+    # before the migration commits: nothing may be left pointing nowhere.
+    engine = create_db_engine(url, pool_size=1, foreign_keys=False)
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
+            render_as_batch=sqlite,
             compare_type=True,
         )
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left rows with broken references: {broken}")
     engine.dispose()
 
 

@@ -17,12 +17,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from events_app.registration import service
+from events_app.registration.checkin_codes import format_code
 from events_app.registration.pages import (
     AttendeePage,
     find_registration,
     load_attendee_page,
 )
 from events_app.registration.privacy import delete_registration, export_registration
+from events_app.registration.qr import qr_svg
 from events_app.registration.schemas import RegistrationUpdate
 from events_app.registration.tokens import looks_like_token
 from events_app.web.context import AppContext, app_context, render_page
@@ -30,6 +32,8 @@ from events_app.web.csrf import csrf_ok, csrf_token, set_csrf_cookie
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+    from events_app.models import Registration
 
 from events_app.registration.view_support import (
     field_errors,
@@ -82,7 +86,17 @@ def _attendee_context(request: Request, page: AttendeePage) -> dict[str, Any]:
         "position": page.position,
         "token": request.path_params["token"],
         "csrf_token": csrf_token(request),
+        **_checkin_pass(page.registration),
     }
+
+
+def _checkin_pass(registration: Registration) -> dict[str, Any]:
+    """The check-in code and its QR (inline SVG: no request leaves the page), only while the
+    registration has a seat: a waitlisted or cancelled one would be turned away at the door."""
+    if not service.is_seated(registration):
+        return {"checkin_code": None, "checkin_qr": None}
+    code = registration.checkin_code
+    return {"checkin_code": format_code(code), "checkin_qr": qr_svg(code)}
 
 
 def _render_attendee(

@@ -25,6 +25,7 @@ from events_app.models import (
     User,
 )
 from events_app.registration import service
+from events_app.registration.checkin_codes import unused_code
 from events_app.registration.notify import Notifier
 from events_app.registration.schemas import AttendeeDetails
 from events_app.registration.seats import seats_left, waitlist_position
@@ -128,6 +129,7 @@ def add_attendee(
         status=RegistrationStatus.confirmed if seated else RegistrationStatus.waitlisted,
         token_nonce="",
         token_hash="",
+        checkin_code=unused_code(session=session),
         consent_at=now,  # recorded by the organiser, who answers for it
         link_sent_at=now,
         confirmed_at=now,  # the waitlist's order: from now, behind everyone already in line

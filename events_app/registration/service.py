@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 from events_app.content import mark_content_changed
 from events_app.events.queries import event_is_live
 from events_app.models import ACTIVE_STATUSES, Event, EventStatus, Registration, RegistrationStatus
+from events_app.registration.checkin_codes import unused_code
 from events_app.registration.notify import Notifier
 from events_app.registration.schemas import RegistrationCreate, RegistrationUpdate
 from events_app.registration.seats import SEATED, seats_left, waitlist, waitlist_position
@@ -113,6 +114,7 @@ def register_attendee(
         status=RegistrationStatus.pending,
         token_nonce="",
         token_hash="",
+        checkin_code=unused_code(session=session),
         holds_seat=free is None or free > 0,
         hold_expires_at=now + hold,
         consent_at=now,

@@ -6,19 +6,26 @@ from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
+from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from events_app.admin.sessions import COOKIE_NAME as SESSION_COOKIE
 from events_app.db import Database
-from events_app.models import User
+from events_app.models import Registration, User
 from events_app.web.csrf import COOKIE_NAME, new_token
 from tests.admin.test_guards import concrete, walk
 from tests.admin.test_users import audit_entries
 from tests.admin.web_helpers import sign_in
 from tests.factories import DEFAULT_PASSWORD, make_event, make_user
 from tests.registration.helpers import outbox
-from tests.registration.web_helpers import CSRF_FIELD, https_client, last_token, register_form
+from tests.registration.web_helpers import (
+    CSRF_FIELD,
+    https_client,
+    last_token,
+    post_with_csrf,
+    register_form,
+)
 
 
 @pytest.fixture
@@ -64,6 +71,10 @@ def test_every_post_route_refuses_a_missing_or_mismatched_token(
     make_event(db, now, slug="talk")
     register_form(client, "talk")
     token = last_token(db, "ada@example.org")
+    post_with_csrf(client, f"/r/{token}/confirm", f"/r/{token}/confirm")
+    with db.read() as session:
+        ada = session.scalars(select(Registration)).one()
+    assert ada.status == "confirmed"  # so that a check-in without the token would do something
     # Admin forms are tried signed in as an admin, so that only the token can refuse them.
     admin = make_user(db, now, email="admin@example.org")
     editor = make_user(db, now, email="ed@example.org", role="editor")
@@ -72,11 +83,12 @@ def test_every_post_route_refuses_a_missing_or_mismatched_token(
     valid = client.cookies[COOKIE_NAME]
     forged = new_token("another-site-key-" + "y" * 32)  # well formed, wrong signature
     paths = post_routes(client.app)  # type: ignore[arg-type]
-    assert len(paths) == 20
+    assert len(paths) == 23
     fields = {
         "name": "Eve", "email": "eve@example.org", "consent": "yes", "role": "admin",
         "active": "0", "password": "another fine passphrase",
         "current": DEFAULT_PASSWORD, "new": "Tq9#vL2@pW8zKe", "again": "Tq9#vL2@pW8zKe",
+        "code": ada.checkin_code,
     }  # fmt: skip
     sent_before = len(outbox(db))
     for template in paths:
@@ -84,7 +96,7 @@ def test_every_post_route_refuses_a_missing_or_mismatched_token(
             template.replace("{slug}", "talk")
             .replace("{token}", token)
             .replace("{user_id:int}", str(editor.id))
-            .replace("{registration_id:int}", "1")
+            .replace("{registration_id:int}", str(ada.id))
         )
         attempts = [
             ({}, valid),  # no field
@@ -103,6 +115,8 @@ def test_every_post_route_refuses_a_missing_or_mismatched_token(
         client.cookies.set(COOKIE_NAME, valid)
     assert len(outbox(db)) == sent_before
     assert "Ada Lovelace" in client.get(f"/r/{token}").text
+    with db.read() as session:
+        assert session.get(Registration, ada.id).status == "confirmed"  # type: ignore[union-attr]
     assert [entry.action for entry in audit_entries(db)] == ["user.create", "user.create"]
     with db.read() as session:
         assert session.get(User, admin.id).session_version == 0  # type: ignore[union-attr]

@@ -1,0 +1,50 @@
+"""The back office's landing page: the upcoming events with how full they are, each linked to
+its check-in page, and a chart of registrations per day over the last 30 days."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+
+from babel.dates import format_date
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from events_app.admin.chart import bar_chart
+from events_app.admin.dashboard import CHART_DAYS, registrations_per_day, upcoming_fill
+from events_app.admin.guards import requires
+from events_app.admin.pages import REGISTRATIONS_PATH, render_admin, route_name_at
+from events_app.models import User, UserRole
+from events_app.web.context import app_context
+
+
+def _day_label(language: str, pattern: str, day: date) -> str:
+    return format_date(day, pattern, locale=language)
+
+
+@requires(UserRole.editor)
+async def dashboard(request: Request, user: User) -> Response:
+    ctx = app_context(request)
+    now, tz = ctx.now(), ctx.site_tz
+    events, days = await ctx.read(
+        lambda session: (
+            upcoming_fill(session=session, now=now),
+            registrations_per_day(session=session, now=now, tz=tz),
+        )
+    )
+    language = ctx.settings.language
+    context = {
+        "events": events,
+        "chart": bar_chart(days),
+        "chart_days": CHART_DAYS,
+        "short_day": partial(_day_label, language, "d MMM"),
+        "long_day": partial(_day_label, language, "EEEE d MMMM y"),
+        "registrations_route": route_name_at(request, REGISTRATIONS_PATH),
+    }
+    return render_admin(request, "admin/dashboard.html", context, user=user)
+
+
+routes: list[BaseRoute] = [
+    Route("/admin", dashboard, methods=["GET"], name="admin_dashboard"),
+]
