@@ -11,7 +11,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from events_app.admin.account_views import routes as account_routes
+from events_app.admin.article_views import routes as article_routes
 from events_app.admin.audit_views import routes as audit_routes
+from events_app.admin.category_views import routes as category_routes
+from events_app.admin.event_action_views import routes as event_action_routes
+from events_app.admin.event_views import routes as event_routes
 from events_app.admin.guards import requires
 from events_app.admin.login_views import routes as login_routes
 from events_app.admin.pages import render_admin
@@ -30,4 +34,8 @@ routes: list[BaseRoute] = [
     *account_routes,
     *user_routes,
     *audit_routes,
+    *event_routes,
+    *event_action_routes,
+    *article_routes,
+    *category_routes,
 ]
