@@ -157,3 +157,16 @@ def test_a_draft_without_registrations_is_deleted_after_confirming(
     assert response.status_code == 303
     assert load_event(db, "idea") is None
     assert client.get("/admin/events/idea/delete").status_code == 404
+
+
+def test_the_audit_log_names_what_was_done_to_the_event(
+    client: TestClient, db: Database, now: datetime, editor: User
+) -> None:
+    make_event(db, now, slug="talk", title="The talk", status="draft")
+    publication(client, "talk", "publish")
+    publication(client, "talk", "postpone", reason="Later.")
+    sign_in(client, make_user(db, now, email="admin@example.org"))
+    page = client.get("/admin/audit?target=event").text
+    assert "Event published" in page
+    assert "Event postponed" in page
+    assert "Later." in page  # the reason, as it was after
