@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
@@ -113,7 +114,11 @@ def save_from_form(
     if other is not None and other is not article:
         raise ArticleRefused({"slug": "taken"})
     before = article_snapshot(article) if article is not None else None
-    saved = save_article(session=session, now=now, data=data, article=article)
+    try:
+        with session.begin_nested():  # two editors taking the same address at once
+            saved = save_article(session=session, now=now, data=data, article=article)
+    except IntegrityError as exc:
+        raise ArticleRefused({"slug": "taken"}) from exc
     _link_events(session, saved, events)
     session.flush()
     action = "article.create" if before is None else "article.update"

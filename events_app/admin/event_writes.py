@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from events_app.admin.audit import record_audit
@@ -88,9 +89,12 @@ def _check_slug(session: Session, slug: str, event: Event | None) -> None:
 
 def _save(session: Session, now: datetime, data: EventCreate, event: Event | None) -> Event:
     try:
-        return save_event(session=session, now=now, data=data, event=event)
+        with session.begin_nested():  # two organisers taking the same address at once
+            return save_event(session=session, now=now, data=data, event=event)
     except UnknownArticles as exc:  # removed since the form was shown
         raise EventRefused({"articles": "choice"}) from exc
+    except IntegrityError as exc:
+        raise EventRefused({"slug": "taken"}) from exc
 
 
 def create_event(

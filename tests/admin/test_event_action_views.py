@@ -103,6 +103,7 @@ def test_cancelling_shows_the_reason_and_tells_everyone_registered(
     assert "This event has been cancelled.</strong> The speaker is ill." in page
     assert sorted(m.to_address for m in outbox(db)[sent:]) == ["a@example.org", "b@example.org"]
     assert {m.kind for m in outbox(db)[sent:]} == {"event_cancelled"}
+    assert "The speaker is ill." in client.get("/admin/events/talk").text
 
 
 def test_postponing_asks_before_emailing_confirmed_attendees(
