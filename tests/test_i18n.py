@@ -6,7 +6,7 @@ The pages of an empty site are rendered with a pseudo-translation that wraps eve
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -137,6 +137,20 @@ ADMIN_PAGES = [
     "/admin/events/talk/registrations/1?done=resent",
     "/admin/events/talk/registrations/2",
     "/admin/events/talk/message?sent=2",
+    "/admin/events",
+    "/admin/events?standing=nonsense",
+    "/admin/events/new",
+    "/admin/events/talk?created=1",
+    "/admin/events/talk?saved=1&notified=2",
+    "/admin/events/talk/duplicate",
+    "/admin/events/talk/delete",
+    "/admin/events/called-off",
+    "/admin/events/called-off/delete",
+    "/admin/articles",
+    "/admin/articles/new",
+    "/admin/articles/news?saved=1",
+    "/admin/articles/news/delete",
+    "/admin/categories?done=renamed",
 ]
 
 
@@ -152,22 +166,90 @@ def test_no_visible_text_escapes_gettext_in_the_back_office(
     settings = make_settings(database_url, site_name="⟦Site⟧")
     admin = make_user(db, clock.now(), email="ada@example.org", name="Ada Lovelace")
     editor = make_user(db, clock.now(), role="editor", active=False)
-    make_roster(db, clock)
+    make_content(db, clock.now())
     with https_client(create_app(settings, clock=clock, database=db)) as client:
         if path in ADMIN_PAGES:
             sign_in(client, admin)
         response = client.get(path.format(editor=editor.id))
-    assert response.status_code == 200
+    assert response.status_code == (400 if "nonsense" in path else 200)
+    assert_all_translated(response.text, path)
+
+
+def make_content(db: Database, now: datetime) -> None:
+    """What the back office's content pages show: an event with an attendee and a cancelled
+    one, an article tied to it, and categories."""
+    article = make_article(db, now, slug="news", categories=["Science"])
+    event = make_event(
+        db, now, slug="talk", capacity=1, categories=["Science"], articles=[article.slug]
+    )
+    make_event(db, now, slug="called-off", status="cancelled", status_reason="Rain.")
+    notifier = Notifier(make_settings("sqlite://"))
+    # Registration 1 has the seat, registration 2 waits for it.
+    for email in ("a@example.org", "b@example.org"):
+        _, token = register(db, now, notifier, event.id, email)  # type: ignore[arg-type]
+        confirm(db, now, notifier, token)
+
+
+# The back office's answers to forms: messages beside fields, the preview, the questions.
+BAD_EVENT = {
+    "title": "",
+    "timezone": "Europe/Berlin",
+    "starts_at": "2026-10-25T02:30",
+    "ends_at": "2027-03-28T02:30",
+    "capacity": "x",
+    "slug": "A B",
+    "online_url": "x",
+    "format": "x",
+    "categories": "x",
+}
+MOVED_EVENT = {
+    "title": "T",
+    "timezone": "UTC",
+    "starts_at": "2026-12-09T10:00",
+    "ends_at": "2026-12-09T11:00",
+    "format": "online",
+}
+EDITOR_POSTS = [
+    ("/admin/events/new", BAD_EVENT),
+    (
+        "/admin/events/new",
+        {"title": "T", "timezone": "Nowhere", "all_day": "1", "action": "preview"},
+    ),
+    ("/admin/events/talk", MOVED_EVENT),
+    ("/admin/events/talk/publication", {"action": "postpone", "reason": "Soon."}),
+    ("/admin/events/talk/publication", {"action": "schedule", "publish_at": "2020-01-01T10:00"}),
+    ("/admin/articles/new", {"title": "", "published_at": "x", "events": "gone"}),
+    ("/admin/articles/new", {"title": "T", "body": "**b**", "action": "preview"}),
+    ("/admin/categories", {"name": "Science"}),
+    ("/admin/categories/science/delete", {}),
+]
+
+
+@pytest.mark.parametrize(("path", "fields"), EDITOR_POSTS)
+def test_no_visible_text_escapes_gettext_in_the_editors_answers(
+    path: str,
+    fields: dict[str, str],
+    database_url: str,
+    db: Database,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(templating, "load_translations", lambda _lang: PseudoTranslations())
+    settings = make_settings(database_url, site_name="⟦Site⟧")
+    admin = make_user(db, clock.now(), email="ada@example.org", name="Ada Lovelace")
+    make_content(db, clock.now())
+    with https_client(create_app(settings, clock=clock, database=db)) as client:
+        sign_in(client, admin)
+        form_page = path.removesuffix("/publication").removesuffix("/science/delete")
+        token = csrf_from(client, form_page)
+        response = client.post(path, data={"csrf_token": token, **fields})
+    assert response.status_code in (200, 400, 409), response.status_code
+    assert "<form" in response.text
     assert_all_translated(response.text, path)
 
 
 def make_roster(db: Database, clock: FrozenClock) -> None:
-    """An event with one attendee seated (registration 1) and one waitlisted (2)."""
-    event = make_event(db, clock.now(), slug="talk", capacity=1)
-    notifier = Notifier(make_settings("sqlite://"))
-    for email in ("a@example.org", "b@example.org"):
-        _, token = register(db, clock.now(), notifier, event.id, email)  # type: ignore[arg-type]
-        confirm(db, clock.now(), notifier, token)
+    make_content(db, clock.now())
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import NoMatchFound
+from starlette.routing import Match, NoMatchFound
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from events_app.admin.passwords import MIN_LENGTH
@@ -24,6 +26,7 @@ NAV = (
     ("admin_dashboard", UserRole.editor),
     ("admin_events", UserRole.editor),
     ("admin_articles", UserRole.editor),
+    ("admin_categories", UserRole.editor),
     ("admin_users", UserRole.admin),
     ("admin_audit", UserRole.admin),
     ("admin_account_password", UserRole.editor),
@@ -51,6 +54,24 @@ def route_name_at(request: Request, path: str) -> str | None:
             name: str | None = getattr(route, "name", None)
             return name
     return None
+
+
+def path_exists(request: Request, path: str) -> bool:
+    """Whether a GET of `path` reaches a route: for linking to a page another part of the
+    back office adds, by its address, only once that part is there."""
+    scope = {"type": "http", "method": "GET", "path": path, "root_path": ""}
+    return any(route.matches(scope)[0] == Match.FULL for route in request.app.routes)
+
+
+async def read_admin_form(request: Request, *, max_fields: int = 300) -> FormData:
+    """A back-office form: more fields than the public forms (an event's categories and
+    articles are one field each), still bounded; a malformed body is a 400."""
+    try:
+        return await request.form(max_files=0, max_fields=max_fields)
+    except HTTPException:
+        raise
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise HTTPException(status_code=400, detail="Malformed form") from exc
 
 
 def nav_for(request: Request, user: User | None) -> list[str]:

@@ -5,9 +5,13 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from events_app.admin.account_views import routes as account_routes
+from events_app.admin.article_views import routes as article_routes
 from events_app.admin.audit_views import routes as audit_routes
+from events_app.admin.category_views import routes as category_routes
 from events_app.admin.checkin_views import routes as checkin_routes
 from events_app.admin.dashboard_views import routes as dashboard_routes
+from events_app.admin.event_action_views import routes as event_action_routes
+from events_app.admin.event_views import routes as event_routes
 from events_app.admin.login_views import routes as login_routes
 from events_app.admin.message_views import routes as message_routes
 from events_app.admin.registration_detail_views import routes as registration_detail_routes
@@ -24,4 +28,8 @@ routes: list[BaseRoute] = [
     *registration_detail_routes,
     *message_routes,
     *checkin_routes,
+    *event_routes,
+    *event_action_routes,
+    *article_routes,
+    *category_routes,
 ]

@@ -4,6 +4,7 @@ changed (page caches) and raises an event's SEQUENCE when attendees' calendars m
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -53,6 +54,19 @@ def find_event(
     return session.scalar(select(Event).where(col(Event.slug) == slug))
 
 
+def _event_values(data: EventCreate) -> dict[str, Any]:
+    values = data.model_dump(exclude={"categories", "articles", "starts_at", "ends_at"})
+    values.update(starts_at=data.starts_at_utc, ends_at=data.ends_at_utc)
+    return values
+
+
+def changes_calendar(event: Event, data: EventCreate) -> bool:
+    """Whether saving `data` over `event` changes what its attendees' calendars show, so
+    raises its SEQUENCE (the back office asks before telling them)."""
+    values = _event_values(data)
+    return any(getattr(event, name) != values[name] for name in CALENDAR_FIELDS)
+
+
 def save_event(
     *,
     session: Session,
@@ -62,8 +76,7 @@ def save_event(
     uid: str | None = None,
 ) -> Event:
     """Create `data` as a new event, or apply it to `event`. Raises UnknownArticles."""
-    values = data.model_dump(exclude={"categories", "articles", "starts_at", "ends_at"})
-    values.update(starts_at=data.starts_at_utc, ends_at=data.ends_at_utc)
+    values = _event_values(data)
     articles = _articles_by_slug(session, data.articles)
     categories = ensure_categories(session=session, names=data.categories)
     if event is None:
@@ -72,7 +85,7 @@ def save_event(
             event.uid = uid
         session.add(event)
     else:
-        calendar_changed = any(getattr(event, f) != values[f] for f in CALENDAR_FIELDS)
+        calendar_changed = changes_calendar(event, data)
         for name, value in values.items():
             setattr(event, name, value)
         if calendar_changed:

@@ -1,0 +1,96 @@
+"""Publishing an event: now, at a moment (publish_at), back to draft, cancelled or postponed
+with a reason the public page shows. Each is the event saved again with its status, go-live
+moment and reason changed, through `update_event`, so the same rules hold: the event's lock,
+SEQUENCE, the organiser's decision about telling attendees (cancelling always tells them),
+the audit log. The public pages change at that moment: "live" is a query condition on the
+clock, and the save raises the content version the page caches watch.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from events_app.admin.event_writes import EventRefused, changed_data, update_event
+from events_app.events.queries import event_is_live
+from events_app.models import Event, EventStatus, User
+from events_app.registration.notify import Notifier
+from events_app.registration.service import lock_event
+
+
+class Publication(StrEnum):
+    publish = "publish"  # live now
+    schedule = "schedule"  # live at publish_at
+    unpublish = "unpublish"  # back to draft: gone from the public site
+    cancel = "cancel"
+    postpone = "postpone"
+
+
+def allowed_publications(event: Event, now: datetime) -> list[Publication]:
+    """What the event's page offers, given where it stands."""
+    live = event_is_live(event, now)
+    offered: list[Publication] = []
+    if event.status != EventStatus.published or not live:
+        offered.append(Publication.publish)
+    if event.status in (EventStatus.draft, EventStatus.published) and not live:
+        offered.append(Publication.schedule)
+    if event.status != EventStatus.draft:
+        offered.append(Publication.unpublish)
+    if event.status != EventStatus.cancelled:
+        offered.append(Publication.cancel)
+    if event.status not in (EventStatus.cancelled, EventStatus.postponed):
+        offered.append(Publication.postpone)
+    return offered
+
+
+def _changes(
+    action: Publication, now: datetime, publish_at: datetime | None, reason: str
+) -> dict[str, Any]:
+    if action == Publication.publish:
+        return {"status": EventStatus.published, "publish_at": None, "status_reason": ""}
+    if action == Publication.schedule:
+        if publish_at is None:
+            raise EventRefused({"publish_at": "required"})
+        if publish_at <= now:
+            raise EventRefused({"publish_at": "past"})
+        return {"status": EventStatus.published, "publish_at": publish_at, "status_reason": ""}
+    if action == Publication.unpublish:
+        return {"status": EventStatus.draft, "publish_at": None, "status_reason": ""}
+    status = EventStatus.cancelled if action == Publication.cancel else EventStatus.postponed
+    return {"status": status, "status_reason": reason}
+
+
+def publish_event(
+    *,
+    session: Session,
+    now: datetime,
+    actor: User,
+    event_id: int,
+    action: Publication,
+    notify: bool | None,
+    notifier: Notifier,
+    publish_at: datetime | None = None,
+    reason: str = "",
+) -> tuple[Event, int] | None:
+    """Apply `action`; as `update_event` (raises NotifyDecisionNeeded, EventRefused)."""
+    event = lock_event(session=session, event_id=event_id)  # read what it is now, locked
+    if event is None:
+        return None
+    try:
+        data = changed_data(event, **_changes(action, now, publish_at, reason))
+    except ValidationError as exc:  # the reason: too long, or control characters
+        raise EventRefused({"reason": "too_long" if len(reason) > 1000 else "single_line"}) from exc
+    return update_event(
+        session=session,
+        now=now,
+        actor=actor,
+        event_id=event_id,
+        data=data,
+        notify=notify,
+        notifier=notifier,
+        action=f"event.{action.value}",
+    )

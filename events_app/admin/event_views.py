@@ -1,0 +1,272 @@
+"""The back office's events: the list, the form for a new event (blank, or a copy of
+another), and each event's page with its form. A "Preview" button shows the description as
+the public page renders it, without saving; bad input comes back with a message beside each
+field; a change that moves the event for confirmed attendees asks whether to tell them.
+Publishing and deleting are in event_action_views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from events_app.admin import event_form
+from events_app.admin.event_list import EventRow, Standing, find_row, list_events
+from events_app.admin.event_publishing import allowed_publications
+from events_app.admin.event_writes import (
+    EventRefused,
+    NotifyDecisionNeeded,
+    create_event,
+    update_event,
+)
+from events_app.admin.form_errors import text
+from events_app.admin.guards import requires
+from events_app.admin.local_times import Problem, wall_value
+from events_app.admin.pages import csrf_refused, path_exists, read_admin_form, render_admin
+from events_app.events.editing import find_event
+from events_app.events.schemas import EventCreate
+from events_app.models import EventFormat, User, UserRole
+from events_app.timezones import timezone_names, zone
+from events_app.web.context import app_context
+from events_app.web.csrf import csrf_ok
+from events_app.web.forms import clean_text, parse_choice, parse_page
+
+NOTIFY_CHOICES = {"yes": True, "no": False}
+PUBLISH_FIELDS = ("action", "publish_at", "publish_at_offset", "reason")
+
+
+@requires(UserRole.editor)
+async def event_list(request: Request, user: User) -> Response:
+    ctx = app_context(request)
+    params = request.query_params
+    wanted, wanted_ok = parse_choice(params.get("standing"), Standing)
+    query = clean_text(params.get("q"))
+    number, now = parse_page(params.get("page")), ctx.now()
+    page = await ctx.read(
+        lambda session: list_events(
+            session=session, now=now, wanted=wanted, query=query, page=number
+        )
+    )
+    context = {
+        "page": page,
+        "standings": list(Standing),
+        "raw": {"standing": wanted.value if wanted else "", "q": query or ""},
+        "errors": {} if wanted_ok else {"standing": "choice"},
+        "registrations_link": _registrations_link(request),
+    }
+    status = 200 if wanted_ok else 400
+    return render_admin(request, "admin/events.html", context, user=user, status_code=status)
+
+
+def _registrations_link(request: Request) -> bool:
+    """Whether the registrations page (another part of the back office) is there to link."""
+    return path_exists(request, "/admin/events/x/registrations")
+
+
+async def render_event_form(
+    request: Request,
+    user: User,
+    form: dict[str, Any],
+    *,
+    row: EventRow | None = None,
+    errors: dict[str, Problem] | None = None,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    ctx = app_context(request)
+    choices = await ctx.read(lambda session: event_form.load_choices(session=session))
+    context: dict[str, Any] = {
+        "form": form,
+        "errors": errors or {},
+        "choices": choices,
+        "timezones": timezone_names(),
+        "formats": list(EventFormat),
+        "row": row,
+        "preview": False,
+        "ask_notify": None,
+        **extra,
+    }
+    if row is not None:
+        event, now = row.event, ctx.now()
+        context["publications"] = allowed_publications(event, now)
+        context["publish_at"] = wall_value(event.publish_at, zone(event.timezone))
+        context["registrations_link"] = _registrations_link(request)
+        context.setdefault(
+            "publish_form", {"publish_at": "", "publish_at_offset": "", "reason": ""}
+        )
+        context.setdefault("publish_errors", {})
+    template = "admin/event_edit.html" if row is not None else "admin/event_new.html"
+    return render_admin(request, template, context, user=user, status_code=status_code)
+
+
+async def load_row(request: Request) -> tuple[EventRow, dict[str, Any]]:
+    """The event the path names, with its form as stored; 404 when there is none."""
+    ctx = app_context(request)
+    slug, now = request.path_params["slug"], ctx.now()
+
+    def load(session: Any) -> tuple[EventRow, dict[str, Any]] | None:
+        row = find_row(session=session, now=now, slug=slug)
+        return None if row is None else (row, event_form.form_from_event(row.event))
+
+    found = await ctx.read(load)
+    if found is None:
+        raise HTTPException(status_code=404)
+    return found
+
+
+@requires(UserRole.editor)
+async def new_event(request: Request, user: User) -> Response:
+    form = event_form.blank_form(app_context(request).settings.timezone)
+    return await render_event_form(request, user, form)
+
+
+@requires(UserRole.editor)
+async def duplicate_event(request: Request, user: User) -> Response:
+    ctx = app_context(request)
+    slug = request.path_params["slug"]
+
+    def load(session: Any) -> dict[str, Any] | None:
+        event = find_event(session=session, slug=slug)
+        return None if event is None else event_form.duplicate_form(session=session, event=event)
+
+    form = await ctx.read(load)
+    if form is None:
+        raise HTTPException(status_code=404)
+    return await render_event_form(request, user, form, copied_from=slug)
+
+
+async def _validated(
+    request: Request, form: dict[str, Any], row: EventRow | None
+) -> tuple[EventCreate | None, dict[str, Problem]]:
+    choices = await app_context(request).read(
+        lambda session: event_form.load_choices(session=session)
+    )
+    return event_form.to_event_create(
+        form,
+        kept=row.event if row else None,
+        categories=choices.categories,
+        articles=choices.article_slugs,
+    )
+
+
+def _refused(refused: EventRefused) -> dict[str, Problem]:
+    return {name: Problem(code) for name, code in refused.errors.items()}
+
+
+@requires(UserRole.editor)
+async def create_event_submit(request: Request, user: User) -> Response:
+    ctx = app_context(request)
+    raw = await read_admin_form(request)
+    if not csrf_ok(request, raw):
+        return csrf_refused(request, user)
+    form = event_form.read_form(raw)
+    copied_from = clean_text(text(raw, "copied_from"))
+    if raw.get("action") == "preview":
+        return await render_event_form(request, user, form, preview=True, copied_from=copied_from)
+    data, problems = await _validated(request, form, None)
+    if data is None:
+        return await render_event_form(
+            request, user, form, errors=problems, status_code=400, copied_from=copied_from
+        )
+    valid, now = data, ctx.now()
+
+    def write() -> str:
+        with ctx.db.write() as session:
+            event = create_event(
+                session=session, now=now, actor=user, data=valid, copied_from=copied_from
+            )
+            return event.slug
+
+    try:
+        slug = await run_in_threadpool(write)
+    except EventRefused as refused:
+        return await render_event_form(
+            request, user, form, errors=_refused(refused), status_code=400, copied_from=copied_from
+        )
+    return _to_event(request, slug, "created=1")
+
+
+def _to_event(request: Request, slug: str, query: str) -> Response:
+    path = request.app.url_path_for("admin_event", slug=slug)
+    return RedirectResponse(f"{path}?{query}", status_code=303)
+
+
+@requires(UserRole.editor)
+async def event_page(request: Request, user: User) -> Response:
+    row, form = await load_row(request)
+    flags = request.query_params
+    notified = parse_page(flags.get("notified")) if flags.get("notified") else 0
+    return await render_event_form(
+        request,
+        user,
+        form,
+        row=row,
+        created=flags.get("created") == "1",
+        saved=flags.get("saved") == "1",
+        notified=notified,
+    )
+
+
+@requires(UserRole.editor)
+async def update_event_submit(request: Request, user: User) -> Response:
+    ctx = app_context(request)
+    raw = await read_admin_form(request)
+    if not csrf_ok(request, raw):
+        return csrf_refused(request, user)
+    row, _stored = await load_row(request)
+    form = event_form.read_form(raw)
+    if raw.get("action") == "preview":
+        return await render_event_form(request, user, form, row=row, preview=True)
+    data, problems = await _validated(request, form, row)
+    if data is None:
+        return await render_event_form(
+            request, user, form, row=row, errors=problems, status_code=400
+        )
+    notify = NOTIFY_CHOICES.get(str(raw.get("notify", "")))
+    valid, now, event_id = data, ctx.now(), row.event.id
+    assert event_id is not None
+
+    def write() -> tuple[str, int] | None:
+        with ctx.db.write() as session:
+            done = update_event(
+                session=session,
+                now=now,
+                actor=user,
+                event_id=event_id,
+                data=valid,
+                notify=notify,
+                notifier=ctx.notifier,
+            )
+            return None if done is None else (done[0].slug, done[1])
+
+    try:
+        saved = await run_in_threadpool(write)
+    except NotifyDecisionNeeded as question:
+        return await render_event_form(request, user, form, row=row, ask_notify=question.count)
+    except EventRefused as refused:
+        return await render_event_form(
+            request, user, form, row=row, errors=_refused(refused), status_code=400
+        )
+    if saved is None:
+        raise HTTPException(status_code=404)
+    slug, notified = saved
+    return _to_event(request, slug, f"saved=1&notified={notified}" if notified else "saved=1")
+
+
+routes: list[BaseRoute] = [
+    Route("/admin/events", event_list, methods=["GET"], name="admin_events"),
+    Route("/admin/events/new", new_event, methods=["GET"], name="admin_event_new"),
+    Route("/admin/events/new", create_event_submit, methods=["POST"], name="admin_event_create"),
+    Route("/admin/events/{slug}", event_page, methods=["GET"], name="admin_event"),
+    Route("/admin/events/{slug}", update_event_submit, methods=["POST"], name="admin_event_update"),
+    Route(
+        "/admin/events/{slug}/duplicate",
+        duplicate_event,
+        methods=["GET"],
+        name="admin_event_duplicate",
+    ),
+]

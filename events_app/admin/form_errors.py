@@ -1,0 +1,85 @@
+"""Pydantic's errors from EventCreate and ArticleCreate as one Problem per form field, in the
+codes the back office's templates word (through gettext), so that the rules stay in the
+schemas and the words stay in the templates."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from pydantic import ValidationError
+
+from events_app.admin.local_times import Problem
+
+# Model-level messages name the field they are about ("ends_at: ...", "timezone: ...").
+_NAMED = re.compile(r"^(?:Value error, )?(\w+): ")
+MAX_CHOICES = 50  # what the schemas allow for categories and linked records
+
+
+class FormInput(Protocol):
+    """What a submitted form offers (Starlette's FormData, or a test's MultiDict)."""
+
+    def get(self, key: str, /) -> Any: ...
+
+    def getlist(self, key: str, /) -> list[Any]: ...
+
+
+def text(form: FormInput, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def texts(form: FormInput, name: str) -> list[str]:
+    """The distinct non-empty values of a multiple choice, in the order sent."""
+    values = [value.strip() for value in form.getlist(name) if isinstance(value, str)]
+    return list(dict.fromkeys(value for value in values if value))
+
+
+def slug_from(title: str) -> str:
+    """A URL slug made from a title (ASCII letters and digits joined by hyphens), for when the
+    organiser leaves the slug empty; may be "" for a title with no Latin letters."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:120].strip("-")
+
+
+def _code(error: Mapping[str, Any], value: object) -> str:
+    kind, message = str(error["type"]), str(error.get("msg", ""))
+    if kind in ("missing", "string_too_short", "too_short") and not str(value or "").strip():
+        return "required"
+    if kind == "string_pattern_mismatch":
+        return "slug"
+    if kind in ("string_too_long",):
+        return "too_long"
+    if kind == "too_long":
+        return "too_many" if isinstance(value, list) else "too_long"
+    if kind in ("greater_than_equal", "less_than_equal", "int_parsing", "int_type"):
+        return "number"
+    if kind in ("enum", "literal_error"):
+        return "choice"
+    if "http" in message:
+        return "url"
+    if "control characters" in message:
+        return "single_line"
+    return "invalid"
+
+
+def schema_problems(
+    exc: ValidationError, values: Mapping[str, Any], *, renamed: Mapping[str, str] | None = None
+) -> dict[str, Problem]:
+    """One Problem per field (the first pydantic reports). `renamed` maps a schema field to
+    the form field that carries it (an all-day event's `starts_at` is its `start_date`)."""
+    renamed = renamed or {}
+    problems: dict[str, Problem] = {}
+    for error in exc.errors():
+        loc = error["loc"]
+        if loc:
+            name = str(loc[0])
+            code = _code(error, values.get(name))
+        else:
+            found = _NAMED.match(str(error.get("msg", "")))
+            name = found.group(1) if found else "form"
+            code = {"ends_at": "end_before_start", "timezone": "timezone"}.get(name, "invalid")
+        problems.setdefault(renamed.get(name, name), Problem(code))
+    return problems
