@@ -49,7 +49,13 @@ class RegistrationCreate(BaseModel):
     name: Name
     email: Annotated[
         str,
-        Field(min_length=3, max_length=320, json_schema_extra={"format": "email"}),
+        Field(
+            min_length=3,
+            max_length=320,
+            json_schema_extra={"format": "email"},
+            description="Checked with email-validator, which also refuses some addresses the "
+            "email format allows, such as those at special-use domains (.test, .invalid).",
+        ),
         AfterValidator(_email),
     ]
     organisation: Organisation = ""
