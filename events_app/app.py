@@ -18,6 +18,10 @@ from starlette.staticfiles import StaticFiles
 from events_app.admin.guards import AccessRefused, access_refused
 from events_app.admin.pages import NoStoreMiddleware
 from events_app.admin.views import routes as admin_routes
+from events_app.api.cors import ApiCorsMiddleware
+from events_app.api.docs_views import routes as api_document_routes
+from events_app.api.problems import ApiProblem, api_problem_handler
+from events_app.api.views import routes as api_routes
 from events_app.articles.views import routes as article_routes
 from events_app.calendar.views import routes as calendar_routes
 from events_app.categories.views import routes as category_routes
@@ -95,11 +99,19 @@ def create_app(
             *discovery_routes,
             *health_routes,
             *admin_routes,
+            *api_routes,
+            *api_document_routes,
             Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
         ],
         middleware=[
             Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings)),
             Middleware(SecurityHeadersMiddleware, hsts=settings.uses_https),
+            # Outside the page cache: a cached answer is shared by every origin.
+            Middleware(
+                ApiCorsMiddleware,
+                read=settings.api_cors_origins,
+                write=settings.api_cors_post_origins,
+            ),
             Middleware(NoStoreMiddleware),
             # Inside the page cache: a cached page is served before any body could matter.
             Middleware(PageCacheMiddleware, cache=page_cache),
@@ -108,6 +120,7 @@ def create_app(
         exception_handlers={
             HTTPException: http_error,
             AccessRefused: access_refused,
+            ApiProblem: api_problem_handler,
             500: server_error,
         },
         lifespan=lifespan,

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     rate_limit_share_recipient: str = "2/day"
     rate_limit_share_daily: str = "500/day"
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # The JSON API: which origins' pages may read it, and which may POST registrations to it
+    # from a browser ("*" for any). Reading is open by default; cross-origin posting is not.
+    api_cors_origins: list[str] = Field(default_factory=lambda: ["*"])
+    api_cors_post_origins: list[str] = Field(default_factory=list)
     # The back office: how long a sign-in lasts, and the longest wait after failed sign-ins
     # (at most an hour: admin/throttle.py forgets failures an hour after the last one).
     admin_session_hours: int = Field(default=12, ge=1, le=30 * 24)

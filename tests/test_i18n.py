@@ -100,7 +100,17 @@ class VisibleText(HTMLParser):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/events", "/events/past", "/articles", "/missing", "/privacy", "/calendars"]
+    "path",
+    [
+        "/",
+        "/events",
+        "/events/past",
+        "/articles",
+        "/missing",
+        "/privacy",
+        "/calendars",
+        "/api/docs",
+    ],
 )
 def test_no_visible_text_escapes_gettext(
     path: str,

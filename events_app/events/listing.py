@@ -94,6 +94,15 @@ def _statements(shape: tuple[bool, ...], past: bool) -> tuple[CardSelect, Any]:
     return page, count
 
 
+# Days outside these bounds would overflow a datetime once moved to UTC or to the next day;
+# no event can be that far out, so clamping them changes no answer.
+_FIRST_DAY, _LAST_DAY = date(2, 1, 1), date(9998, 12, 30)
+
+
+def _bounded(day: date) -> date:
+    return min(max(day, _FIRST_DAY), _LAST_DAY)
+
+
 def _parameters(filters: EventFilters, now: datetime, site_tz: ZoneInfo) -> dict[str, Any]:
     values: dict[str, Any] = {"now": now}
     if filters.category:
@@ -103,9 +112,9 @@ def _parameters(filters: EventFilters, now: datetime, site_tz: ZoneInfo) -> dict
     if filters.q:
         values["pattern"] = _like_pattern(filters.q.strip())
     if filters.date_from is not None:
-        values["from_"] = day_start(filters.date_from, site_tz)
+        values["from_"] = day_start(_bounded(filters.date_from), site_tz)
     if filters.date_to is not None:
-        values["until"] = day_start(filters.date_to + timedelta(days=1), site_tz)
+        values["until"] = day_start(_bounded(filters.date_to) + timedelta(days=1), site_tz)
     return values
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col
 
 from events_app.events.cards import (
@@ -41,11 +42,20 @@ def get_live_event(*, session: Session, slug: str, now: datetime) -> Event | Non
     if event is None:
         return None
     session.expunge(event)
-    event.categories = sorted(event.categories, key=lambda c: (c.name.lower(), c.slug))
-    event.articles = sorted(
-        (article for article in event.articles if article.published_at <= now),
-        key=lambda article: article.published_at,
-        reverse=True,
+    # Set as loaded values, not as changes: a change would also touch each related row's own
+    # side of the link, still in the session, and the next query's autoflush would try to
+    # write (or warn that it cannot write) the unpublished articles' removal.
+    set_committed_value(
+        event, "categories", sorted(event.categories, key=lambda c: (c.name.lower(), c.slug))
+    )
+    set_committed_value(
+        event,
+        "articles",
+        sorted(
+            (article for article in event.articles if article.published_at <= now),
+            key=lambda article: article.published_at,
+            reverse=True,
+        ),
     )
     return event
 

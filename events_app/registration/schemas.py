@@ -11,10 +11,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _single_line(value: str) -> str:
-    if _CONTROL.search(value):
-        raise ValueError("must not contain control characters or line breaks")
-    return value
+# One line of text: no control characters or line breaks (checked after the surrounding
+# whitespace is stripped). Written as patterns so that the API's JSON schema states them too.
+ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
+# The same, with at least one character that is not a space.
+NOT_BLANK_LINE = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK_LINE)]
+Organisation = Annotated[str, Field(max_length=200, pattern=ONE_LINE)]
 
 
 def normalise_email(raw: str) -> tuple[str, str]:
@@ -33,15 +36,32 @@ def _email(value: str) -> str:
     return normalise_email(value)[0]
 
 
+def _consented(value: bool) -> bool:
+    # A rule of the data, not of one form: the API accepts registrations too.
+    if not value:
+        raise ValueError("consent to the privacy notice is required")
+    return value
+
+
 class AttendeeDetails(BaseModel):
-    """Who is coming: what the public form asks, and what an organiser enters when adding
-    someone by hand (the organiser, not the attendee, answers for the consent then)."""
+    """Who is coming: what the public form and the API ask, and what an organiser enters when
+    adding someone by hand (the organiser, not the attendee, answers for the consent then)."""
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
 
-    name: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_single_line)]
-    email: Annotated[str, Field(min_length=3, max_length=320), AfterValidator(_email)]
-    organisation: Annotated[str, Field(max_length=200), AfterValidator(_single_line)] = ""
+    name: Name
+    email: Annotated[
+        str,
+        Field(
+            min_length=3,
+            max_length=320,
+            json_schema_extra={"format": "email"},
+            description="Checked with email-validator, which also refuses some addresses the "
+            "email format allows, such as those at special-use domains (.test, .invalid).",
+        ),
+        AfterValidator(_email),
+    ]
+    organisation: Organisation = ""
 
     @property
     def email_key(self) -> str:
@@ -49,11 +69,18 @@ class AttendeeDetails(BaseModel):
 
 
 class RegistrationCreate(AttendeeDetails):
-    consent: bool
+    consent: Annotated[
+        bool,
+        AfterValidator(_consented),
+        Field(
+            json_schema_extra={"const": True},
+            description="Consent to the privacy notice (/privacy); must be true.",
+        ),
+    ]
 
 
 class RegistrationUpdate(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
 
-    name: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_single_line)]
-    organisation: Annotated[str, Field(max_length=200), AfterValidator(_single_line)] = ""
+    name: Name
+    organisation: Organisation = ""

@@ -71,8 +71,11 @@ class BodyLimitMiddleware:
 def too_large_response(request: Request, *, malformed: bool = False) -> Response:
     status = 400 if malformed else 413
     try:
+        from events_app.api.problems import http_problem, is_api_path
         from events_app.web.context import render_page
 
+        if is_api_path(request.url.path):
+            return http_problem(request, status, headers={"connection": "close"})
         response = render_page(
             request,
             "registration/problem.html",

@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from events_app.api.problems import http_exception_problem, http_problem, is_api_path
 from events_app.web.context import render_page
 from events_app.web.security import security_headers
 
@@ -17,6 +18,8 @@ logger = logging.getLogger("events_app")
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    if is_api_path(request.url.path):
+        return http_exception_problem(request, exc)
     if exc.status_code == 404:
         return render_page(request, "errors/404.html", {}, status_code=404, public=False)
     return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
@@ -28,7 +31,10 @@ async def server_error(request: Request, exc: Exception) -> Response:
     # header middleware, so it carries the security headers itself.
     hsts = request.app.state.context.settings.uses_https
     try:
-        response = render_page(request, "errors/500.html", {}, status_code=500, public=False)
+        if is_api_path(request.url.path):
+            response = http_problem(request, 500)
+        else:
+            response = render_page(request, "errors/500.html", {}, status_code=500, public=False)
     except Exception:  # the template itself may be what failed
         response = PlainTextResponse("Internal Server Error", status_code=500)
     for name, value in security_headers(hsts=hsts):

@@ -36,6 +36,7 @@ PAGES = [
     PageKind("not-found", "demo", "/no-such-page", status=404),
     PageKind("privacy", "demo", "/privacy"),
     PageKind("calendars", "demo", "/calendars"),
+    PageKind("api-docs", "demo", "/api/docs"),
     PageKind("registration-sent", "demo", "/events/open-research-infrastructure-forum/registered"),
     PageKind("event-online", "demo", "/events/ai-for-climate-joint-lab-showcase"),
     PageKind("event-hybrid", "demo", "/events/quantum-links-public-lecture"),

@@ -108,6 +108,16 @@ def test_date_filters_use_the_site_timezone(db: Database, now: datetime) -> None
     assert upcoming(db, now, filters=EventFilters(date_from=day, date_to=day)) == []
 
 
+def test_the_farthest_dates_are_answered_not_overflowed(db: Database, now: datetime) -> None:
+    # The first and last days a date can name: moved to UTC east of Greenwich, or to the
+    # following day, they would leave datetime's range.
+    make_event(db, now, slug="soon")
+    tokyo = ZoneInfo("Asia/Tokyo")
+    wide = EventFilters(date_from=date.min, date_to=date.max)
+    assert upcoming(db, now, filters=wide, site_tz=tokyo) == ["soon"]
+    assert upcoming(db, now, filters=EventFilters(date_from=date.max), site_tz=tokyo) == []
+
+
 def test_pagination_counts_pages(db: Database, now: datetime) -> None:
     for day in range(5):
         make_event(db, now, starts_at=now + timedelta(days=day + 1))

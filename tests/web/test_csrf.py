@@ -65,6 +65,11 @@ def post_routes(app: Starlette) -> list[str]:
     ]
 
 
+def is_json_api(path: str) -> bool:
+    """The JSON API takes no forms at all (415), so no cross-site form can reach it."""
+    return path.startswith("/api/")
+
+
 def test_every_post_route_refuses_a_missing_or_mismatched_token(
     client: TestClient, db: Database, now: datetime
 ) -> None:
@@ -82,8 +87,11 @@ def test_every_post_route_refuses_a_missing_or_mismatched_token(
     session_cookie = client.cookies[SESSION_COOKIE]
     valid = client.cookies[COOKIE_NAME]
     forged = new_token("another-site-key-" + "y" * 32)  # well formed, wrong signature
-    paths = post_routes(client.app)  # type: ignore[arg-type]
-    assert len(paths) == 33
+    every_path = post_routes(client.app)  # type: ignore[arg-type]
+    assert len(every_path) == 34
+    api_paths = [path for path in every_path if is_json_api(path)]
+    paths = [path for path in every_path if not is_json_api(path)]
+    assert api_paths == ["/api/v1/events/{slug}/registrations"]
     fields = {
         "name": "Eve", "email": "eve@example.org", "consent": "yes", "role": "admin",
         "active": "0", "password": "another fine passphrase",
@@ -113,6 +121,12 @@ def test_every_post_route_refuses_a_missing_or_mismatched_token(
             assert response.status_code == 403, (path, extra, cookie)
             assert "Form expired" in response.text
         client.cookies.set(COOKIE_NAME, valid)
+    for template in api_paths:
+        path = template.replace("{slug}", "talk")
+        client.cookies.set(COOKIE_NAME, valid)
+        for data in ({**fields, "csrf_token": valid}, fields):
+            response = client.post(path, data=data, follow_redirects=False)
+            assert response.status_code == 415, (path, data)
     assert len(outbox(db)) == sent_before
     assert "Ada Lovelace" in client.get(f"/r/{token}").text
     with db.read() as session:

@@ -1,0 +1,90 @@
+"""POST /api/v1/events/{slug}/registrations: the registration form's twin for programs.
+
+The same model (RegistrationCreate), service (register_attendee, with the event's lock), rate
+limit (the `register` limit, counted in the same bucket as the form, per client address) and
+answer whatever the address: 202 "check your email", so nobody can find out who registered.
+
+No CSRF token, because nothing here rides on a cookie and only JSON is accepted: a page on
+another site can send a cross-site form only as urlencoded, multipart or text/plain, which get
+415, and a script can send JSON to another origin only after a CORS preflight, which /api
+refuses for POST unless EVENTS_API_CORS_POST_ORIGINS names that origin.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from events_app.api import problems
+from events_app.api.schemas import RegistrationAccepted
+from events_app.api.validation import JSON_MEDIA_TYPE, is_json, parse_json_body
+from events_app.registration import service
+from events_app.registration.pages import load_event_page
+from events_app.registration.schemas import RegistrationCreate
+from events_app.registration.view_support import use_lock
+from events_app.translations import catalogue
+from events_app.web.context import app_context
+
+NO_STORE = {"cache-control": "no-store"}
+
+
+async def register(request: Request) -> Response:
+    ctx = app_context(request)
+    _ = catalogue(ctx.settings.language).gettext
+    if not is_json(request.headers.get("content-type")):
+        return problems.http_problem(
+            request,
+            415,
+            detail=_("Send the body as JSON, with the header Content-Type: application/json."),
+            headers={"accept-post": JSON_MEDIA_TYPE},
+        )
+    body = await request.body()
+    slug: str = request.path_params["slug"]
+    now = ctx.now()
+    page = await ctx.read(lambda session: load_event_page(session=session, slug=slug, now=now))
+    if page is None:
+        raise HTTPException(status_code=404)
+    data = parse_json_body(request, body, RegistrationCreate)
+    if page.state != "open":
+        raise problems.registration_closed(request, page.state)
+
+    client = request.client.host if request.client else "unknown"
+    verdict = await run_in_threadpool(ctx.rate_limiter.hit, "register", client)
+    if not verdict.allowed:
+        raise problems.rate_limited(request, verdict.retry_after)
+
+    event_id = page.event.id
+    assert event_id is not None
+
+    def write() -> None:
+        with ctx.db.write() as session:
+            service.register_attendee(
+                session=session,
+                now=now,
+                event_id=event_id,
+                data=data,
+                notifier=ctx.notifier,
+                hold=timedelta(minutes=ctx.settings.hold_minutes),
+                lock=use_lock(ctx),
+            )
+
+    try:
+        await run_in_threadpool(write)
+    except service.RegistrationClosed as closed:
+        if closed.reason == "not_live":  # withdrawn since it was read: as if never there
+            raise HTTPException(status_code=404) from closed
+        raise problems.registration_closed(request, closed.reason) from closed
+    ctx.page_cache.invalidate()
+    accepted = RegistrationAccepted(
+        message=_(
+            "We have sent an email about your registration for %(title)s to the address you "
+            "gave. Open the link in it to confirm your registration; until you do, your "
+            "registration is not complete."
+        )
+        % {"title": page.event.title}
+    )
+    return Response(accepted.model_dump_json().encode(), 202, NO_STORE, media_type=JSON_MEDIA_TYPE)
