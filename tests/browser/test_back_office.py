@@ -193,3 +193,30 @@ def test_an_attendee_is_checked_in_on_a_phone_by_typing_their_code(
     expect(page.locator(".door-result")).to_contain_text(f"Check-in undone: {back_office.attendee}")
     expect(page.get_by_text("0 of 15 checked in")).to_be_visible()
     context.close()
+
+
+def test_an_organiser_exports_the_attendees_as_csv(
+    browser: Browser, back_office: BackOffice, tmp_path: Path
+) -> None:
+    """From the registrations page, as a spreadsheet program will open it: UTF-8 with a BOM,
+    one row per registration under a header."""
+    from playwright.sync_api import expect
+
+    context = signed_in(browser, back_office.site, DESKTOP)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(back_office.site.url(f"/admin/events/{back_office.slug}/registrations"))
+    link = page.get_by_role("link", name="Export these registrations (CSV)")
+    expect(link).to_be_visible()
+    with page.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    data = saved.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = data.decode("utf-8-sig").splitlines()
+    assert len(rows) == 1 + sum(SIGN_UPS.values())
+    assert any(back_office.attendee in row for row in rows[1:])
+    context.close()
