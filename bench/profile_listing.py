@@ -129,12 +129,10 @@ def phases(ctx: AppContext, count: int) -> dict[str, float]:
     page, categories = load()
     template = ctx.templates.get_template("events/index.html")
 
-    class FakeRequest:  # the templates read request.url.path only
-        class url:
-            path = "/events"
-
+    # The templates read the request's path, scope and query (the canonical address).
+    request = Request(scope_for("/events"))
     context = {
-        "request": FakeRequest, "page": page, "groups": group_by_month(page.items),
+        "request": request, "page": page, "groups": group_by_month(page.items),
         "filters": listing.EventFilters(), "errors": {}, "categories": categories,
         "raw": dict.fromkeys(("q", "category", "format", "from", "to"), ""),
         "filter_params": {}, "formats": [], "any_upcoming": True,

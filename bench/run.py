@@ -1,11 +1,15 @@
-"""`make bench`: requests per second for /events with 50 live events, against a bare Starlette
-endpoint that returns the same bytes, in the same run.
+"""`make bench`: requests per second for /events with 50 live events and for the /events.ics
+calendar feed with 50 and 1,000, each against a bare Starlette endpoint that returns the same
+bytes, in the same run; then the feed rebuilt after one event changed (bench/feed_rebuild.py).
 
-Three single-process uvicorn servers are measured one at a time on 127.0.0.1:
-  bare      bench/bare_app.py, returning the captured /events page as a constant
-  cached    the events app as deployed (page cache on)
-  uncached  the events app with EVENTS_PAGE_CACHE=false: every request renders from SQLite
-Targets: cached >= 85% of bare, uncached >= 3% of bare. See bench/README.md for the method.
+Single-process uvicorn servers, measured one at a time on 127.0.0.1 (`--only html|feed|all`):
+  bare            bench/bare_app.py, returning the captured /events page as a constant
+  cached          the events app as deployed (page cache on)
+  uncached        the events app with EVENTS_PAGE_CACHE=false: every request renders from SQLite
+  bare-feed-N     bench/bare_app.py, returning the captured /events.ics (N events) as a constant
+  feed-N          the events app as deployed, polled for its unchanged feed of N events
+Targets: cached >= 85% of bare, uncached >= 3% of bare, feed-N >= 85% of bare-feed-N, a feed
+of 1,000 events rebuilt in <= 50 ms after one changed. See bench/README.md for the method.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BENCH_DIR.parent
@@ -39,16 +44,58 @@ sys.path.insert(0, str(PROJECT_ROOT))  # `python bench/run.py` from anywhere
 from bench.seed import EVENT_COUNT, seed_database  # noqa: E402
 
 HOST = "127.0.0.1"
-PATH = "/events"
+# Every app server gets the same base URL whatever port it listens on: pages and feeds print
+# absolute addresses (the feed link in every page's head, a feed's event URLs), and the bytes
+# must be the same in every server for the comparison with the captured reference to hold.
+BASE_URL = "http://127.0.0.1:8000"
 EVENT_CARD = b'class="card event-card'
-TARGETS = {"cached": 0.85, "uncached": 0.03}
-KINDS = ("bare", "cached", "uncached")
+VEVENT = b"BEGIN:VEVENT\r\n"
+HTML_TYPE = "text/html; charset=utf-8"
+FEED_TYPE = "text/calendar; charset=utf-8"
+# The production default, set explicitly: a feed of 1,000 events must not be cut by the count.
+FEED_MAX_EVENTS = 1000
+FEED_EVENTS = 1000
 STARTUP_TIMEOUT = 30.0
 # Other work on the machine during a run, in cores, above which the run is flagged as unreliable.
 BUSY_MACHINE = 0.15
 # Below this share of its core the server was waiting for the load generator, not working:
 # the rate then measures the client.
 SATURATED_SERVER = 0.9
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the report: a server (bare, or the app with the page cache on or off) asked
+    for one path of a database holding `events` live events, and the row it is compared with."""
+
+    name: str
+    group: str  # what --only selects: html or feed
+    server: str  # bare, cached or uncached
+    path: str
+    events: int
+    bare: str | None = None  # the row this one is a share of
+    target: float | None = None  # the least share of it that meets the target
+
+    @property
+    def body_key(self) -> tuple[str, int]:
+        """Rows with the same key serve the same bytes: one reference per key."""
+        return self.path, self.events
+
+    @property
+    def is_feed(self) -> bool:
+        return self.path.endswith(".ics")
+
+
+ROWS = (
+    Row("bare", "html", "bare", "/events", EVENT_COUNT),
+    Row("cached", "html", "cached", "/events", EVENT_COUNT, "bare", 0.85),
+    Row("uncached", "html", "uncached", "/events", EVENT_COUNT, "bare", 0.03),
+    Row("bare-feed-50", "feed", "bare", "/events.ics", EVENT_COUNT),
+    Row("feed-50", "feed", "cached", "/events.ics", EVENT_COUNT, "bare-feed-50", 0.85),
+    Row("bare-feed-1000", "feed", "bare", "/events.ics", FEED_EVENTS),
+    Row("feed-1000", "feed", "cached", "/events.ics", FEED_EVENTS, "bare-feed-1000", 0.85),
+)
+GROUPS = ("html", "feed")
 
 
 @dataclass
@@ -62,7 +109,7 @@ class Measurement:
 
 @dataclass
 class Series:
-    kind: str
+    row: Row
     runs: list[Measurement] = field(default_factory=list)
 
     @property
@@ -89,6 +136,12 @@ class Options:
     strict: bool
     json_path: Path | None
     quiet_wait: float = 0.0
+    only: str = "all"
+    rebuild_repeats: int = 20
+
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        return tuple(row for row in ROWS if self.only in ("all", row.group))
 
 
 # --- machine -------------------------------------------------------------------------------
@@ -180,32 +233,51 @@ def uvicorn_flags() -> list[str]:
 # --- servers -------------------------------------------------------------------------------
 
 
-def http_get(port: int, path: str = PATH, timeout: float = 5.0) -> tuple[int, bytes]:
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    content_type: str
+    body: bytes
+
+
+def http_get(port: int, path: str, timeout: float = 10.0) -> Answer:
     # http.client rather than urllib: no proxy from the environment can get in the way.
     connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
         connection.request("GET", path)
         response = connection.getresponse()
-        return response.status, response.read()
+        return Answer(response.status, response.getheader("content-type", ""), response.read())
     finally:
         connection.close()
 
 
-def app_env(kind: str, port: int, database_url: str, body_file: Path) -> dict[str, str]:
+@dataclass(frozen=True)
+class Setup:
+    """What a server needs besides its row: the database for the row's event count and the
+    file holding the reference bytes for the bare app."""
+
+    database_url: str
+    body_file: Path
+
+
+def app_env(row: Row, setup: Setup) -> dict[str, str]:
     # Start from a clean slate: an EVENTS_* variable from the caller's shell must not change
     # what is measured.
     env = {k: v for k, v in os.environ.items() if not k.startswith("EVENTS_")}
-    if kind == "bare":
-        env["BENCH_BODY_FILE"] = str(body_file)
+    if row.server == "bare":
+        env["BENCH_BODY_FILE"] = str(setup.body_file)
+        env["BENCH_PATH"] = row.path
+        env["BENCH_MEDIA_TYPE"] = "text/calendar" if row.is_feed else "text/html"
         return env
     env.update(
-        EVENTS_DATABASE_URL=database_url,
+        EVENTS_DATABASE_URL=setup.database_url,
         EVENTS_ENV="production",
         EVENTS_SECRET_KEY=secrets.token_urlsafe(48),
         EVENTS_ALLOWED_HOSTS=json.dumps([HOST]),
-        EVENTS_BASE_URL=f"http://{HOST}:{port}",
+        EVENTS_BASE_URL=BASE_URL,
         EVENTS_PAGE_SIZE=str(EVENT_COUNT),
-        EVENTS_PAGE_CACHE="true" if kind == "cached" else "false",
+        EVENTS_FEED_MAX_EVENTS=str(FEED_MAX_EVENTS),
+        EVENTS_PAGE_CACHE="true" if row.server == "cached" else "false",
         EVENTS_LOG_LEVEL="warning",
         # As deployed (README, Email delivery): the outbox is sent by `events-app worker`,
         # not by a thread sharing the web server's core.
@@ -214,8 +286,8 @@ def app_env(kind: str, port: int, database_url: str, body_file: Path) -> dict[st
     return env
 
 
-def server_command(kind: str, port: int, pin: list[str]) -> list[str]:
-    if kind == "bare":
+def server_command(server: str, port: int, pin: list[str]) -> list[str]:
+    if server == "bare":
         target = ["bare_app:create_app", "--app-dir", str(BENCH_DIR)]
     else:
         target = ["events_app.app:build_app"]
@@ -226,13 +298,15 @@ def server_command(kind: str, port: int, pin: list[str]) -> list[str]:
     ]  # fmt: skip
 
 
-def wait_until_ready(process: subprocess.Popen[bytes], port: int) -> None:
+def wait_until_ready(process: subprocess.Popen[bytes], port: int, path: str) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited with code {process.returncode} during start-up")
         try:
-            http_get(port, timeout=2.0)
+            # The first GET of a feed of 1,000 events builds it: well under a second, but give
+            # a busy machine room rather than asking again while it builds.
+            http_get(port, path, timeout=10.0)
             return
         except OSError:
             time.sleep(0.05)
@@ -241,24 +315,20 @@ def wait_until_ready(process: subprocess.Popen[bytes], port: int) -> None:
 
 @dataclass(frozen=True)
 class Server:
-    kind: str
+    row: Row
     port: int
     pid: int
 
 
 @contextmanager
-def running_server(
-    kind: str, database_url: str, body_file: Path, pin: list[str]
-) -> Iterator[Server]:
+def running_server(row: Row, setup: Setup, pin: list[str]) -> Iterator[Server]:
     port = free_port()
     process = subprocess.Popen(
-        server_command(kind, port, pin),
-        cwd=PROJECT_ROOT,
-        env=app_env(kind, port, database_url, body_file),
+        server_command(row.server, port, pin), cwd=PROJECT_ROOT, env=app_env(row, setup)
     )
     try:
-        wait_until_ready(process, port)
-        yield Server(kind, port, process.pid)
+        wait_until_ready(process, port, row.path)
+        yield Server(row, port, process.pid)
     finally:
         process.terminate()
         try:
@@ -268,18 +338,37 @@ def running_server(
             process.wait()
 
 
-def check_page(kind: str, port: int, reference: bytes | None) -> bytes:
-    """Refuse to measure a server that does not serve the full listing: a fast 404 or an
-    empty page would make any ratio meaningless."""
-    status, body = http_get(port)
-    if status != 200:
-        raise RuntimeError(f"{kind}: GET {PATH} returned {status}")
-    cards = body.count(EVENT_CARD)
-    if cards != EVENT_COUNT:
-        raise RuntimeError(f"{kind}: GET {PATH} shows {cards} events, expected {EVENT_COUNT}")
-    if reference is not None and body != reference:
-        raise RuntimeError(f"{kind}: GET {PATH} differs from the reference page")
-    return body
+def check_answer(label: str, row: Row, port: int, reference: bytes | None) -> bytes:
+    """Refuse to measure a server that does not serve the full listing or feed: a fast 404, an
+    empty page or a short feed would make any ratio meaningless."""
+    answer = http_get(port, row.path)
+    what = f"{label}: GET {row.path}"
+    if answer.status != 200:
+        raise RuntimeError(f"{what} returned {answer.status}")
+    content_type = FEED_TYPE if row.is_feed else HTML_TYPE
+    if answer.content_type != content_type:
+        raise RuntimeError(f"{what} is {answer.content_type!r}, expected {content_type!r}")
+    marker, unit = (VEVENT, "VEVENTs") if row.is_feed else (EVENT_CARD, "event cards")
+    found = answer.body.count(marker)
+    if found != row.events:
+        raise RuntimeError(f"{what} holds {found} {unit}, expected {row.events}")
+    if reference is not None and answer.body != reference:
+        raise RuntimeError(
+            f"{what} differs from the reference bytes: {first_difference(answer.body, reference)}"
+        )
+    return answer.body
+
+
+def first_difference(body: bytes, reference: bytes) -> str:
+    at = next(
+        (i for i, (a, b) in enumerate(zip(body, reference, strict=False)) if a != b),
+        min(len(body), len(reference)),
+    )
+    start = max(0, at - 80)
+    return (
+        f"{len(body)} bytes against {len(reference)}, first at byte {at}:\n"
+        f"  got       {body[start : at + 80]!r}\n  reference {reference[start : at + 80]!r}"
+    )
 
 
 # --- load ----------------------------------------------------------------------------------
@@ -355,7 +444,7 @@ def wait_for_quiet(server_pid: int, budget: float) -> None:
 
 def measure(server: Server, options: Options, pin: list[str]) -> Measurement:
     load = wrk_load if options.tool == "wrk" else python_load
-    url = f"http://{HOST}:{server.port}{PATH}"
+    url = f"http://{HOST}:{server.port}{server.row.path}"
     if options.quiet_wait > 0:
         wait_for_quiet(server.pid, options.quiet_wait)
     if options.warmup > 0:
@@ -372,10 +461,11 @@ def measure(server: Server, options: Options, pin: list[str]) -> Measurement:
 # --- the run -------------------------------------------------------------------------------
 
 
-def round_orders(runs: int) -> list[tuple[str, ...]]:
-    """bare, cached, uncached, then the reverse, and so on: a slow drift of the machine hits
-    every kind alike instead of one, and bare comes first and (for odd counts) last."""
-    return [KINDS if i % 2 == 0 else tuple(reversed(KINDS)) for i in range(runs)]
+def round_orders(rows: tuple[Row, ...], runs: int) -> list[tuple[Row, ...]]:
+    """bare, cached, uncached, bare-feed-50, ... then the reverse, and so on: a slow drift of
+    the machine hits every row alike instead of one, each app row sits next to its bare row,
+    and the first bare row comes first and (for odd counts) last."""
+    return [rows if i % 2 == 0 else tuple(reversed(rows)) for i in range(runs)]
 
 
 def describe(result: Measurement) -> str:
@@ -389,39 +479,85 @@ def describe(result: Measurement) -> str:
     return text
 
 
+def capture_references(
+    rows: tuple[Row, ...], workdir: Path, pin: list[str]
+) -> tuple[dict[tuple[str, int], Setup], dict[tuple[str, int], bytes]]:
+    """Seed one database per event count, then fetch each distinct page or feed once from the
+    app as deployed: the bytes every server must then serve, the bare app byte for byte."""
+    now = datetime.now(UTC)
+    databases: dict[int, str] = {}
+    for count in sorted({row.events for row in rows}):
+        databases[count] = f"sqlite:///{workdir / f'bench-{count}.db'}"
+        print(f"seeding {count} live events into {databases[count]}", flush=True)
+        seed_database(databases[count], now, count=count)
+    setups: dict[tuple[str, int], Setup] = {}
+    references: dict[tuple[str, int], bytes] = {}
+    for row in rows:
+        if row.body_key in setups:
+            continue
+        path, count = row.body_key
+        suffix = "ics" if row.is_feed else "html"
+        setup = Setup(databases[count], workdir / f"reference-{count}.{suffix}")
+        probe = Row(f"reference {path} ({count})", row.group, "cached", path, count)
+        with running_server(probe, setup, pin) as server:
+            body = check_answer(probe.name, probe, server.port, None)
+        setup.body_file.write_bytes(body)
+        setups[row.body_key], references[row.body_key] = setup, body
+        print(f"{path} with {count} events: {len(body):,} bytes", flush=True)
+    return setups, references
+
+
 def run_benchmark(options: Options, workdir: Path) -> dict[str, Series]:
     server_cpu, load_cpu = cpu_plan()
     server_pin, load_pin = pinned(server_cpu), pinned(load_cpu)
-    database_url = f"sqlite:///{workdir / 'bench.db'}"
-    body_file = workdir / "events.html"
-    print(f"seeding {EVENT_COUNT} live events into {database_url}", flush=True)
-    seed_database(database_url, datetime.now(UTC))
+    rows = options.rows
+    setups, references = capture_references(rows, workdir, server_pin)
 
-    # The reference page, which the bare app then returns byte for byte.
-    with running_server("cached", database_url, body_file, server_pin) as server:
-        reference = check_page("reference", server.port, None)
-    body_file.write_bytes(reference)
-    print(f"/events page: {len(reference)} bytes, {EVENT_COUNT} events", flush=True)
-
-    series = {kind: Series(kind) for kind in KINDS}
-    for number, order in enumerate(round_orders(options.runs), start=1):
-        for kind in order:
-            with running_server(kind, database_url, body_file, server_pin) as server:
-                check_page(kind, server.port, reference)
+    series = {row.name: Series(row) for row in rows}
+    width = max(len(row.name) for row in rows)
+    for number, order in enumerate(round_orders(rows, options.runs), start=1):
+        for row in order:
+            with running_server(row, setups[row.body_key], server_pin) as server:
+                check_answer(row.name, row, server.port, references[row.body_key])
                 result = measure(server, options, load_pin)
-            series[kind].runs.append(result)
-            print(f"  run {number}/{options.runs} {kind:<8} {describe(result)}", flush=True)
+            series[row.name].runs.append(result)
+            print(f"  run {number}/{options.runs} {row.name:<{width}} {describe(result)}",
+                  flush=True)  # fmt: skip
     return series
 
 
-def ratio(series: dict[str, Series], kind: str) -> float:
-    bare = series["bare"].median
-    return series[kind].median / bare if bare else 0.0
+def run_rebuild(options: Options, workdir: Path) -> dict[str, Any] | None:
+    """bench/feed_rebuild.py in its own process, pinned to the server's CPU. A failure there
+    raises CalledProcessError once its own output has said why."""
+    if options.only == "html" or options.rebuild_repeats < 1:
+        return None
+    server_cpu, _load_cpu = cpu_plan()
+    json_path = workdir / "feed-rebuild.json"
+    print(f"\nfeed rebuild after one change ({options.rebuild_repeats} changes):", flush=True)
+    command = [
+        *pinned(server_cpu), sys.executable, str(BENCH_DIR / "feed_rebuild.py"),
+        "--repeats", str(options.rebuild_repeats), "--json", str(json_path),
+        "--quiet-wait", str(options.quiet_wait),
+    ]  # fmt: skip
+    subprocess.run(command, cwd=PROJECT_ROOT, check=True, timeout=600)
+    result: dict[str, Any] = json.loads(json_path.read_text())
+    return result
 
 
-def bare_drift(series: dict[str, Series]) -> float:
-    values = series["bare"].values
-    return (values[-1] - values[0]) / values[0] if len(values) > 1 and values[0] else 0.0
+def ratio(series: dict[str, Series], name: str) -> float:
+    bare_row = series[name].row.bare
+    bare = series[bare_row].median if bare_row in series else 0.0
+    return series[name].median / bare if bare else 0.0
+
+
+def bare_drifts(series: dict[str, Series]) -> dict[str, float]:
+    """For each bare row: how far its last run landed from its first."""
+    drifts = {}
+    for name, s in series.items():
+        first, last = s.values[0], s.values[-1]
+        if s.row.server == "bare":
+            drifts[name] = (last - first) / first if len(s.values) > 1 and first else 0.0
+    return drifts
 
 
 def busy_runs(series: dict[str, Series]) -> int:
@@ -442,28 +578,48 @@ def unsaturated_runs(series: dict[str, Series]) -> int:
     )
 
 
-def report(series: dict[str, Series]) -> bool:
+def targets_met(series: dict[str, Series]) -> dict[str, bool]:
+    return {
+        name: ratio(series, name) >= s.row.target
+        for name, s in series.items()
+        if s.row.target is not None
+    }
+
+
+def report(
+    series: dict[str, Series], rebuild: dict[str, Any] | None, rebuild_failed: bool = False
+) -> bool:
+    width = max(10, *(len(name) + 2 for name in series))
     print()
-    print(f"{'':<10}{'req/s (median)':>16}{'min':>10}{'max':>10}{'spread':>9}"
+    print(f"{'':<{width}}{'req/s (median)':>16}{'min':>10}{'max':>10}{'spread':>9}"
           f"{'of bare':>10}{'target':>9}  result")  # fmt: skip
-    all_met = True
-    for kind in KINDS:
-        s = series[kind]
-        line = (f"{kind:<10}{s.median:>16.1f}{min(s.values):>10.1f}{max(s.values):>10.1f}"
+    met = targets_met(series)
+    for name, s in series.items():
+        line = (f"{name:<{width}}{s.median:>16.1f}{min(s.values):>10.1f}{max(s.values):>10.1f}"
                 f"{s.spread:>8.1%}")  # fmt: skip
-        if kind in TARGETS:
-            met = ratio(series, kind) >= TARGETS[kind]
-            all_met &= met
-            verdict = "PASS" if met else "FAIL"
-            line += f"{ratio(series, kind):>10.2%}{TARGETS[kind]:>9.0%}  {verdict}"
+        if s.row.target is not None:
+            verdict = "PASS" if met[name] else "FAIL"
+            line += f"{ratio(series, name):>10.2%}{s.row.target:>9.0%}  {verdict}"
         print(line)
-    print(f"\nbare drift, first run to last: {bare_drift(series):+.1%}")
+    print("(each app row as a share of the bare row above it, which serves the same bytes)")
+    drifts = ", ".join(f"{name} {drift:+.1%}" for name, drift in bare_drifts(series).items())
+    print(f"\nbare drift, first run to last: {drifts}")
     if busy := busy_runs(series):
         print(f"WARNING: other processes used more than {BUSY_MACHINE} cores during {busy} "
               "run(s); these figures are not reliable, run again on a quiet machine")  # fmt: skip
     if idle := unsaturated_runs(series):
         print(f"WARNING: in {idle} run(s) the server used less than {SATURATED_SERVER:.0%} of its "
               "core: the load generator (or other work) was the limit, not the server")  # fmt: skip
+    all_met = all(met.values())
+    if rebuild is not None:
+        median = rebuild["results"]["rebuild"]["median_ms"]
+        verdict = "PASS" if rebuild["target_met"] else "FAIL"
+        print(f"feed rebuild after one change: {median:.1f} ms (median), "
+              f"target <= {rebuild['target_ms']:g} ms: {verdict}")  # fmt: skip
+        all_met &= bool(rebuild["target_met"])
+    if rebuild_failed:
+        print("feed rebuild after one change: FAILED, no figure")
+        all_met = False
     print(f"targets: {'all met' if all_met else 'NOT MET'}")
     return all_met
 
@@ -483,22 +639,37 @@ def machine_info(options: Options) -> dict[str, object]:
         "duration_s": options.duration,
         "warmup_s": options.warmup,
         "runs": options.runs,
+        "only": options.only,
     }
 
 
-def write_json(path: Path, series: dict[str, Series], options: Options, met: bool) -> None:
+def write_json(
+    path: Path,
+    series: dict[str, Series],
+    rebuild: dict[str, Any] | None,
+    options: Options,
+    met: bool,
+) -> None:
     data = {
         "machine": machine_info(options),
         "results": {
-            kind: {"median_rps": s.median, "spread": s.spread, "runs": [asdict(r) for r in s.runs]}
-            for kind, s in series.items()
+            name: {
+                "path": s.row.path,
+                "events": s.row.events,
+                "median_rps": s.median,
+                "spread": s.spread,
+                "runs": [asdict(r) for r in s.runs],
+            }
+            for name, s in series.items()
         },
-        "ratios": {kind: ratio(series, kind) for kind in TARGETS},
-        "targets": TARGETS,
+        "ratios": {name: ratio(series, name) for name in targets_met(series)},
+        "targets": {name: s.row.target for name, s in series.items() if s.row.target},
+        "compared_with": {name: s.row.bare for name, s in series.items() if s.row.bare},
         "targets_met": met,
-        "bare_drift": bare_drift(series),
+        "bare_drift": bare_drifts(series),
         "busy_runs": busy_runs(series),
         "unsaturated_runs": unsaturated_runs(series),
+        "feed_rebuild": rebuild,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2) + "\n")
@@ -512,6 +683,14 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--warmup", type=float, default=1.0, help="warm-up seconds per run (1)")
     parser.add_argument("--connections", type=int, default=16, help="open connections (16)")
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument(
+        "--only", choices=[*GROUPS, "all"], default="all",
+        help="the /events page, the /events.ics feed (with the rebuild), or both (all)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--rebuild-repeats", type=int, default=20, metavar="N",
+        help="changes timed by bench/feed_rebuild.py (20); 0 skips it",
+    )  # fmt: skip
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--json", type=Path, dest="json_path", help="also write results here")
     parser.add_argument(
@@ -521,12 +700,13 @@ def parse_args(argv: list[str] | None = None) -> Options:
     args = parser.parse_args(argv)
     if args.runs < 1 or args.duration <= 0 or args.connections < 1:
         parser.error("--runs, --duration and --connections must be positive")
-    if args.warmup < 0 or args.quiet_wait < 0:
-        parser.error("--warmup and --quiet-wait cannot be negative")
+    if args.warmup < 0 or args.quiet_wait < 0 or args.rebuild_repeats < 0:
+        parser.error("--warmup, --quiet-wait and --rebuild-repeats cannot be negative")
     return Options(
         duration=args.duration, runs=args.runs, warmup=args.warmup,
         connections=args.connections, tool=choose_tool(args.tool), strict=args.strict,
-        json_path=args.json_path, quiet_wait=args.quiet_wait,
+        json_path=args.json_path, quiet_wait=args.quiet_wait, only=args.only,
+        rebuild_repeats=args.rebuild_repeats,
     )  # fmt: skip
 
 
@@ -537,12 +717,19 @@ def main(argv: list[str] | None = None) -> int:
             else "not pinned (needs taskset and two CPUs)")  # fmt: skip
     print(f"load: {options.tool}, {options.connections} connections, {options.runs} x "
           f"{options.duration:g} s; {pins}; uvicorn {' '.join(uvicorn_flags())}")  # fmt: skip
+    rebuild_failed = False
     with tempfile.TemporaryDirectory(prefix="events-bench-") as workdir:
         series = run_benchmark(options, Path(workdir))
-    met = report(series)
+        try:
+            rebuild = run_rebuild(options, Path(workdir))
+        except subprocess.CalledProcessError as error:
+            # Keep the HTTP figures: report them, then fail as anything broken does.
+            print(f"feed rebuild FAILED (exit code {error.returncode}), see above", flush=True)
+            rebuild, rebuild_failed = None, True
+    met = report(series, rebuild, rebuild_failed)
     if options.json_path:
-        write_json(options.json_path, series, options, met)
-    return 1 if options.strict and not met else 0
+        write_json(options.json_path, series, rebuild, options, met)
+    return 1 if rebuild_failed or (options.strict and not met) else 0
 
 
 if __name__ == "__main__":
