@@ -12,8 +12,6 @@ refuses for POST unless EVENTS_API_CORS_POST_ORIGINS names that origin.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -25,7 +23,7 @@ from events_app.api.validation import JSON_MEDIA_TYPE, is_json, parse_json_body
 from events_app.registration import service
 from events_app.registration.pages import load_event_page
 from events_app.registration.schemas import RegistrationCreate
-from events_app.registration.view_support import use_lock
+from events_app.registration.view_support import register_for_event
 from events_app.translations import catalogue
 from events_app.web.context import app_context
 
@@ -60,25 +58,12 @@ async def register(request: Request) -> Response:
     event_id = page.event.id
     assert event_id is not None
 
-    def write() -> None:
-        with ctx.db.write() as session:
-            service.register_attendee(
-                session=session,
-                now=now,
-                event_id=event_id,
-                data=data,
-                notifier=ctx.notifier,
-                hold=timedelta(minutes=ctx.settings.hold_minutes),
-                lock=use_lock(ctx),
-            )
-
     try:
-        await run_in_threadpool(write)
+        await register_for_event(ctx, event_id=event_id, data=data, now=now)
     except service.RegistrationClosed as closed:
         if closed.reason == "not_live":  # withdrawn since it was read: as if never there
             raise HTTPException(status_code=404) from closed
         raise problems.registration_closed(request, closed.reason) from closed
-    ctx.page_cache.invalidate()
     accepted = RegistrationAccepted(
         message=_(
             "We have sent an email about your registration for %(title)s to the address you "

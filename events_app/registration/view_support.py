@@ -4,12 +4,13 @@ redirects, and whether seat counting takes the lock."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -19,6 +20,7 @@ from events_app.web.context import AppContext, render_page
 
 if TYPE_CHECKING:
     from events_app.models import Event
+    from events_app.registration.schemas import RegistrationCreate
 
 MAX_FORM_FIELDS = 20
 
@@ -97,3 +99,26 @@ def use_lock(ctx: AppContext) -> bool:
 
 
 # The event page's form
+
+
+async def register_for_event(
+    ctx: AppContext, *, event_id: int, data: RegistrationCreate, now: datetime
+) -> None:
+    """Register through the service in one write transaction (the form and the API alike),
+    then drop cached pages that show seats. Raises service.RegistrationClosed."""
+    from events_app.registration import service
+
+    def write() -> None:
+        with ctx.db.write() as session:
+            service.register_attendee(
+                session=session,
+                now=now,
+                event_id=event_id,
+                data=data,
+                notifier=ctx.notifier,
+                hold=timedelta(minutes=ctx.settings.hold_minutes),
+                lock=use_lock(ctx),
+            )
+
+    await run_in_threadpool(write)
+    ctx.page_cache.invalidate()

@@ -8,7 +8,6 @@ Every POST carries the CSRF token (events_app/web/csrf.py).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -41,7 +40,7 @@ from events_app.registration.view_support import (
     problem_page,
     read_form,
     redirect_to,
-    use_lock,
+    register_for_event,
 )
 
 HONEYPOT = "website"
@@ -137,25 +136,10 @@ async def register(request: Request) -> Response:
 
     event_id = page.event.id
     assert event_id is not None
-    valid = data
-
-    def write() -> None:
-        with ctx.db.write() as session:
-            service.register_attendee(
-                session=session,
-                now=now,
-                event_id=event_id,
-                data=valid,
-                notifier=ctx.notifier,
-                hold=timedelta(minutes=ctx.settings.hold_minutes),
-                lock=use_lock(ctx),
-            )
-
     try:
-        await run_in_threadpool(write)
+        await register_for_event(ctx, event_id=event_id, data=data, now=now)
     except service.RegistrationClosed as closed:
         return _closed(request, page.event, closed.reason)
-    ctx.page_cache.invalidate()
     return sent
 
 
