@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
 import pytest
@@ -16,7 +17,9 @@ from tests.factories import make_event
 from tests.registration.helpers import outbox
 from tests.registration.web_helpers import https_client, register_form
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+# A scratch Redis database this suite may flush; EVENTS_TEST_REDIS_URL lets two suites on one
+# machine (parallel branches) each take their own.
+REDIS_URL = os.environ.get("EVENTS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def client_for(
