@@ -36,7 +36,7 @@ bench: setup
 	$(BIN)/python bench/run.py
 
 messages: setup
-	$(BIN)/pybabel extract -F babel.cfg -o locale/messages.pot --project=events_app --no-location --sort-output events_app templates
+	$(BIN)/pybabel extract -F babel.cfg -o events_app/locale/messages.pot --project=events_app --no-location --sort-output events_app
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache test-artifacts
