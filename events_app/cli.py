@@ -8,18 +8,34 @@ import sys
 from pathlib import Path
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+from pydantic_settings import SettingsError
 
 from events_app.config import Settings, load_settings
 
 
 def _settings() -> Settings:
+    """The settings, or, when one is bad, one line per bad setting on stderr and exit code 2:
+    a traceback tells an operator nothing they can act on."""
     try:
         return load_settings()
     except ValidationError as exc:
-        for error in exc.errors():
-            field = ".".join(str(part) for part in error["loc"]) or "settings"
-            print(f"configuration error: EVENTS_{field.upper()}: {error['msg']}", file=sys.stderr)
-        raise SystemExit(2) from exc
+        lines = [configuration_error(error) for error in exc.errors()]
+    except SettingsError as exc:  # the environment could not even be read into fields
+        lines = [" ".join(str(exc).split())]
+    for line in lines:
+        print(f"events-app: configuration error: {line}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def configuration_error(error: ErrorDetails) -> str:
+    """`EVENTS_PAGE_SIZE: Input should be ...`; a list's item is named by its position."""
+    message = " ".join(error["msg"].removeprefix("Value error, ").split())
+    if not error["loc"]:  # a rule across settings: its message names them
+        return message
+    name, *inside = error["loc"]
+    where = f" (item {int(inside[0]) + 1})" if inside and isinstance(inside[0], int) else ""
+    return f"EVENTS_{str(name).upper()}{where}: {message}"
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
