@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run test lint bench messages clean
+.PHONY: setup run test lint docs screenshot bench messages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -32,11 +32,19 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# The documentation site (mkdocs.yml, docs/) into site/; strict, so a warning fails.
+docs: setup
+	$(BIN)/mkdocs build --strict
+
+# The README's picture of the demo home page, through Debian's Chromium.
+screenshot: setup
+	$(BIN)/python docs/screenshot.py
+
 bench: setup
 	$(BIN)/python bench/run.py
 
 messages: setup
-	$(BIN)/pybabel extract -F babel.cfg -o locale/messages.pot --project=events_app --no-location --sort-output events_app templates
+	$(BIN)/pybabel extract -F babel.cfg -o events_app/locale/messages.pot --project=events_app --no-location --sort-output events_app
 
 clean:
-	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache test-artifacts site

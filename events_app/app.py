@@ -32,6 +32,7 @@ from events_app.discovery.views import routes as discovery_routes
 from events_app.events.views import routes as event_routes
 from events_app.registration.attendee_views import routes as attendee_routes
 from events_app.registration.views import routes as registration_routes
+from events_app.resources import STATIC_DIR
 from events_app.sharing.views import routes as sharing_routes
 from events_app.web.body_limit import BodyLimitMiddleware
 from events_app.web.context import AppContext
@@ -39,7 +40,7 @@ from events_app.web.errors import http_error, server_error
 from events_app.web.health import routes as health_routes
 from events_app.web.page_cache import PageCache, PageCacheMiddleware
 from events_app.web.security import SecurityHeadersMiddleware
-from events_app.web.templating import STATIC_DIR, create_templates
+from events_app.web.templating import create_templates
 
 
 def allowed_hosts(settings: Settings) -> list[str]:

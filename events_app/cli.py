@@ -8,18 +8,34 @@ import sys
 from pathlib import Path
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+from pydantic_settings import SettingsError
 
 from events_app.config import Settings, load_settings
 
 
 def _settings() -> Settings:
+    """The settings, or, when one is bad, one line per bad setting on stderr and exit code 2:
+    a traceback tells an operator nothing they can act on."""
     try:
         return load_settings()
     except ValidationError as exc:
-        for error in exc.errors():
-            field = ".".join(str(part) for part in error["loc"]) or "settings"
-            print(f"configuration error: EVENTS_{field.upper()}: {error['msg']}", file=sys.stderr)
-        raise SystemExit(2) from exc
+        lines = [configuration_error(error) for error in exc.errors()]
+    except SettingsError as exc:  # the environment could not even be read into fields
+        lines = [" ".join(str(exc).split())]
+    for line in lines:
+        print(f"events-app: configuration error: {line}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def configuration_error(error: ErrorDetails) -> str:
+    """`EVENTS_PAGE_SIZE: Input should be ...`; a list's item is named by its position."""
+    message = " ".join(error["msg"].removeprefix("Value error, ").split())
+    if not error["loc"]:  # a rule across settings: its message names them
+        return message
+    name, *inside = error["loc"]
+    where = f" (item {int(inside[0]) + 1})" if inside and isinstance(inside[0], int) else ""
+    return f"EVENTS_{str(name).upper()}{where}: {message}"
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -129,14 +145,29 @@ def cmd_admin_reset_password(args: argparse.Namespace) -> int:
     return run_reset_password(_settings(), args.email)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="events-app", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+SETTINGS_EXIT = "Every command exits with 2, after one line per bad setting, when a setting is bad."
 
-    serve = commands.add_parser("serve", help="serve the site with uvicorn")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line. docs/hooks.py writes the CLI reference from it, so every
+    argument has a help text (a test checks)."""
+    parser = argparse.ArgumentParser(
+        prog="events-app",
+        description="Serve and run the events site. Settings come from EVENTS_ environment "
+        "variables.",
+        epilog=SETTINGS_EXIT,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the site with uvicorn",
+        description="Serve the site with uvicorn. With EVENTS_MAIL_IN_PROCESS (the default) it "
+        "also sends the outbox, as `worker` would.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument("--workers", type=int, default=1, help="number of worker processes")
     serve.add_argument("--reload", action="store_true", help="restart on code changes")
     serve.add_argument(
         "--proxy-headers", action="store_true", help="trust X-Forwarded-* from the proxy in front"
@@ -144,20 +175,41 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=cmd_serve)
 
     db = commands.add_parser("db", help="database schema")
-    db_commands = db.add_subparsers(dest="db_command", required=True)
-    upgrade = db_commands.add_parser("upgrade", help="run migrations up to a revision")
-    upgrade.add_argument("revision", nargs="?", default="head")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
+    upgrade = db_commands.add_parser(
+        "upgrade",
+        help="run migrations up to a revision",
+        description="Run the Alembic migrations; on every release, before the new code serves.",
+    )
+    upgrade.add_argument(
+        "revision", nargs="?", default="head", help="the Alembic revision to upgrade to"
+    )
     upgrade.set_defaults(handler=cmd_db_upgrade)
 
-    demo = commands.add_parser("demo", help="load the demo articles and events (idempotent)")
+    demo = commands.add_parser(
+        "demo",
+        help="load the demo articles and events (idempotent)",
+        description="Load the demo articles and events. Idempotent: records whose slug "
+        "exists are left alone.",
+    )
     demo.add_argument(
         "--if-empty", action="store_true", help="only when the database has no events yet"
     )
     demo.set_defaults(handler=cmd_demo)
 
-    importer = commands.add_parser("import", help="import events (JSON or iCalendar)")
-    importer.add_argument("file")
-    importer.add_argument("--quiet", action="store_true", help="no progress bar")
+    importer = commands.add_parser(
+        "import",
+        help="import events (JSON or iCalendar)",
+        description="Import events and articles from a JSON or iCalendar file, all or "
+        "nothing; importing the same file again changes nothing.",
+        epilog="Exit codes: 0 imported; 1 nothing imported (a rejected record, or a file that "
+        "is not valid JSON or iCalendar, or the database refused it); 2 the file could not be "
+        "read.",
+    )
+    importer.add_argument("file", help="the file to import (JSON or iCalendar, by content)")
+    importer.add_argument(
+        "--quiet", action="store_true", help="no progress bar (shown on a terminal otherwise)"
+    )
     importer.add_argument(
         "--no-notify",
         action="store_true",
@@ -165,38 +217,62 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importer.set_defaults(handler=cmd_import)
 
-    exporter = commands.add_parser("export", help="export events and articles")
-    exporter.add_argument("--format", choices=["json", "ics"], default="json")
-    exporter.add_argument("--output", "-o", help="file to write (default: standard output)")
+    exporter = commands.add_parser(
+        "export",
+        help="export events and articles",
+        description="Export events and articles: JSON (everything, drafts included, in the "
+        "import's format) or iCalendar (the non-draft events).",
+        epilog="Exit codes: 0 written; 2 the file could not be written.",
+    )
+    exporter.add_argument("--format", choices=["json", "ics"], default="json", help="what to write")
+    exporter.add_argument(
+        "--output", "-o", help="file to write, whole or not at all (default: standard output)"
+    )
     exporter.set_defaults(handler=cmd_export)
 
     worker = commands.add_parser(
-        "worker", help="send the outbox and expire unconfirmed holds, until stopped"
+        "worker",
+        help="send the outbox and expire unconfirmed holds, until stopped",
+        description="Send the email outbox, expire unconfirmed seat holds and queue due "
+        "reminders, every EVENTS_MAIL_POLL_SECONDS, until SIGTERM or SIGINT (the message "
+        "being sent is finished first).",
     )
     worker.add_argument("--once", action="store_true", help="process what is due, then exit")
     worker.add_argument(
         "--lease-seconds",
         type=float,
         default=300.0,
-        help="how long a claimed message stays reserved for this worker (default 300)",
+        help="how long a claimed message stays reserved for this worker",
     )
     worker.add_argument("--batch-size", type=int, default=10, help="messages claimed at a time")
     worker.set_defaults(handler=cmd_worker)
 
     admin = commands.add_parser("admin", help="back-office users")
-    admin_commands = admin.add_subparsers(dest="admin_command", required=True)
-    asked = "the password is asked twice on a terminal, else read as one line of stdin"
-    create = admin_commands.add_parser("create", help="add a user", description=asked)
-    create.add_argument("email")
-    create.add_argument("--name", default="")
-    create.add_argument("--role", choices=["admin", "editor"], default="admin")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True, metavar="COMMAND")
+    asked = "The password is asked twice on a terminal, else read as one line of stdin."
+    exits = (
+        "Exit codes: 0 done; 1 refused (not an address, address taken or unknown, password too "
+        "weak, mistyped or missing), with the reason; 2 the database could not do it."
+    )
+    create = admin_commands.add_parser(
+        "create", help="add a user", description=f"Add a back-office user. {asked}", epilog=exits
+    )
+    create.add_argument("email", help="the user's email address, with which they sign in")
+    create.add_argument("--name", default="", help="the user's name, as the back office shows it")
+    create.add_argument(
+        "--role",
+        choices=["admin", "editor"],
+        default="admin",
+        help="admins do everything; editors do events, articles and registrations",
+    )
     create.set_defaults(handler=cmd_admin_create)
     reset = admin_commands.add_parser(
         "reset-password",
         help="set a user's password and end their sessions",
-        description=asked,
+        description=f"Set a user's password and end every session they have. {asked}",
+        epilog=exits,
     )
-    reset.add_argument("email")
+    reset.add_argument("email", help="the user's email address")
     reset.set_defaults(handler=cmd_admin_reset_password)
     return parser
 

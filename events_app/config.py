@@ -6,14 +6,19 @@ environment after that, so tests build their own Settings without touching os.en
 
 from __future__ import annotations
 
+import json
 import secrets
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from babel import Locale, UnknownLocaleError
+from limits import parse_many
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 VAR_DIR = Path("var")
 
@@ -24,68 +29,245 @@ class Environment(StrEnum):
     test = "test"
 
 
+def _comma_or_json_list(value: object) -> object:
+    """A list setting from the environment: a JSON list (`["a", "b"]`) or, as most people
+    type it, comma-separated (`a,b`); empty is the empty list."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"not a JSON list ({exc.msg} at character {exc.pos})") from exc
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+# NoDecode: pydantic-settings would otherwise insist on JSON and fail with a traceback.
+StrList = Annotated[list[str], NoDecode, BeforeValidator(_comma_or_json_list)]
+LIST_HELP = " A JSON list or comma-separated."
+
+
 class Settings(BaseSettings):
+    """Every setting is an environment variable: `EVENTS_` and the field's name in capitals.
+    Each has a description, from which docs/hooks.py writes the settings reference."""
+
     model_config = SettingsConfigDict(env_prefix="EVENTS_", extra="ignore")
 
-    env: Environment = Environment.development
-    database_url: str = Field(default=f"sqlite:///{VAR_DIR}/events.db")
-    secret_key: str = ""
-    base_url: str = "http://127.0.0.1:8000"
-    timezone: str = "UTC"
-    allowed_hosts: list[str] = Field(default_factory=lambda: ["127.0.0.1", "localhost"])
-    site_name: str = "Events"
-    # The currency of the (free) offer in an event's schema.org data: search engines want one.
-    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
-    language: str = "en"
-    page_cache: bool = True
-    page_cache_check_seconds: float = 1.0
-    page_size: int = Field(default=20, ge=1, le=200)
-    feed_max_events: int = Field(default=1000, ge=1, le=5000)
-    log_level: str = "INFO"
-    hold_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    env: Environment = Field(
+        default=Environment.development,
+        description="`development`, `production` or `test`. Development shows tracebacks on "
+        "errors and reloads templates; production requires `EVENTS_SECRET_KEY`.",
+    )
+    database_url: str = Field(
+        default=f"sqlite:///{VAR_DIR}/events.db",
+        description="SQLAlchemy URL. A SQLite file (WAL mode) by default; "
+        "`postgresql+psycopg://user:password@host/dbname` for PostgreSQL.",
+    )
+    secret_key: str = Field(
+        default="",
+        description="Key for signed values. Required (32+ characters) when "
+        "`EVENTS_ENV=production`; in development one is generated once and kept in "
+        "`var/secret_key`.",
+        json_schema_extra={"shown_default": "generated"},
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The public address of the site. Every absolute link in pages and emails "
+        "is built from it, never from the request's Host header. An `https://` base URL turns "
+        "on HSTS.",
+    )
+    timezone: str = Field(
+        default="UTC",
+        description="The site's default IANA timezone: the month view and the `from`/`to` "
+        "filters use it. Each event keeps its own timezone for its times.",
+    )
+    allowed_hosts: StrList = Field(
+        default_factory=lambda: ["127.0.0.1", "localhost"],
+        description="Host names the site answers (the host of `EVENTS_BASE_URL` is always "
+        "added). Other hosts get 400." + LIST_HELP,
+    )
+    site_name: str = Field(
+        default="Events", description="Name shown in the header and page titles."
+    )
+    currency: str = Field(
+        default="EUR",
+        pattern=r"^[A-Z]{3}$",
+        description="ISO 4217 code of the (free, price 0) offer in each event's schema.org "
+        "data, which search engines want named.",
+    )
+    language: str = Field(
+        default="en",
+        description="Language of the interface (a Babel catalogue under `events_app/locale/`).",
+    )
+    page_cache: bool = Field(
+        default=True,
+        description="Keep rendered public pages in memory and serve them until the content "
+        "changes (see [Design](../developers/design.md)). `false` renders every request.",
+    )
+    page_cache_check_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How often each process asks the database whether content changed; a "
+        "change made by another process shows within this delay. `0` checks on every request.",
+    )
+    page_size: int = Field(
+        default=20, ge=1, le=200, description="Events or articles per listing page (1–200)."
+    )
+    feed_max_events: int = Field(
+        default=1000,
+        ge=1,
+        le=5000,
+        description="Most events in one calendar feed (1–5000), nearest first; a feed also "
+        "stops before 900 kB.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        default="INFO",
+        description="Python logging level: `DEBUG`, `INFO`, `WARNING`, `ERROR` or `CRITICAL`.",
+    )
+    hold_minutes: int = Field(
+        default=60,
+        ge=1,
+        le=7 * 24 * 60,
+        description="How long a registration waiting for its email confirmation holds its "
+        "seat; unconfirmed after that, the seat goes back (and to the waitlist).",
+    )
     # Email: the outbox is sent by a worker, in `serve` itself or as `events-app worker`.
-    mail_backend: Literal["smtp", "file", "console"] = "file"
-    mail_dir: Path = VAR_DIR / "mail"
-    mail_from: str = "Events <events@localhost>"
-    mail_in_process: bool = True
-    mail_poll_seconds: float = Field(default=2.0, gt=0, le=300)
-    mail_max_attempts: int = Field(default=8, ge=1, le=100)
-    smtp_host: str = "localhost"
-    smtp_port: int = Field(default=25, ge=1, le=65535)
-    smtp_security: Literal["none", "starttls", "tls"] = "none"
-    smtp_username: str = ""
-    smtp_password: str = ""
-    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    mail_backend: Literal["smtp", "file", "console"] = Field(
+        default="file",
+        description="`smtp`, `file` (one `.eml` file per message in `EVENTS_MAIL_DIR`, the "
+        "development default) or `console` (printed to the log).",
+    )
+    mail_dir: Path = Field(default=VAR_DIR / "mail", description="Where the `file` backend writes.")
+    mail_from: str = Field(
+        default="Events <events@localhost>", description="The From address of every email."
+    )
+    mail_in_process: bool = Field(
+        default=True,
+        description="`serve` sends the outbox itself, in the background (right for one "
+        "process). Set `false` when `events-app worker` runs separately.",
+    )
+    mail_poll_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=300,
+        description="How often the sender looks for new messages and expired seat holds.",
+    )
+    mail_max_attempts: int = Field(
+        default=8,
+        ge=1,
+        le=100,
+        description="Tries per message (with growing delays between them) before it is "
+        "marked failed.",
+    )
+    smtp_host: str = Field(default="localhost", description="SMTP server.")
+    smtp_port: int = Field(
+        default=25,
+        ge=1,
+        le=65535,
+        description="SMTP port (usually 587 with `starttls`, 465 with `tls`).",
+    )
+    smtp_security: Literal["none", "starttls", "tls"] = Field(
+        default="none", description="`none`, `starttls` or `tls` (implicit TLS)."
+    )
+    smtp_username: str = Field(default="", description="SMTP login, when the server wants one.")
+    smtp_password: str = Field(default="", description="SMTP password.")
+    smtp_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Give up on an SMTP conversation after this long (the message is retried "
+        "later).",
+    )
     # Abuse controls on public forms.
-    redis_url: str = ""
-    rate_limit_enabled: bool = True
-    rate_limit_register: str = "10/hour;50/day"
+    redis_url: str = Field(
+        default="",
+        description="e.g. `redis://127.0.0.1:6379/0`. When set, rate limits are counted in "
+        "Redis and shared by every process; otherwise in each process's memory.",
+    )
+    rate_limit_enabled: bool = Field(
+        default=True,
+        description="`false` switches every rate limit off (for load tests behind a trusted "
+        "proxy).",
+    )
+    rate_limit_register: str = Field(
+        default="10/hour;50/day",
+        description="Registrations per client address (the `limits` library's notation, "
+        "e.g. `10/hour;50/day`; empty for none).",
+    )
     # "Send this to a friend": per client address, per recipient address, and for the whole
     # site per day, so the form cannot be turned into a spam relay.
-    rate_limit_share: str = "5/hour;20/day"
-    rate_limit_share_recipient: str = "2/day"
-    rate_limit_share_daily: str = "500/day"
-    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    rate_limit_share: str = Field(
+        default="5/hour;20/day",
+        description='"Send this to a friend" emails per client address.',
+    )
+    rate_limit_share_recipient: str = Field(
+        default="2/day",
+        description='"Send this to a friend" emails to one recipient address, whoever sends them.',
+    )
+    rate_limit_share_daily: str = Field(
+        default="500/day",
+        description='"Send this to a friend" emails from the whole site: a ceiling that '
+        "holds however many addresses a sender has.",
+    )
+    max_body_bytes: int = Field(
+        default=64 * 1024,
+        ge=1024,
+        description="Larger request bodies are refused with 413 before they are parsed.",
+    )
     # The JSON API: which origins' pages may read it, and which may POST registrations to it
     # from a browser ("*" for any). Reading is open by default; cross-origin posting is not.
-    api_cors_origins: list[str] = Field(default_factory=lambda: ["*"])
-    api_cors_post_origins: list[str] = Field(default_factory=list)
+    api_cors_origins: StrList = Field(
+        default_factory=lambda: ["*"],
+        description="Origins whose pages may read the JSON API (GET); `*` for any." + LIST_HELP,
+    )
+    api_cors_post_origins: StrList = Field(
+        default_factory=list,
+        description="Origins whose pages may post registrations to the JSON API from a "
+        "browser (the CORS preflight is refused for others)." + LIST_HELP,
+    )
     # The back office: how long a sign-in lasts, and the longest wait after failed sign-ins
     # (at most an hour: admin/throttle.py forgets failures an hour after the last one).
-    admin_session_hours: int = Field(default=12, ge=1, le=30 * 24)
-    admin_login_max_delay_seconds: int = Field(default=900, ge=1, le=3600)
+    admin_session_hours: int = Field(
+        default=12,
+        ge=1,
+        le=30 * 24,
+        description="How long a back-office sign-in lasts (1 to 720). After that the user "
+        "signs in again, whatever they were doing.",
+    )
+    admin_login_max_delay_seconds: int = Field(
+        default=900,
+        ge=1,
+        le=3600,
+        description="The longest wait imposed after repeated failed sign-ins (1 to 3600; see "
+        "[the back office](../organisers/back-office.md)).",
+    )
     # Messages organisers may send to one event's attendees in any hour (counted in the
     # database, so the limit holds across processes).
-    admin_messages_per_hour: int = Field(default=3, ge=1, le=100)
+    admin_messages_per_hour: int = Field(
+        default=3,
+        ge=1,
+        le=100,
+        description="How many messages organisers may send to one event's attendees in any "
+        "hour (1 to 100). Counted in the database, so every process shares the limit.",
+    )
     # Test-only: count seats without taking the event's lock, to prove that the concurrency
     # tests catch overbooking. Never set it in production.
-    unsafe_skip_capacity_lock: bool = False
+    unsafe_skip_capacity_lock: bool = Field(
+        default=False,
+        description="**Test-only.** On PostgreSQL, counts seats without `FOR UPDATE` on the "
+        "event row, so that the concurrency tests can prove they catch overbooking (they do: "
+        "41 confirmed for 10 seats). On SQLite it changes nothing: write transactions begin "
+        "with `BEGIN IMMEDIATE` regardless. Never set it anywhere else.",
+    )
 
+    # The checks below refuse at start-up what would otherwise fail later, deep inside a
+    # request or a library, with a traceback. Their messages do not repeat the variable's
+    # name: `events-app` prints it before each one (cli.py).
     @field_validator("base_url")
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
-            raise ValueError("EVENTS_BASE_URL must start with http:// or https://")
+            raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
     @field_validator("timezone")
@@ -94,7 +276,47 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"EVENTS_TIMEZONE {value!r} is not an IANA timezone name") from exc
+            raise ValueError(f"{value!r} is not an IANA timezone name") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        try:
+            backend = make_url(value).get_backend_name()
+        except ArgumentError as exc:
+            raise ValueError("not a database URL (sqlite:///... or postgresql://...)") from exc
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError(f"{backend!r} is not supported: use SQLite or PostgreSQL")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        try:
+            Locale.parse(value)
+        except (UnknownLocaleError, ValueError) as exc:
+            raise ValueError(f"{value!r} is not a language Babel knows") from exc
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level_in_capitals(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator(
+        "rate_limit_register",
+        "rate_limit_share",
+        "rate_limit_share_recipient",
+        "rate_limit_share_daily",
+    )
+    @classmethod
+    def _rate_limit_notation(cls, value: str) -> str:
+        if value.strip():
+            try:
+                parse_many(value)
+            except ValueError as exc:
+                raise ValueError(f"{value!r} is not a rate limit such as 10/hour;50/day") from exc
         return value
 
     @model_validator(mode="after")

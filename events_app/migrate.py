@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+from events_app.resources import MIGRATIONS_DIR
 
 
 def alembic_config(database_url: str) -> Config:

@@ -1,14 +1,13 @@
-"""The message catalogues (locale/), for templates and for the text that services write
+"""The message catalogues (events_app/locale/), for templates and for the text that services write
 themselves (calendar files, email subjects)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+from events_app.resources import LOCALE_DIR
 
 
 def load_translations(language: str) -> NullTranslations:

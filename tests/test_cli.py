@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import os
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
+from pydantic_settings import SettingsError
+
+from events_app import cli
 from events_app.cli import build_parser, main
 from events_app.db import Database
 from events_app.demo.loader import database_is_empty
@@ -28,15 +35,128 @@ def test_upgrade_then_demo_twice(
         assert not database_is_empty(session=session)
 
 
-def test_configuration_errors_name_the_variable(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+BAD_SETTINGS = [
+    ("EVENTS_TIMEZONE", "Nowhere/Special", "is not an IANA timezone name"),
+    ("EVENTS_BASE_URL", "ftp://news.example.org", "must start with http:// or https://"),
+    ("EVENTS_ENV", "qa", "Input should be 'development', 'production' or 'test'"),
+    ("EVENTS_PAGE_SIZE", "twenty", "valid integer"),
+    ("EVENTS_PAGE_SIZE", "0", "greater than or equal to 1"),
+    ("EVENTS_PAGE_CACHE", "maybe", "valid boolean"),
+    ("EVENTS_ALLOWED_HOSTS", '["a.example",', "not a JSON list"),
+    ("EVENTS_API_CORS_ORIGINS", '["https://a.example", 7]', "(item 2): Input should be"),
+    ("EVENTS_MAIL_BACKEND", "pigeon", "'smtp', 'file' or 'console'"),
+    ("EVENTS_LOG_LEVEL", "loud", "'DEBUG', 'INFO'"),
+    ("EVENTS_LANGUAGE", "xx", "is not a language Babel knows"),
+    ("EVENTS_DATABASE_URL", "events.db", "not a database URL"),
+    ("EVENTS_DATABASE_URL", "mysql://db/events", "'mysql' is not supported"),
+    ("EVENTS_RATE_LIMIT_REGISTER", "lots", "is not a rate limit"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"), BAD_SETTINGS, ids=[f"{n}={v}" for n, v, _ in BAD_SETTINGS]
+)
+def test_a_bad_setting_is_one_line_naming_the_variable_and_exit_code_2(
+    name: str,
+    value: str,
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("EVENTS_TIMEZONE", "Nowhere/Special")
+    monkeypatch.setenv(name, value)
     monkeypatch.setenv("EVENTS_SECRET_KEY", "k" * 40)
     with pytest.raises(SystemExit) as exit_info:
         main(["db", "upgrade"])
     assert exit_info.value.code == 2
-    assert "EVENTS_TIMEZONE" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1, captured.err
+    assert captured.err.startswith(f"events-app: configuration error: {name}")
+    assert message in captured.err
+
+
+def test_a_rule_across_settings_is_one_line_too(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("EVENTS_ENV", "production")
+    monkeypatch.setenv("EVENTS_SECRET_KEY", "short")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve"])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err == (
+        "events-app: configuration error: "
+        "EVENTS_SECRET_KEY is required in production (at least 32 characters)\n"
+    )
+
+
+def test_each_bad_setting_gets_its_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("EVENTS_PAGE_SIZE", "0")
+    monkeypatch.setenv("EVENTS_SMTP_PORT", "0")
+    monkeypatch.setenv("EVENTS_SECRET_KEY", "k" * 40)
+    with pytest.raises(SystemExit):
+        main(["worker", "--once"])
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(": ")[2] for line in lines] == [
+        "EVENTS_PAGE_SIZE",
+        "EVENTS_SMTP_PORT",
+    ]
+
+
+def test_a_settings_source_error_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pydantic-settings refuses some values before validation, with its own error."""
+
+    def unreadable() -> None:
+        raise SettingsError('error parsing value for field "x"\nfrom source "Env"')
+
+    monkeypatch.setattr(cli, "load_settings", unreadable)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["demo"])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err == (
+        'events-app: configuration error: error parsing value for field "x" from source "Env"\n'
+    )
+
+
+def run_cli(env: dict[str, str], *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real command, in its own process: nothing the test runner does can catch a
+    traceback for it."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("EVENTS_")}
+    return subprocess.run(
+        [sys.executable, "-m", "events_app", *args],
+        env={**clean, "EVENTS_SECRET_KEY": "k" * 40, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_comma_separated_hosts_are_what_people_type(tmp_path: Path) -> None:
+    result = run_cli(
+        {
+            "EVENTS_ALLOWED_HOSTS": "a.example,b.example",
+            "EVENTS_DATABASE_URL": f"sqlite:///{tmp_path / 'events.db'}",
+        },
+        "db",
+        "upgrade",
+        cwd=tmp_path,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == "database upgraded to head\n"
+
+
+def test_the_command_prints_no_traceback_for_a_bad_list(tmp_path: Path) -> None:
+    result = run_cli({"EVENTS_ALLOWED_HOSTS": '["a.example", "b.example"'}, "serve", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "events-app: configuration error: EVENTS_ALLOWED_HOSTS: "
+        "not a JSON list (Expecting ',' delimiter at character 25)\n"
+    )
 
 
 def test_serve_takes_host_port_workers_and_reload() -> None:

@@ -1,1 +1,1 @@
-"""The JSON API under /api/v1 and its OpenAPI document (see the README's "JSON API")."""
+"""The JSON API under /api/v1 and its OpenAPI document (see docs/api.md)."""

@@ -20,7 +20,8 @@ from events_app.events.present import format_event_when
 from events_app.models import Event, Registration
 from events_app.registration.checkin_codes import format_code
 from events_app.registration.qr import qr_png, qr_png_size
-from events_app.web.templating import TEMPLATE_DIR, load_translations
+from events_app.resources import TEMPLATE_DIR
+from events_app.web.templating import load_translations
 
 REQUEST, CANCEL = InvitationMethod.request, InvitationMethod.cancel
 # Every kind of email the site sends, and the calendar invitation it carries: REQUEST puts the

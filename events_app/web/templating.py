@@ -7,7 +7,6 @@ import hashlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
@@ -25,12 +24,10 @@ from events_app.events.cards import EventCard
 from events_app.events.present import format_event_date, format_event_when
 from events_app.models import EventFormat, EventStatus
 from events_app.previews.json_ld import script_json
+from events_app.resources import STATIC_DIR, TEMPLATE_DIR
 from events_app.translations import load_translations
 from events_app.web.markdown import markdown_to_text, render_markdown
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
-TEMPLATE_DIR = PROJECT_ROOT / "templates"
-STATIC_DIR = PROJECT_ROOT / "static"
 CARD_MEMO_SIZE = 4096
 
 

@@ -10,13 +10,14 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from events_app.resources import STATIC_DIR
 from tests.browser.live_site import LiveSite
 from tests.browser.pages import PAGES, PageKind
-from tests.browser.tools import ARTIFACTS, REPO_ROOT, Checker, find_checker
+from tests.browser.tools import ARTIFACTS, Checker, find_checker
 
 pytestmark = pytest.mark.browser
 
-STYLESHEET = REPO_ROOT / "static" / "css" / "site.css"
+STYLESHEET = STATIC_DIR / "css" / "site.css"
 FAILING_TYPES = {"error", "non-document-error"}
 # Checked in the same run: proves that the checker's messages reach the right page.
 CANARY = "canary-invalid.html"

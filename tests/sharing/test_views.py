@@ -181,7 +181,7 @@ def test_the_share_box_keeps_a_closed_events_page_public_and_cached(
 
 
 def test_the_copy_script_only_enhances() -> None:
-    from events_app.web.templating import STATIC_DIR
+    from events_app.resources import STATIC_DIR
 
     script = (STATIC_DIR / "js" / "share.js").read_text()
     assert "navigator.clipboard" in script
