@@ -18,12 +18,11 @@ from events_app.clock import Clock
 from events_app.config import Settings
 from events_app.db import Database
 from events_app.mail.delivery import Claim, claim_due, mark_sent, record_failure, release
+from events_app.mail.housekeeping import Housekeeper
 from events_app.mail.message import InvalidMessage, build_email, single_address
 from events_app.mail.senders import PermanentFailure, Sender, make_sender
-from events_app.models import Event, OutboxStatus, Registration
+from events_app.models import OutboxStatus
 from events_app.registration.notify import Notifier
-from events_app.registration.reminders import due_reminders, record_reminder, send_due_reminders
-from events_app.registration.service import expire_holds
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +60,24 @@ class MailWorker:
         self.sender = sender or make_sender(settings)
         self.lease = lease
         self.batch_size = batch_size
-        self.notifier = Notifier(settings)
-        self.guard_reminders = guard_reminders
         self._stop = threading.Event()
+        self.housekeeper = Housekeeper(
+            db=db,
+            clock=self.clock,
+            notifier=Notifier(settings),
+            stop=self._stop,
+            guard_reminders=guard_reminders,
+        )
         self._thread: threading.Thread | None = None
+
+    @property
+    def notifier(self) -> Notifier:
+        """What writes the emails of expired holds and reminders (tests swap it)."""
+        return self.housekeeper.notifier
+
+    @notifier.setter
+    def notifier(self, notifier: Notifier) -> None:
+        self.housekeeper.notifier = notifier
 
     @property
     def stopping(self) -> bool:
@@ -75,41 +88,10 @@ class MailWorker:
         self._stop.set()
 
     def expire_holds(self) -> int:
-        with self.db.write() as session:
-            return expire_holds(session=session, now=self.clock.now(), notifier=self.notifier)
+        return self.housekeeper.expire_holds()
 
     def send_reminders(self) -> int:
-        """Queue every due reminder, a batch per transaction; returns how many were queued."""
-        if not self.guard_reminders:
-            return self._send_reminders_unguarded()
-        queued = 0
-        while not self.stopping:
-            with self.db.write() as session:
-                batch = send_due_reminders(
-                    session=session, now=self.clock.now(), notifier=self.notifier
-                )
-            queued += batch.queued
-            if batch.claimed == 0:
-                break
-        return queued
-
-    def _send_reminders_unguarded(self) -> int:
-        # The race, on purpose: what is due is read without a lock, and each reminder is then
-        # written without looking again at whether another worker has sent it meanwhile.
-        now = self.clock.now()
-        with self.db.read() as session:
-            due = [(r.id, e.id) for r, e in due_reminders(session=session, now=now, lock=False)]
-        for registration_id, event_id in due:
-            with self.db.write() as session:
-                registration = session.get(Registration, registration_id)
-                event = session.get(Event, event_id)
-                assert registration is not None
-                assert event is not None
-                record_reminder(
-                    session=session, now=now, registration=registration, event=event,
-                    notifier=self.notifier,
-                )  # fmt: skip
-        return len(due)
+        return self.housekeeper.send_reminders()
 
     def deliver_due(self) -> DeliveryReport:
         """Claim and send batches until nothing is due (or we are asked to stop)."""
@@ -175,12 +157,7 @@ class MailWorker:
             report.retrying += 1
 
     def run_once(self) -> DeliveryReport:
-        expired = self.expire_holds()
-        if expired:
-            logger.info("%d unconfirmed hold(s) expired", expired)
-        reminded = self.send_reminders()
-        if reminded:
-            logger.info("%d reminder(s) queued", reminded)
+        self.housekeeper.run_once()
         return self.deliver_due()
 
     def run_forever(self) -> None:
