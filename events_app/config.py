@@ -151,7 +151,22 @@ class Settings(BaseSettings):
         default=2.0,
         gt=0,
         le=300,
-        description="How often the sender looks for new messages and expired seat holds.",
+        description="How often the sender looks for new messages.",
+    )
+    mail_pass_budget_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="A delivery pass stops taking new messages after this long and hands the "
+        "rest back for the next pass, so a hanging SMTP server holds one pass for at most this "
+        "plus one `EVENTS_SMTP_TIMEOUT_SECONDS`.",
+    )
+    housekeeping_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=300,
+        description="How often the worker expires unconfirmed seat holds (promoting the "
+        "waitlist) and queues due reminders. It runs on its own schedule, beside mail "
+        "delivery, so a slow mail server never delays a seat going back.",
     )
     mail_max_attempts: int = Field(
         default=8,

@@ -1,6 +1,7 @@
-"""The mail worker: every EVENTS_MAIL_POLL_SECONDS, expire unconfirmed holds (which may write
-emails and promote the waitlist), queue the reminders that are due, then deliver what is due
-in the outbox.
+"""The mail worker: every EVENTS_MAIL_POLL_SECONDS, deliver what is due in the outbox, for at
+most EVENTS_MAIL_PASS_BUDGET_SECONDS per pass. Beside it, in a thread of its own, seat
+housekeeping (`events_app.mail.housekeeping`) expires holds and queues reminders every
+EVENTS_HOUSEKEEPING_SECONDS, whatever the mail server does.
 
 It runs as `events-app worker` in the foreground, or inside `events-app serve` in a background
 thread when EVENTS_MAIL_IN_PROCESS is true. Any number may run at once: claiming (see
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -94,10 +96,12 @@ class MailWorker:
         return self.housekeeper.send_reminders()
 
     def deliver_due(self) -> DeliveryReport:
-        """Claim and send batches until nothing is due (or we are asked to stop)."""
+        """Claim and send batches until nothing is due, the pass's time budget is spent, or we
+        are asked to stop."""
         report = DeliveryReport()
+        deadline = time.monotonic() + self.settings.mail_pass_budget_seconds
         try:
-            while not self.stopping:
+            while not self.stopping and time.monotonic() < deadline:
                 with self.db.write() as session:
                     claims = claim_due(
                         session=session,
@@ -108,17 +112,19 @@ class MailWorker:
                 if not claims:
                     break
                 for claim in claims:
-                    self._deliver(claim, report)
+                    self._deliver(claim, report, deadline)
         finally:
             self.sender.close()
         return report
 
-    def _deliver(self, claim: Claim, report: DeliveryReport) -> None:
+    def _deliver(self, claim: Claim, report: DeliveryReport, deadline: float) -> None:
         message = claim.message
         assert message.id is not None
         # Send only with at least half the lease left, so that nobody else can claim the
-        # message while we are still talking to the server.
-        if self.stopping or self.clock.now() >= claim.lease_until - self.lease / 2:
+        # message while we are still talking to the server; and only within the pass's time
+        # budget, so that a server that hangs on every message cannot hold the pass forever.
+        lease_short = self.clock.now() >= claim.lease_until - self.lease / 2
+        if self.stopping or lease_short or time.monotonic() >= deadline:
             with self.db.write() as session:
                 release(session=session, claim=claim)
             report.released += 1
@@ -157,17 +163,20 @@ class MailWorker:
             report.retrying += 1
 
     def run_once(self) -> DeliveryReport:
+        """One round of housekeeping, then one delivery pass (`events-app worker --once`)."""
         self.housekeeper.run_once()
         return self.deliver_due()
 
     def run_forever(self) -> None:
         logger.info("mail worker started (%s backend)", self.settings.mail_backend)
+        housekeeping = self.housekeeper.start_thread(self.settings.housekeeping_seconds)
         while not self.stopping:
             try:
-                self.run_once()
+                self.deliver_due()
             except Exception:
                 logger.exception("mail worker: this round failed; trying again")
             self._stop.wait(self.settings.mail_poll_seconds)
+        housekeeping.join()
         logger.info("mail worker stopped")
 
     def start_thread(self) -> threading.Thread:
