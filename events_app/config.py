@@ -199,6 +199,20 @@ class Settings(BaseSettings):
         description="e.g. `redis://127.0.0.1:6379/0`. When set, rate limits are counted in "
         "Redis and shared by every process; otherwise in each process's memory.",
     )
+    redis_timeout_seconds: float = Field(
+        default=0.3,
+        gt=0,
+        le=10,
+        description="Connect and read timeout for Redis. When Redis fails or does not answer "
+        "in time, rate-limited forms are allowed through uncounted (fail open).",
+    )
+    redis_breaker_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        le=600,
+        description="After a Redis failure, rate limits are not asked of Redis for this long "
+        "(attempts are allowed), so an outage costs one timeout, not one per request.",
+    )
     rate_limit_enabled: bool = Field(
         default=True,
         description="`false` switches every rate limit off (for load tests behind a trusted "
