@@ -38,8 +38,9 @@ class CircuitBreaker:
     """Open for `seconds` after a failure: callers skip the store meanwhile. Then one caller
     tries again (the others still skip it); success closes the breaker, failure re-opens it.
 
-    Twenty lines on a monotonic clock, rather than a breaker library: the ones at hand time
-    themselves with the wall clock, which steps, and cannot be driven by a test's clock."""
+    Twenty lines rather than a dependency: pybreaker times itself with the wall clock, which
+    steps, and circuitbreaker reads `time.monotonic` itself; neither lets a test drive its
+    clock, which is how the reopening is tested without sleeping."""
 
     def __init__(self, seconds: float, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.seconds = seconds
