@@ -8,19 +8,24 @@ delivery pass gives up taking new messages once its time budget is spent.
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import col
 
-from events_app.clock import FrozenClock
+from events_app.clock import FrozenClock, utc_now
 from events_app.config import Settings
 from events_app.db import Database
 from events_app.mail.worker import MailWorker
-from events_app.models import OutboxMessage, OutboxStatus
+from events_app.models import OutboxMessage, OutboxStatus, Registration
 from events_app.registration.notify import Notifier
 from tests.conftest import make_settings
 from tests.factories import make_event
@@ -106,6 +111,61 @@ def test_an_expired_hold_is_released_while_delivery_hangs(
     finally:
         smtp_proxy.set_mode(Mode.REFUSE)  # cut the hanging conversation so the worker stops
         worker.stop_thread(timeout=WAIT_SECONDS)
+
+
+def test_events_app_worker_releases_holds_while_delivery_hangs(
+    database_url: str, db: Database, smtp_proxy: FaultProxy, tmp_path: Path
+) -> None:
+    """The same through `events-app worker`, a process on the real clock."""
+    now = utc_now()
+    notifier = Notifier(make_settings(database_url))
+    event = make_event(db, now, capacity=1)
+    slow, _ = register(db, now, notifier, event.id, "slow@example.org")
+    _, token = register(db, now, notifier, event.id, "quick@example.org")
+    assert confirm(db, now, notifier, token).status == "waitlisted"
+    smtp_proxy.set_mode(Mode.SILENT)
+    env = {
+        **os.environ,
+        "EVENTS_ENV": "test",
+        "EVENTS_DATABASE_URL": database_url,
+        "EVENTS_SECRET_KEY": "s" * 40,
+        "EVENTS_MAIL_BACKEND": "smtp",
+        "EVENTS_SMTP_HOST": "127.0.0.1",
+        "EVENTS_SMTP_PORT": str(smtp_proxy.port),
+        "EVENTS_SMTP_TIMEOUT_SECONDS": str(SMTP_HANGS_SECONDS),
+        "EVENTS_HOUSEKEEPING_SECONDS": "0.2",
+    }
+    log = tmp_path / "worker.log"
+    with log.open("ab") as stderr:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "events_app", "worker"],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    try:
+        assert eventually(lambda: smtp_proxy.accepted >= 1), log.read_text()
+        # Delivery now hangs; only then does the hold's time run out.
+        with db.write() as session:
+            session.execute(
+                update(Registration)
+                .where(col(Registration.id) == slow.id)
+                .values(hold_expires_at=utc_now())
+            )
+        assert eventually(lambda: statuses(db, event.id)["quick@example.org"] == "confirmed"), (
+            log.read_text()
+        )
+        assert statuses(db, event.id)["slow@example.org"] == "expired"
+        assert smtp_proxy.accepted == 1  # still in its first, hanging, delivery
+    finally:
+        smtp_proxy.set_mode(Mode.REFUSE)
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=WAIT_SECONDS)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
 
 
 def test_a_delivery_pass_stops_taking_messages_when_its_budget_is_spent(
