@@ -233,9 +233,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker = commands.add_parser(
         "worker",
         help="send the outbox and expire unconfirmed holds, until stopped",
-        description="Send the email outbox, expire unconfirmed seat holds and queue due "
-        "reminders, every EVENTS_MAIL_POLL_SECONDS, until SIGTERM or SIGINT (the message "
-        "being sent is finished first).",
+        description="Send the email outbox every EVENTS_MAIL_POLL_SECONDS and, on its own "
+        "schedule (EVENTS_HOUSEKEEPING_SECONDS), expire unconfirmed seat holds and queue due "
+        "reminders, until SIGTERM or SIGINT (the message being sent is finished first).",
     )
     worker.add_argument("--once", action="store_true", help="process what is due, then exit")
     worker.add_argument(

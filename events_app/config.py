@@ -151,7 +151,22 @@ class Settings(BaseSettings):
         default=2.0,
         gt=0,
         le=300,
-        description="How often the sender looks for new messages and expired seat holds.",
+        description="How often the sender looks for new messages.",
+    )
+    mail_pass_budget_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="A delivery pass stops taking new messages after this long and hands the "
+        "rest back for the next pass, so a hanging SMTP server holds one pass for at most this "
+        "plus one `EVENTS_SMTP_TIMEOUT_SECONDS`.",
+    )
+    housekeeping_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=300,
+        description="How often the worker expires unconfirmed seat holds (promoting the "
+        "waitlist) and queues due reminders. It runs on its own schedule, beside mail "
+        "delivery, so a slow mail server never delays a seat going back.",
     )
     mail_max_attempts: int = Field(
         default=8,
@@ -183,6 +198,20 @@ class Settings(BaseSettings):
         default="",
         description="e.g. `redis://127.0.0.1:6379/0`. When set, rate limits are counted in "
         "Redis and shared by every process; otherwise in each process's memory.",
+    )
+    redis_timeout_seconds: float = Field(
+        default=0.3,
+        gt=0,
+        le=10,
+        description="Connect and read timeout for Redis. When Redis fails or does not answer "
+        "in time, rate-limited forms are allowed through uncounted (fail open).",
+    )
+    redis_breaker_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        le=600,
+        description="After a Redis failure, rate limits are not asked of Redis for this long "
+        "(attempts are allowed), so an outage costs one timeout, not one per request.",
     )
     rate_limit_enabled: bool = Field(
         default=True,

@@ -1,6 +1,7 @@
-"""The mail worker: every EVENTS_MAIL_POLL_SECONDS, expire unconfirmed holds (which may write
-emails and promote the waitlist), queue the reminders that are due, then deliver what is due
-in the outbox.
+"""The mail worker: every EVENTS_MAIL_POLL_SECONDS, deliver what is due in the outbox, for at
+most EVENTS_MAIL_PASS_BUDGET_SECONDS per pass. Beside it, in a thread of its own, seat
+housekeeping (`events_app.mail.housekeeping`) expires holds and queues reminders every
+EVENTS_HOUSEKEEPING_SECONDS, whatever the mail server does.
 
 It runs as `events-app worker` in the foreground, or inside `events-app serve` in a background
 thread when EVENTS_MAIL_IN_PROCESS is true. Any number may run at once: claiming (see
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,12 +20,11 @@ from events_app.clock import Clock
 from events_app.config import Settings
 from events_app.db import Database
 from events_app.mail.delivery import Claim, claim_due, mark_sent, record_failure, release
+from events_app.mail.housekeeping import Housekeeper
 from events_app.mail.message import InvalidMessage, build_email, single_address
 from events_app.mail.senders import PermanentFailure, Sender, make_sender
-from events_app.models import Event, OutboxStatus, Registration
+from events_app.models import OutboxStatus
 from events_app.registration.notify import Notifier
-from events_app.registration.reminders import due_reminders, record_reminder, send_due_reminders
-from events_app.registration.service import expire_holds
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +62,24 @@ class MailWorker:
         self.sender = sender or make_sender(settings)
         self.lease = lease
         self.batch_size = batch_size
-        self.notifier = Notifier(settings)
-        self.guard_reminders = guard_reminders
         self._stop = threading.Event()
+        self.housekeeper = Housekeeper(
+            db=db,
+            clock=self.clock,
+            notifier=Notifier(settings),
+            stop=self._stop,
+            guard_reminders=guard_reminders,
+        )
         self._thread: threading.Thread | None = None
+
+    @property
+    def notifier(self) -> Notifier:
+        """What writes the emails of expired holds and reminders (tests swap it)."""
+        return self.housekeeper.notifier
+
+    @notifier.setter
+    def notifier(self, notifier: Notifier) -> None:
+        self.housekeeper.notifier = notifier
 
     @property
     def stopping(self) -> bool:
@@ -75,47 +90,18 @@ class MailWorker:
         self._stop.set()
 
     def expire_holds(self) -> int:
-        with self.db.write() as session:
-            return expire_holds(session=session, now=self.clock.now(), notifier=self.notifier)
+        return self.housekeeper.expire_holds()
 
     def send_reminders(self) -> int:
-        """Queue every due reminder, a batch per transaction; returns how many were queued."""
-        if not self.guard_reminders:
-            return self._send_reminders_unguarded()
-        queued = 0
-        while not self.stopping:
-            with self.db.write() as session:
-                batch = send_due_reminders(
-                    session=session, now=self.clock.now(), notifier=self.notifier
-                )
-            queued += batch.queued
-            if batch.claimed == 0:
-                break
-        return queued
-
-    def _send_reminders_unguarded(self) -> int:
-        # The race, on purpose: what is due is read without a lock, and each reminder is then
-        # written without looking again at whether another worker has sent it meanwhile.
-        now = self.clock.now()
-        with self.db.read() as session:
-            due = [(r.id, e.id) for r, e in due_reminders(session=session, now=now, lock=False)]
-        for registration_id, event_id in due:
-            with self.db.write() as session:
-                registration = session.get(Registration, registration_id)
-                event = session.get(Event, event_id)
-                assert registration is not None
-                assert event is not None
-                record_reminder(
-                    session=session, now=now, registration=registration, event=event,
-                    notifier=self.notifier,
-                )  # fmt: skip
-        return len(due)
+        return self.housekeeper.send_reminders()
 
     def deliver_due(self) -> DeliveryReport:
-        """Claim and send batches until nothing is due (or we are asked to stop)."""
+        """Claim and send batches until nothing is due, the pass's time budget is spent, or we
+        are asked to stop."""
         report = DeliveryReport()
+        deadline = time.monotonic() + self.settings.mail_pass_budget_seconds
         try:
-            while not self.stopping:
+            while not self.stopping and time.monotonic() < deadline:
                 with self.db.write() as session:
                     claims = claim_due(
                         session=session,
@@ -126,17 +112,19 @@ class MailWorker:
                 if not claims:
                     break
                 for claim in claims:
-                    self._deliver(claim, report)
+                    self._deliver(claim, report, deadline)
         finally:
             self.sender.close()
         return report
 
-    def _deliver(self, claim: Claim, report: DeliveryReport) -> None:
+    def _deliver(self, claim: Claim, report: DeliveryReport, deadline: float) -> None:
         message = claim.message
         assert message.id is not None
         # Send only with at least half the lease left, so that nobody else can claim the
-        # message while we are still talking to the server.
-        if self.stopping or self.clock.now() >= claim.lease_until - self.lease / 2:
+        # message while we are still talking to the server; and only within the pass's time
+        # budget, so that a server that hangs on every message cannot hold the pass forever.
+        lease_short = self.clock.now() >= claim.lease_until - self.lease / 2
+        if self.stopping or lease_short or time.monotonic() >= deadline:
             with self.db.write() as session:
                 release(session=session, claim=claim)
             report.released += 1
@@ -175,22 +163,20 @@ class MailWorker:
             report.retrying += 1
 
     def run_once(self) -> DeliveryReport:
-        expired = self.expire_holds()
-        if expired:
-            logger.info("%d unconfirmed hold(s) expired", expired)
-        reminded = self.send_reminders()
-        if reminded:
-            logger.info("%d reminder(s) queued", reminded)
+        """One round of housekeeping, then one delivery pass (`events-app worker --once`)."""
+        self.housekeeper.run_once()
         return self.deliver_due()
 
     def run_forever(self) -> None:
         logger.info("mail worker started (%s backend)", self.settings.mail_backend)
+        housekeeping = self.housekeeper.start_thread(self.settings.housekeeping_seconds)
         while not self.stopping:
             try:
-                self.run_once()
+                self.deliver_due()
             except Exception:
                 logger.exception("mail worker: this round failed; trying again")
             self._stop.wait(self.settings.mail_poll_seconds)
+        housekeeping.join()
         logger.info("mail worker stopped")
 
     def start_thread(self) -> threading.Thread:

@@ -270,8 +270,8 @@ def release_lapsed_holds(
     return len(stale)
 
 
-def expire_holds(*, session: Session, now: datetime, notifier: Notifier) -> int:
-    """Release lapsed holds everywhere (the mail worker runs this every few seconds)."""
+def events_with_lapsed_holds(*, session: Session, now: datetime) -> list[int]:
+    """The events that have unconfirmed holds whose time is up, in id order."""
     event_ids = session.scalars(
         select(col(Registration.event_id))
         .where(
@@ -280,12 +280,23 @@ def expire_holds(*, session: Session, now: datetime, notifier: Notifier) -> int:
         )
         .distinct()
     ).all()
-    released = 0
-    for event_id in sorted(event_ids):
-        event = lock_event(session=session, event_id=event_id)
-        assert event is not None
-        released += release_lapsed_holds(session=session, now=now, event=event, notifier=notifier)
-    return released
+    return sorted(event_ids)
+
+
+def expire_event_holds(
+    *, session: Session, now: datetime, event_id: int, notifier: Notifier
+) -> int:
+    """Release one event's lapsed holds (the worker's housekeeping, every few seconds).
+
+    Call it in a transaction of its own for each event: it takes the event's lock and then the
+    site_state row (`mark_content_changed`), the same order as every web write. Expiring many
+    events in one transaction would hold site_state while waiting for the next event's lock,
+    which a registration holding that event and waiting for site_state turns into a deadlock
+    on PostgreSQL (tests/registration/test_expiry_deadlock.py)."""
+    event = lock_event(session=session, event_id=event_id)
+    if event is None:
+        return 0
+    return release_lapsed_holds(session=session, now=now, event=event, notifier=notifier)
 
 
 def change_capacity(

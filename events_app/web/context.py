@@ -79,6 +79,8 @@ class AppContext:
         return RateLimiter(
             enabled=self.settings.rate_limit_enabled,
             redis_url=self.settings.redis_url,
+            timeout_seconds=self.settings.redis_timeout_seconds,
+            breaker_seconds=self.settings.redis_breaker_seconds,
             limits={
                 "register": self.settings.rate_limit_register,
                 "share": self.settings.rate_limit_share,

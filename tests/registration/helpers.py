@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlmodel import col
 
+from events_app.clock import FrozenClock
 from events_app.db import Database
+from events_app.mail.housekeeping import Housekeeper
 from events_app.models import OutboxMessage, Registration
 from events_app.registration import service
 from events_app.registration.notify import Notifier
@@ -52,3 +55,9 @@ def statuses(db: Database, event_id: int) -> dict[str, str]:
             select(Registration).where(col(Registration.event_id) == event_id)
         ).all()
     return {r.email: str(r.status) for r in rows}
+
+
+def expire_holds(db: Database, now: datetime, notifier: Notifier) -> int:
+    """The worker's hold expiry, run once at `now`."""
+    keeper = Housekeeper(db=db, clock=FrozenClock(now), notifier=notifier, stop=threading.Event())
+    return keeper.expire_holds()

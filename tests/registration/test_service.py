@@ -11,7 +11,7 @@ from events_app.registration import service
 from events_app.registration.notify import Notifier
 from events_app.registration.seats import seats_left
 from tests.factories import make_event
-from tests.registration.helpers import HOLD, confirm, outbox, register, statuses
+from tests.registration.helpers import HOLD, confirm, expire_holds, outbox, register, statuses
 
 
 def test_pending_holds_a_seat_and_confirming_takes_it(
@@ -76,8 +76,7 @@ def test_an_unconfirmed_hold_expires_and_its_seat_goes_to_the_waitlist(
     register(db, now, notifier, event.id, "slow@example.org")
     _, quick = register(db, now, notifier, event.id, "quick@example.org")
     assert confirm(db, now, notifier, quick).status == "waitlisted"
-    with db.write() as session:
-        assert service.expire_holds(session=session, now=now + HOLD, notifier=notifier) == 1
+    assert expire_holds(db, now + HOLD, notifier) == 1
     assert statuses(db, event.id) == {
         "slow@example.org": "expired",
         "quick@example.org": "confirmed",

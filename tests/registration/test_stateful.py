@@ -40,7 +40,7 @@ from events_app.registration.seats import SEATED
 from events_app.registration.tokens import token_for
 from tests.conftest import START, make_settings
 from tests.factories import make_event
-from tests.registration.helpers import HOLD
+from tests.registration.helpers import HOLD, expire_holds
 
 ACTIVE = ("pending", "confirmed", "waitlisted", "attended")
 SEATED_NAMES = tuple(str(s) for s in SEATED)
@@ -229,8 +229,7 @@ class RegistrationMachine(RuleBasedStateMachine):
         out and that job, a newcomer can take the seat ahead of the waitlist: see
         test_a_hold_run_out_but_not_yet_expired_lets_a_newcomer_jump_the_waitlist.)"""
         self.now += timedelta(minutes=minutes)
-        with self.db.write() as session:
-            service.expire_holds(session=session, now=self.now, notifier=self.notifier)
+        expire_holds(self.db, self.now, self.notifier)
         self.check_step()
 
     @rule(capacity=st.integers(min_value=0, max_value=6))

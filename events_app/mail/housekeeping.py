@@ -1,0 +1,117 @@
+"""Seat housekeeping: expire unconfirmed holds (which promotes the waitlist and writes
+emails) and queue the reminders that are due, every EVENTS_HOUSEKEEPING_SECONDS.
+
+It runs in a thread of its own beside the mail worker's delivery loop, so a hanging SMTP
+server, which can hold a delivery pass for its whole time budget, never holds back the release
+of a seat. Each event's holds expire in a short transaction of their own (see
+`events_app.registration.service.expire_event_holds`): one transaction across many events
+deadlocks against registrations on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from events_app.clock import Clock
+from events_app.db import Database
+from events_app.models import Event, Registration
+from events_app.registration.notify import Notifier
+from events_app.registration.reminders import due_reminders, record_reminder, send_due_reminders
+from events_app.registration.service import events_with_lapsed_holds, expire_event_holds
+
+logger = logging.getLogger(__name__)
+
+
+class Housekeeper:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        clock: Clock,
+        notifier: Notifier,
+        stop: threading.Event,
+        guard_reminders: bool = True,
+    ) -> None:
+        """`stop` is shared with the mail worker: one signal stops both. `guard_reminders=False`
+        is for one test only (see `MailWorker`)."""
+        self.db = db
+        self.clock = clock
+        self.notifier = notifier
+        self.guard_reminders = guard_reminders
+        self._stop = stop
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def expire_holds(self) -> int:
+        """Release lapsed holds everywhere, one event per transaction."""
+        now = self.clock.now()
+        with self.db.read() as session:
+            event_ids = events_with_lapsed_holds(session=session, now=now)
+        released = 0
+        for event_id in event_ids:
+            if self.stopping:
+                break
+            with self.db.write() as session:
+                released += expire_event_holds(
+                    session=session, now=now, event_id=event_id, notifier=self.notifier
+                )
+        return released
+
+    def send_reminders(self) -> int:
+        """Queue every due reminder, a batch per transaction; returns how many were queued."""
+        if not self.guard_reminders:
+            return self._send_reminders_unguarded()
+        queued = 0
+        while not self.stopping:
+            with self.db.write() as session:
+                batch = send_due_reminders(
+                    session=session, now=self.clock.now(), notifier=self.notifier
+                )
+            queued += batch.queued
+            if batch.claimed == 0:
+                break
+        return queued
+
+    def _send_reminders_unguarded(self) -> int:
+        # The race, on purpose: what is due is read without a lock, and each reminder is then
+        # written without looking again at whether another worker has sent it meanwhile.
+        now = self.clock.now()
+        with self.db.read() as session:
+            due = [(r.id, e.id) for r, e in due_reminders(session=session, now=now, lock=False)]
+        for registration_id, event_id in due:
+            with self.db.write() as session:
+                registration = session.get(Registration, registration_id)
+                event = session.get(Event, event_id)
+                assert registration is not None
+                assert event is not None
+                record_reminder(
+                    session=session, now=now, registration=registration, event=event,
+                    notifier=self.notifier,
+                )  # fmt: skip
+        return len(due)
+
+    def run_once(self) -> None:
+        expired = self.expire_holds()
+        if expired:
+            logger.info("%d unconfirmed hold(s) expired", expired)
+        reminded = self.send_reminders()
+        if reminded:
+            logger.info("%d reminder(s) queued", reminded)
+
+    def run_forever(self, period_seconds: float) -> None:
+        while not self.stopping:
+            try:
+                self.run_once()
+            except Exception:
+                logger.exception("seat housekeeping: this round failed; trying again")
+            self._stop.wait(period_seconds)
+
+    def start_thread(self, period_seconds: float) -> threading.Thread:
+        thread = threading.Thread(
+            target=self.run_forever, args=(period_seconds,), name="housekeeping", daemon=True
+        )
+        thread.start()
+        return thread
