@@ -76,14 +76,20 @@ def _write(
         tick()
     for event in plan.events:
         done = ("event", event.data.slug)
-        if event.existing is not None and event_unchanged(event.existing, event.data):
+        if event.existing is not None and event_unchanged(event.existing, event.data) and not (
+            event.sequence is not None and event.sequence > event.existing.sequence
+        ):
             report.unchanged.append(done)
         else:
             sequence = event.existing.sequence if event.existing else 0
             saved = save_event(
                 session=session, now=now, data=event.data, event=event.existing, uid=event.uid
             )
-            if notifier is not None and saved.sequence > sequence:
+            calendar_changed = saved.sequence > sequence
+            # A SEQUENCE from the file is kept when higher, never lowered: calendars ignore
+            # an update whose SEQUENCE is below the one they hold.
+            saved.sequence = max(saved.sequence, event.sequence or 0)
+            if notifier is not None and calendar_changed:
                 report.notified += notify_event_change(
                     session=session, now=now, event=saved, notifier=notifier
                 )
