@@ -50,6 +50,9 @@ class PlannedEvent:
 class ImportPlan:
     articles: list[PlannedArticle] = field(default_factory=list)
     events: list[PlannedEvent] = field(default_factory=list)
+    # The ids of the stored articles the file's events may name (those of the file's own
+    # articles are known once they are written).
+    article_ids: dict[str, int] = field(default_factory=dict)
 
 
 class _RecordChecker:
@@ -127,4 +130,5 @@ def check_document(*, session: Session, document: Document) -> ImportPlan:
             rejections.append(Rejection(record.label, tuple(exc.problems)))
     if rejections:
         raise ImportRejected(rejections)
+    plan.article_ids = {s: a.id for s, a in stored.articles_by_slug.items() if a.id is not None}
     return plan

@@ -34,9 +34,11 @@ def events_by(*, session: Session, slugs: Iterable[str], uids: Iterable[str]) ->
         selectinload(Event.articles),  # type: ignore[arg-type]
     )
     found: dict[int | None, Event] = {}
-    for column, values in ((col(Event.slug), slugs), (col(Event.uid), uids)):
-        for part in chunks(values):
-            found.update((e.id, e) for e in session.scalars(query.where(column.in_(part))))
+    for part in chunks(uids):
+        found.update((e.id, e) for e in session.scalars(query.where(col(Event.uid).in_(part))))
+    known = {event.slug for event in found.values()}  # a restore names most events both ways
+    for part in chunks(slug for slug in slugs if slug not in known):
+        found.update((e.id, e) for e in session.scalars(query.where(col(Event.slug).in_(part))))
     return list(found.values())
 
 

@@ -56,8 +56,9 @@ class Document:
 
 
 def event_record(event: Event) -> Record:
-    """The event's content (what EventCreate takes). All-day events as plain dates (last day inclusive), timed ones as ISO 8601 in the
-    event's own timezone: what a person editing the file expects to read."""
+    """The event's content (what EventCreate takes). All-day events as plain dates (last day
+    inclusive), timed ones as ISO 8601 in the event's own timezone: what a person editing the
+    file expects to read."""
     tz = zone(event.timezone)
     start, end = event.starts_at.astimezone(tz), event.ends_at.astimezone(tz)
     if event.all_day:

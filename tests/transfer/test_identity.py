@@ -100,7 +100,8 @@ def test_a_stored_uid_updates_its_event_even_under_a_new_slug(db: Database, now:
 
     report = _import(db, now, json.dumps([record | {"slug": "new-name", "title": "New"}]).encode())
 
-    assert report.updated == [("event", "new-name")] and report.created == []
+    assert report.updated == [("event", "new-name")]
+    assert report.created == []
     assert _event_count(db) == 1
     assert _identities(db) == {"new-name": (uid, 0)}
 
