@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
+from events_app.config import Settings
 from events_app.db import Database
 from events_app.events.editing import find_event, save_event
 from events_app.events.schemas import EventCreate
-from events_app.models import Event
-from events_app.transfer.commands import read_document
+from events_app.models import Article, Category, Event, EventArticle, EventCategory
+from events_app.transfer import service
+from events_app.transfer.commands import read_document, run_import
 from events_app.transfer.service import ImportReport, import_document
 from tests.query_counter import count_queries
 
@@ -101,3 +105,29 @@ def test_an_update_replaces_links_and_follows_the_cancellation(db: Database, now
         assert [[c.name for c in e.categories] for e in events] == [["Other"]] * 3
         assert [e.articles for e in events] == [[]] * 3
         assert {(e.sequence, e.cancelled_at) for e in events} == {(1, now)}
+
+
+def test_a_failure_after_the_bulk_writes_leaves_nothing_behind(
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    settings: Settings,
+) -> None:
+    """The bulk INSERTs run in the import's one transaction: the database refusing the last
+    statement (here the content-version bump after every event and link is written) rolls
+    all of them back."""
+    path = tmp_path / "events.json"
+    path.write_text(json.dumps(_file("z", 300)))
+
+    def refuse(**_kwargs: object) -> None:
+        raise OperationalError("UPDATE site_state", {}, Exception("disk I/O error"))
+
+    monkeypatch.setattr(service, "mark_calendar_changed", refuse)
+
+    assert run_import(settings, path, progress=False) == 1
+
+    assert "the database refused it" in capsys.readouterr().err
+    with db.read() as session:
+        for model in (Event, Article, Category, EventCategory, EventArticle):
+            assert session.scalar(select(func.count()).select_from(model)) == 0
