@@ -116,11 +116,11 @@ def _write(
     if writer.new_rows or writer.changed:
         writer.finish()
         mark_calendar_changed(session=session, now=now)
-    for changed in writer.recalendared if notifier is not None else []:
-        assert notifier is not None
-        report.notified += notify_event_change(
-            session=session, now=now, event=changed, notifier=notifier
-        )
+    if notifier is not None:
+        for changed in writer.recalendared:
+            report.notified += notify_event_change(
+                session=session, now=now, event=changed, notifier=notifier
+            )
     return report
 
 
