@@ -8,8 +8,11 @@ Single-process uvicorn servers, measured one at a time on 127.0.0.1 (`--only htm
   uncached        the events app with EVENTS_PAGE_CACHE=false: every request renders from SQLite
   bare-feed-N     bench/bare_app.py, returning the captured /events.ics (N events) as a constant
   feed-N          the events app as deployed, polled for its unchanged feed of N events
+Then a 16,000-event JSON import into SQLite against a raw executemany of the same rows
+(bench/import_speed.py).
 Targets: cached >= 85% of bare, uncached >= 3% of bare, feed-N >= 85% of bare-feed-N, a feed
-of 1,000 events rebuilt in <= 50 ms after one changed. See bench/README.md for the method.
+of 1,000 events rebuilt in <= 50 ms after one changed, an import of >= 1,000 events/s. See
+bench/README.md for the method.
 """
 
 from __future__ import annotations
@@ -138,6 +141,7 @@ class Options:
     quiet_wait: float = 0.0
     only: str = "all"
     rebuild_repeats: int = 20
+    import_events: int = 16_000
 
     @property
     def rows(self) -> tuple[Row, ...]:
@@ -544,6 +548,36 @@ def run_rebuild(options: Options, workdir: Path) -> dict[str, Any] | None:
     return result
 
 
+def run_import_speed(options: Options, workdir: Path) -> dict[str, Any] | None:
+    """bench/import_speed.py in its own process, pinned like the rebuild."""
+    if options.only != "all" or options.import_events < 1:
+        return None
+    server_cpu, _load_cpu = cpu_plan()
+    json_path = workdir / "import-speed.json"
+    print(f"\nimport of {options.import_events:,} events into SQLite:", flush=True)
+    command = [
+        *pinned(server_cpu), sys.executable, str(BENCH_DIR / "import_speed.py"),
+        "--events", str(options.import_events), "--json", str(json_path),
+    ]  # fmt: skip
+    subprocess.run(command, cwd=PROJECT_ROOT, check=True, timeout=600)
+    result: dict[str, Any] = json.loads(json_path.read_text())
+    return result
+
+
+def report_import(result: dict[str, Any] | None, failed: bool) -> bool:
+    if failed:
+        print("import speed: FAILED, no figure")
+        return False
+    if result is None:
+        return True
+    speed = result["results"]["import"]["events_per_s"]
+    verdict = "PASS" if result["target_met"] else "FAIL"
+    print(f"import of {result['events']:,} events: {speed:,.0f} events/s "
+          f"({result['import_of_baseline']:.1%} of raw executemany), "
+          f"target >= {result['target_events_per_s']:,.0f}/s: {verdict}")  # fmt: skip
+    return bool(result["target_met"])
+
+
 def ratio(series: dict[str, Series], name: str) -> float:
     bare_row = series[name].row.bare
     bare = series[bare_row].median if bare_row in series else 0.0
@@ -620,7 +654,6 @@ def report(
     if rebuild_failed:
         print("feed rebuild after one change: FAILED, no figure")
         all_met = False
-    print(f"targets: {'all met' if all_met else 'NOT MET'}")
     return all_met
 
 
@@ -691,6 +724,10 @@ def parse_args(argv: list[str] | None = None) -> Options:
         "--rebuild-repeats", type=int, default=20, metavar="N",
         help="changes timed by bench/feed_rebuild.py (20); 0 skips it",
     )  # fmt: skip
+    parser.add_argument(
+        "--import-events", type=int, default=16_000, metavar="N",
+        help="events imported by bench/import_speed.py (16000; not with --only); 0 skips it",
+    )  # fmt: skip
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--json", type=Path, dest="json_path", help="also write results here")
     parser.add_argument(
@@ -706,7 +743,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         duration=args.duration, runs=args.runs, warmup=args.warmup,
         connections=args.connections, tool=choose_tool(args.tool), strict=args.strict,
         json_path=args.json_path, quiet_wait=args.quiet_wait, only=args.only,
-        rebuild_repeats=args.rebuild_repeats,
+        rebuild_repeats=args.rebuild_repeats, import_events=args.import_events,
     )  # fmt: skip
 
 
@@ -726,10 +763,22 @@ def main(argv: list[str] | None = None) -> int:
             # Keep the HTTP figures: report them, then fail as anything broken does.
             print(f"feed rebuild FAILED (exit code {error.returncode}), see above", flush=True)
             rebuild, rebuild_failed = None, True
+        import_failed = False
+        try:
+            import_speed = run_import_speed(options, Path(workdir))
+        except subprocess.CalledProcessError as error:
+            print(f"import speed FAILED (exit code {error.returncode}), see above", flush=True)
+            import_speed, import_failed = None, True
     met = report(series, rebuild, rebuild_failed)
+    met = report_import(import_speed, import_failed) and met
+    print(f"targets: {'all met' if met else 'NOT MET'}")
     if options.json_path:
         write_json(options.json_path, series, rebuild, options, met)
-    return 1 if rebuild_failed or (options.strict and not met) else 0
+        data = json.loads(options.json_path.read_text())
+        data["import_speed"] = import_speed
+        options.json_path.write_text(json.dumps(data, indent=2) + "\n")
+    failed = rebuild_failed or import_failed
+    return 1 if failed or (options.strict and not met) else 0
 
 
 if __name__ == "__main__":

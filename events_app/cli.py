@@ -133,6 +133,15 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mail_retry(args: argparse.Namespace) -> int:
+    from events_app.mail.commands import run_retry
+
+    return run_retry(
+        _settings(), kind=args.kind, event=args.event, since=args.since, until=args.until,
+        everything=args.all,
+    )  # fmt: skip
+
+
 def cmd_admin_create(args: argparse.Namespace) -> int:
     from events_app.admin.commands import run_create
 
@@ -246,6 +255,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     worker.add_argument("--batch-size", type=int, default=10, help="messages claimed at a time")
     worker.set_defaults(handler=cmd_worker)
+
+    mail = commands.add_parser("mail", help="the email outbox")
+    mail_commands = mail.add_subparsers(dest="mail_command", required=True, metavar="COMMAND")
+    retry = mail_commands.add_parser(
+        "retry",
+        help="queue failed mail again",
+        description="Queue failed emails (those that used up EVENTS_MAIL_MAX_ATTEMPTS) again: "
+        "pending, attempts from zero, due at once. Choose them by kind, event or when they "
+        "were queued (all conditions must hold), or give --all. Audited.",
+        epilog="Exit codes: 0 done, also when nothing matched; 1 refused (no filter and no "
+        "--all, an unknown kind or event, a time that cannot be read); 2 the database could "
+        "not do it.",
+    )
+    retry.add_argument("--kind", help="only this kind of email, e.g. confirmed or reminder")
+    retry.add_argument("--event", metavar="SLUG", help="only emails about this event")
+    retry.add_argument(
+        "--since", help="only emails queued at or after this date or time (ISO 8601)"
+    )
+    retry.add_argument("--until", help="only emails queued before this date or time (ISO 8601)")
+    retry.add_argument("--all", action="store_true", help="every failed email (without filters)")
+    retry.set_defaults(handler=cmd_mail_retry)
 
     admin = commands.add_parser("admin", help="back-office users")
     admin_commands = admin.add_subparsers(dest="admin_command", required=True, metavar="COMMAND")

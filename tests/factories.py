@@ -13,6 +13,7 @@ from events_app.calendar.entries import CalendarEntry
 from events_app.db import Database
 from events_app.events.editing import find_event, save_article, save_event
 from events_app.events.schemas import ArticleCreate, EventCreate
+from events_app.mail.delivery import claim_due, record_failure
 from events_app.models import Article, Event, User
 from events_app.transfer.records import event_record
 
@@ -122,3 +123,15 @@ def make_user(db: Database, now: datetime, **overrides: Any) -> User:
         if not active:
             user.active = False
     return user
+
+
+def fail_due_mail(db: Database, now: datetime, error: str = "421 try again later") -> list[int]:
+    """Every message due at `now` fails for good, recorded as the worker records a failure
+    after its last attempt; returns their outbox ids."""
+    with db.write() as session:
+        claims = claim_due(session=session, now=now, lease=timedelta(minutes=5), limit=10_000)
+        for claim in claims:
+            record_failure(
+                session=session, now=now, claim=claim, error=error, max_attempts=8, permanent=True
+            )
+    return [claim.message.id for claim in claims if claim.message.id is not None]

@@ -15,6 +15,7 @@ from events_app.admin.chart import bar_chart
 from events_app.admin.dashboard import CHART_DAYS, registrations_per_day, upcoming_fill
 from events_app.admin.guards import requires
 from events_app.admin.pages import REGISTRATIONS_PATH, render_admin, route_name_at
+from events_app.mail.retry import count_failed
 from events_app.models import User, UserRole
 from events_app.web.context import app_context
 
@@ -27,10 +28,12 @@ def _day_label(language: str, pattern: str, day: date) -> str:
 async def dashboard(request: Request, user: User) -> Response:
     ctx = app_context(request)
     now, tz = ctx.now(), ctx.site_tz
-    events, days = await ctx.read(
+    is_admin = user.role == UserRole.admin  # the failed-mail page is theirs
+    events, days, failed_mail = await ctx.read(
         lambda session: (
             upcoming_fill(session=session, now=now),
             registrations_per_day(session=session, now=now, tz=tz),
+            count_failed(session=session) if is_admin else None,
         )
     )
     language = ctx.settings.language
@@ -41,6 +44,7 @@ async def dashboard(request: Request, user: User) -> Response:
         "short_day": partial(_day_label, language, "d MMM"),
         "long_day": partial(_day_label, language, "EEEE d MMMM y"),
         "registrations_route": route_name_at(request, REGISTRATIONS_PATH),
+        "failed_mail": failed_mail,
     }
     return render_admin(request, "admin/dashboard.html", context, user=user)
 

@@ -13,6 +13,7 @@ from events_app.admin.dashboard_views import routes as dashboard_routes
 from events_app.admin.event_action_views import routes as event_action_routes
 from events_app.admin.event_views import routes as event_routes
 from events_app.admin.login_views import routes as login_routes
+from events_app.admin.mail_views import routes as mail_routes
 from events_app.admin.message_views import routes as message_routes
 from events_app.admin.registration_detail_views import routes as registration_detail_routes
 from events_app.admin.registration_views import routes as registration_routes
@@ -27,6 +28,7 @@ routes: list[BaseRoute] = [
     *registration_routes,
     *registration_detail_routes,
     *message_routes,
+    *mail_routes,
     *checkin_routes,
     *event_routes,
     *event_action_routes,

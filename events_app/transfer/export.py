@@ -14,7 +14,7 @@ from events_app.calendar.ics import CalendarHead, build_calendar
 from events_app.calendar.vevent import CalendarSite
 from events_app.models import Article, Event, EventStatus
 from events_app.transfer.json_format import dump_json
-from events_app.transfer.records import article_record, event_record
+from events_app.transfer.records import article_record, exported_event_record
 
 
 def all_events(*, session: Session) -> list[Event]:
@@ -38,7 +38,7 @@ def all_articles(*, session: Session) -> list[Article]:
 def export_json(*, session: Session) -> bytes:
     return dump_json(
         articles=[article_record(article) for article in all_articles(session=session)],
-        events=[event_record(event) for event in all_events(session=session)],
+        events=[exported_event_record(event) for event in all_events(session=session)],
     )
 
 

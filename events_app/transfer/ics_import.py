@@ -13,12 +13,13 @@ from typing import Any
 from icalendar import Calendar
 from icalendar import Event as VEvent
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
-from sqlmodel import Session
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from events_app.calendar.vevent import place_text, plain_description
-from events_app.events.editing import find_event
 from events_app.models import Event, EventStatus
 from events_app.timezones import WallClockError, localize, zone
+from events_app.transfer.matching import events_by
 from events_app.transfer.records import (
     Document,
     IncomingRecord,
@@ -38,10 +39,11 @@ def ascii_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:80].strip("-") or "event"
 
 
-def unique_slug(title: str, *, session: Session, taken: set[str]) -> str:
+def unique_slug(title: str, *, taken: set[str]) -> str:
+    """`taken`: every slug stored or already given to a record of the file."""
     base = candidate = ascii_slug(title)
     number = 2
-    while candidate in taken or find_event(session=session, slug=candidate) is not None:
+    while candidate in taken:
         candidate, number = f"{base}-{number}", number + 1
     return candidate
 
@@ -153,8 +155,14 @@ def _ics_values(vevent: VEvent, existing: Event | None) -> Record:
     return {**base, **values}
 
 
-def _record(index: int, vevent: VEvent, *, session: Session, taken: set[str]) -> IncomingRecord:
-    uid = str(vevent.get("UID", "")).strip()
+def _uid(vevent: VEvent) -> str:
+    return str(vevent.get("UID", "")).strip()
+
+
+def _record(
+    index: int, vevent: VEvent, *, stored: dict[str, Event], taken: set[str]
+) -> IncomingRecord:
+    uid = _uid(vevent)
     label = f"VEVENT[{index}] (UID {uid!r})" if uid else f"VEVENT[{index}]"
     problems = [
         f"{name}: repeating events are not supported" for name in _REPEATS if name in vevent
@@ -163,14 +171,14 @@ def _record(index: int, vevent: VEvent, *, session: Session, taken: set[str]) ->
         problems.append("UID: is required (it is what matches the event on the next import)")
     elif len(uid) > UID_MAX_LENGTH:
         problems.append(f"UID: must be at most {UID_MAX_LENGTH} characters")
-    existing = find_event(session=session, uid=uid) if uid else None
+    existing = stored.get(uid) if uid else None
     try:
         values = _ics_values(vevent, existing)
     except ValueError as exc:
         return IncomingRecord(label, None, uid or None, (*problems, str(exc)))
     if existing is None:
         values["timezone"] = values.get("timezone", "UTC")
-        values["slug"] = unique_slug(values["title"], session=session, taken=taken)
+        values["slug"] = unique_slug(values["title"], taken=taken)
     taken.add(values["slug"])
     return IncomingRecord(label, values, uid or None, tuple(problems))
 
@@ -180,9 +188,12 @@ def read_ics(data: bytes, *, session: Session) -> Document:
         calendar = Calendar.from_ical(data)
     except ValueError as exc:
         raise UnreadableFile(f"not a valid iCalendar file: {exc}") from None
-    taken: set[str] = set()
+    # Looked up for the whole file at once: no query per VEVENT (matching.py).
+    uids = {uid for vevent in calendar.events if (uid := _uid(vevent))}
+    stored = {e.uid: e for e in events_by(session=session, slugs=(), uids=uids)}
+    taken = set(session.scalars(select(col(Event.slug))))
     events = [
-        _record(index, vevent, session=session, taken=taken)
+        _record(index, vevent, stored=stored, taken=taken)
         for index, vevent in enumerate(calendar.events)
     ]
     return Document(events=events)

@@ -12,16 +12,21 @@ from events_app.events.schemas import EventCreate
 from events_app.models import Article, Event, EventFormat, EventStatus
 from events_app.timezones import zone
 
-EVENT_KEYS = (
+CONTENT_KEYS = (
     "slug", "title", "summary", "description", "starts_at", "ends_at", "timezone", "all_day",
     "venue", "address", "online_url", "format", "capacity", "status", "publish_at",
     "categories", "articles",
 )  # fmt: skip
+# The event's calendar identity (RFC 5545 UID and SEQUENCE): carried so that a restore, or a
+# move to another database, keeps every subscriber's and attendee's calendar entry updating
+# instead of duplicating it. Both are optional on import.
+IDENTITY_KEYS = ("uid", "sequence")
+EVENT_KEYS = CONTENT_KEYS + IDENTITY_KEYS
 ARTICLE_KEYS = ("slug", "title", "summary", "body", "author", "published_at", "categories")
 
 # What an event has beyond the format (organizer, map position, registration window...): an
 # import that updates an event keeps these as they are rather than blanking them.
-KEPT_EVENT_FIELDS = tuple(name for name in EventCreate.model_fields if name not in EVENT_KEYS)
+KEPT_EVENT_FIELDS = tuple(name for name in EventCreate.model_fields if name not in CONTENT_KEYS)
 
 Record = dict[str, Any]
 
@@ -51,8 +56,9 @@ class Document:
 
 
 def event_record(event: Event) -> Record:
-    """All-day events as plain dates (last day inclusive), timed ones as ISO 8601 in the
-    event's own timezone: what a person editing the file expects to read."""
+    """The event's content (what EventCreate takes). All-day events as plain dates (last day
+    inclusive), timed ones as ISO 8601 in the event's own timezone: what a person editing the
+    file expects to read."""
     tz = zone(event.timezone)
     start, end = event.starts_at.astimezone(tz), event.ends_at.astimezone(tz)
     if event.all_day:
@@ -78,6 +84,11 @@ def event_record(event: Event) -> Record:
         "categories": [c.name for c in sorted(event.categories, key=lambda c: c.slug)],
         "articles": sorted(article.slug for article in event.articles),
     }
+
+
+def exported_event_record(event: Event) -> Record:
+    """An event as the JSON export writes it: its content and its calendar identity."""
+    return {**event_record(event), "uid": event.uid, "sequence": event.sequence}
 
 
 def article_record(article: Article) -> Record:

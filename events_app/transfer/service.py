@@ -11,15 +11,19 @@ from datetime import datetime
 from sqlmodel import Session
 
 from events_app.categories.editing import slugify
-from events_app.events.editing import save_article, save_event
+from events_app.content import mark_calendar_changed
+from events_app.events.editing import save_article
 from events_app.events.schemas import ArticleCreate, EventCreate
 from events_app.models import Article, Event
 from events_app.registration.event_changes import notify_event_change
 from events_app.registration.notify import Notifier
-from events_app.transfer.checking import ImportPlan, check_document
+from events_app.transfer.categories import CategoryBook
+from events_app.transfer.checking import ImportPlan, PlannedEvent, check_document
 from events_app.transfer.records import Document
+from events_app.transfer.writing import EventWriter
 
 Done = tuple[str, str]  # ("article" | "event", slug)
+Tick = Callable[[], object]
 
 
 @dataclass
@@ -57,38 +61,66 @@ def _no_progress() -> None:
     return None
 
 
+def _write_articles(
+    plan: ImportPlan, report: ImportReport, *, session: Session, now: datetime, tick: Tick
+) -> dict[str, int]:
+    """Articles go first (events link to them), one by one: a file holds few. Returns the ids
+    of every article the events may name."""
+    article_ids = dict(plan.article_ids)
+    for article in plan.articles:
+        done = ("article", article.data.slug)
+        if article.existing is not None and article_unchanged(article.existing, article.data):
+            report.unchanged.append(done)
+        else:
+            saved = save_article(
+                session=session, now=now, data=article.data, article=article.existing
+            )
+            assert saved.id is not None  # flushed
+            article_ids[saved.slug] = saved.id
+            (report.updated if article.existing else report.created).append(done)
+        tick()
+    return article_ids
+
+
+def _unchanged(planned: PlannedEvent) -> bool:
+    existing = planned.existing
+    return (
+        existing is not None
+        and event_unchanged(existing, planned.data)
+        and (planned.sequence or 0) <= existing.sequence
+    )
+
+
 def _write(
     plan: ImportPlan,
     *,
     session: Session,
     now: datetime,
-    tick: Callable[[], object],
+    tick: Tick,
     notifier: Notifier | None,
 ) -> ImportReport:
     report = ImportReport()
-    for article in plan.articles:  # first: events link to them
-        done = ("article", article.data.slug)
-        if article.existing is not None and article_unchanged(article.existing, article.data):
-            report.unchanged.append(done)
-        else:
-            save_article(session=session, now=now, data=article.data, article=article.existing)
-            (report.updated if article.existing else report.created).append(done)
-        tick()
+    article_ids = _write_articles(plan, report, session=session, now=now, tick=tick)
+    writer = EventWriter(session, now, CategoryBook(session), article_ids)
     for event in plan.events:
         done = ("event", event.data.slug)
-        if event.existing is not None and event_unchanged(event.existing, event.data):
+        if _unchanged(event):
             report.unchanged.append(done)
+        elif event.existing is None:
+            writer.create(event)
+            report.created.append(done)
         else:
-            sequence = event.existing.sequence if event.existing else 0
-            saved = save_event(
-                session=session, now=now, data=event.data, event=event.existing, uid=event.uid
-            )
-            if notifier is not None and saved.sequence > sequence:
-                report.notified += notify_event_change(
-                    session=session, now=now, event=saved, notifier=notifier
-                )
-            (report.updated if event.existing else report.created).append(done)
+            writer.update(event, event.existing)
+            report.updated.append(done)
         tick()
+    if writer.new_rows or writer.changed:
+        writer.finish()
+        mark_calendar_changed(session=session, now=now)
+    if notifier is not None:
+        for changed in writer.recalendared:
+            report.notified += notify_event_change(
+                session=session, now=now, event=changed, notifier=notifier
+            )
     return report
 
 
@@ -97,7 +129,7 @@ def import_document(
     session: Session,
     now: datetime,
     document: Document,
-    tick: Callable[[], object] = _no_progress,
+    tick: Tick = _no_progress,
     notifier: Notifier | None = None,
 ) -> ImportReport:
     """Run inside one write transaction. Raises ImportRejected before writing anything when a

@@ -3,6 +3,8 @@ the person who wrote the file: `starts_at: needs a UTC offset`, not a pydantic e
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -16,6 +18,17 @@ from events_app.transfer.records import ARTICLE_KEYS, EVENT_KEYS, Record
 _MOMENT_KEYS = ("starts_at", "ends_at")
 _OFFSET_EXAMPLE = "for example 2026-12-08T14:00:00+08:00"
 _PYDANTIC_OPENINGS = ("Input should", "String should", "Value should", "List should")
+UID_MAX_LENGTH = 120  # Event.uid
+SEQUENCE_MAX = 2**31 - 1  # a PostgreSQL integer
+_UID_REFUSED = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """An event's calendar identity as given in a record; None: not given."""
+
+    uid: str | None = None
+    sequence: int | None = None
 
 
 class RecordProblems(ValueError):
@@ -100,9 +113,31 @@ def _checked_keys(values: Any, keys: tuple[str, ...]) -> tuple[Record, list[str]
     )
 
 
-def validate_event(values: Any, *, kept: Record) -> EventCreate:
+def given_uid(values: Any) -> str | None:
+    """The UID a record names, before validation: what it is matched by."""
+    uid = values.get("uid") if isinstance(values, dict) else None
+    return (uid.strip() or None) if isinstance(uid, str) else None
+
+
+def _identity(record: Record, problems: list[str]) -> Identity:
+    uid, sequence = record.pop("uid", None), record.pop("sequence", None)
+    if uid is not None:
+        if not isinstance(uid, str) or not uid.strip():
+            problems.append("uid: must be a non-empty string (or left out for a new UID)")
+        elif len(uid.strip()) > UID_MAX_LENGTH:
+            problems.append(f"uid: must be at most {UID_MAX_LENGTH} characters")
+        elif _UID_REFUSED.search(uid):
+            problems.append("uid: must be one line without control characters")
+    whole = isinstance(sequence, int) and not isinstance(sequence, bool)
+    if sequence is not None and not (whole and 0 <= sequence <= SEQUENCE_MAX):
+        problems.append(f"sequence: must be a whole number from 0 to {SEQUENCE_MAX}")
+    return Identity(given_uid({"uid": uid}), sequence)
+
+
+def validate_event(values: Any, *, kept: Record) -> tuple[EventCreate, Identity]:
     """`kept`: values of fields outside the format, taken from the event being updated."""
     record, problems = _checked_keys(values, EVENT_KEYS)
+    identity = _identity(record, problems)
     bad_moments: set[str] = set()
     for key in _MOMENT_KEYS:
         if record.get(key) is None:
@@ -118,7 +153,7 @@ def validate_event(values: Any, *, kept: Record) -> EventCreate:
         problems += describe(exc, skip=frozenset(bad_moments))
     if problems:
         raise RecordProblems(problems)
-    return data
+    return data, identity
 
 
 def validate_article(values: Any) -> ArticleCreate:

@@ -88,7 +88,7 @@ def test_every_post_route_refuses_a_missing_or_mismatched_token(
     valid = client.cookies[COOKIE_NAME]
     forged = new_token("another-site-key-" + "y" * 32)  # well formed, wrong signature
     every_path = post_routes(client.app)  # type: ignore[arg-type]
-    assert len(every_path) == 34
+    assert len(every_path) == 35
     api_paths = [path for path in every_path if is_json_api(path)]
     paths = [path for path in every_path if not is_json_api(path)]
     assert api_paths == ["/api/v1/events/{slug}/registrations"]
