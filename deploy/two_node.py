@@ -15,6 +15,7 @@ Needs PostgreSQL (--postgres, a role that may create databases), Redis (--redis)
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import tempfile
 import time
@@ -142,7 +143,12 @@ def check_rolling_restart(cluster: Cluster, checks: Checks) -> None:
     )
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(f"stopped by signal {signum}")  # so that every clean-up still runs
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres",
