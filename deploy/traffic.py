@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import httpx2 as httpx
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import col
 
 from deploy.cluster import Cluster
 from events_app.clock import utc_now
 from events_app.db import Database
 from events_app.events.editing import find_event
-from events_app.models import Registration
+from events_app.models import OutboxMessage, Registration
 from tests.factories import edit_event
 from tests.load.harness import Results, Site, read_state, site_client, together
 
@@ -111,6 +111,23 @@ async def shared_limit_statuses(cluster: Cluster, slug: str, attempts: int) -> l
     finally:
         for site in sites:
             await site.client.aclose()
+
+
+def wait_for_outbox(database_url: str, timeout: float) -> dict[str, int]:
+    """Messages per status once none is pending, or when `timeout` runs out."""
+    db = Database.from_url(database_url)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            with db.read() as session:
+                status = col(OutboxMessage.status)
+                query = select(status, func.count()).group_by(status)
+                counts = {str(status): int(n) for status, n in session.execute(query).all()}
+            if not counts.get("pending") or time.monotonic() > deadline:
+                return counts
+            time.sleep(0.5)
+    finally:
+        db.dispose()
 
 
 @dataclass(frozen=True)
