@@ -211,11 +211,12 @@ class Site:
 
 @contextmanager
 def site_client(base_url: str) -> Iterator[httpx.AsyncClient]:
-    # Idle connections are dropped well before uvicorn's keep-alive timeout (5 s). With
-    # httpx's default expiry, also 5 s but counted from when the client got the response (a
-    # little after the server's count began), the client reused connections that the server
-    # was closing at that instant: ReadError in a confirm phase that began ~5 s after the
-    # last registrations.
+    # Idle connections are dropped well before uvicorn's keep-alive timeout (5 s). httpx's
+    # default expiry is also 5 s, counted from when the client got the response (a little
+    # after the server's count began), so the client may reuse a connection that the server
+    # closes at that instant, and a server whose event loop is busy runs its due timers
+    # (the close) before reading the request that arrived meanwhile (uvloop): a ReadError.
+    # The suspected cause of a rare ReadError in a confirm phase; not reproduced on demand.
     limits = httpx.Limits(
         max_connections=250, max_keepalive_connections=250, keepalive_expiry=KEEPALIVE_SECONDS
     )
