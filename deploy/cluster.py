@@ -164,7 +164,7 @@ def nginx_config(workdir: Path, listen: int, upstreams: list[int]) -> Path:
         site = site.replace(old, new)
     (workdir / "site.conf").write_text(site)
     temp = workdir / "temp"
-    temp.mkdir()
+    temp.mkdir(exist_ok=True)
     temp.chmod(0o777)  # nginx's workers run as nobody when started by root
     main = f"""
 daemon off;
@@ -219,7 +219,7 @@ def running_cluster(
             worker = spawn([*events_app_command(), "worker"], env, log)
             stack.callback(stop_process_group, worker)
         nginx_dir = workdir / "nginx"
-        nginx_dir.mkdir()
+        nginx_dir.mkdir(exist_ok=True)
         nginx_dir.chmod(0o755)
         config = nginx_config(nginx_dir, proxy_port, [port_a, port_b])
         error_log = nginx_dir / "error.log"

@@ -20,6 +20,7 @@ import signal
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,6 +146,14 @@ def check_rolling_restart(cluster: Cluster, checks: Checks) -> None:
     )
 
 
+def print_log_tails(workdir: Path, lines: int = 15) -> None:
+    for log in sorted(workdir.rglob("*.log")):
+        tail = log.read_text(errors="replace").splitlines()[-lines:]
+        if tail:
+            print(f"--- {log.relative_to(workdir)} (last {len(tail)} lines)")
+            print("\n".join(tail))
+
+
 def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(f"stopped by signal {signum}")  # so that every clean-up still runs
 
@@ -200,8 +209,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"nginx on {cluster.proxy_url} in front of "
                   f"{', '.join(n.url for n in cluster.nodes)}", flush=True)  # fmt: skip
             for letter in sorted(set(args.checks)):
-                CHECKS[letter](cluster, checks)
+                try:
+                    CHECKS[letter](cluster, checks)
+                except Exception as exc:  # report it, and go on with the next check
+                    traceback.print_exc()
+                    checks.expect(letter, False, f"{exc.__class__.__name__}: {exc}")
         if checks.failed:
+            print_log_tails(workdir)
             print(f"logs: {workdir}" if args.keep else "(run with --keep DIR to keep the logs)")
     print(f"{'FAILED: ' + ', '.join(checks.failed) if checks.failed else 'all checks passed'} "
           f"in {time.monotonic() - started:.0f} s")  # fmt: skip
