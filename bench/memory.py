@@ -94,7 +94,7 @@ class MemoryLog:
 
     def table(self, warmup: float) -> str:
         growth = self.growth(warmup)
-        lines = [f"  {'RSS (MB)':<26}{'start':>8}{'warm':>8}{'end':>8}{'max':>8}{'growth':>8}"
+        lines = [f"  {'RSS (MB)':<30}{'start':>8}{'warm':>8}{'end':>8}{'max':>8}{'growth':>8}"
                  "  every minute"]  # fmt: skip
         for name, samples in self.samples.items():
             after = self._after(name, warmup) or [samples[-1][1]]
@@ -102,7 +102,7 @@ class MemoryLog:
                 f"{mb:.0f}" for t, mb in samples if int(t) % 60 < 5 or t == samples[-1][0]
             )
             lines.append(
-                f"  {name:<26}{samples[0][1]:>8.1f}{after[0]:>8.1f}{samples[-1][1]:>8.1f}"
+                f"  {name:<30}{samples[0][1]:>8.1f}{after[0]:>8.1f}{samples[-1][1]:>8.1f}"
                 f"{max(after):>8.1f}{growth.get(name, 0.0):>+8.1%}  {minutes}"
             )
         return "\n".join(lines)
