@@ -13,6 +13,9 @@ Then a 16,000-event JSON import into SQLite against a raw executemany of the sam
 Targets: cached >= 85% of bare, uncached >= 3% of bare, feed-N >= 85% of bare-feed-N, a feed
 of 1,000 events rebuilt in <= 50 ms after one changed, an import of >= 1,000 events/s. See
 bench/README.md for the method.
+
+Then the soak (bench/soak.py): mixed traffic for --soak-minutes (10) per database against
+`events-app serve --workers 2` on SQLite and PostgreSQL; goal 0 errors and memory flat.
 """
 
 from __future__ import annotations
@@ -142,6 +145,7 @@ class Options:
     only: str = "all"
     rebuild_repeats: int = 20
     import_events: int = 16_000
+    soak_minutes: float = 10.0
 
     @property
     def rows(self) -> tuple[Row, ...]:
@@ -533,7 +537,7 @@ def run_benchmark(options: Options, workdir: Path) -> dict[str, Series]:
 def run_rebuild(options: Options, workdir: Path) -> dict[str, Any] | None:
     """bench/feed_rebuild.py in its own process, pinned to the server's CPU. A failure there
     raises CalledProcessError once its own output has said why."""
-    if options.only == "html" or options.rebuild_repeats < 1:
+    if options.only in ("html", "soak") or options.rebuild_repeats < 1:
         return None
     server_cpu, _load_cpu = cpu_plan()
     json_path = workdir / "feed-rebuild.json"
@@ -717,8 +721,12 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--connections", type=int, default=16, help="open connections (16)")
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument(
-        "--only", choices=[*GROUPS, "all"], default="all",
-        help="the /events page, the /events.ics feed (with the rebuild), or both (all)",
+        "--only", choices=[*GROUPS, "soak", "all"], default="all",
+        help="the /events page, the /events.ics feed (with the rebuild), the soak, or all",
+    )  # fmt: skip
+    parser.add_argument(
+        "--soak-minutes", type=float, default=10.0, metavar="MINUTES",
+        help="soak per database, bench/soak.py --minutes (10); 0 skips it",
     )  # fmt: skip
     parser.add_argument(
         "--rebuild-repeats", type=int, default=20, metavar="N",
@@ -737,18 +745,51 @@ def parse_args(argv: list[str] | None = None) -> Options:
     args = parser.parse_args(argv)
     if args.runs < 1 or args.duration <= 0 or args.connections < 1:
         parser.error("--runs, --duration and --connections must be positive")
-    if args.warmup < 0 or args.quiet_wait < 0 or args.rebuild_repeats < 0:
-        parser.error("--warmup, --quiet-wait and --rebuild-repeats cannot be negative")
+    if args.warmup < 0 or args.quiet_wait < 0 or args.rebuild_repeats < 0 or args.soak_minutes < 0:
+        parser.error(
+            "--warmup, --quiet-wait, --rebuild-repeats and --soak-minutes cannot be negative"
+        )
     return Options(
         duration=args.duration, runs=args.runs, warmup=args.warmup,
         connections=args.connections, tool=choose_tool(args.tool), strict=args.strict,
         json_path=args.json_path, quiet_wait=args.quiet_wait, only=args.only,
         rebuild_repeats=args.rebuild_repeats, import_events=args.import_events,
+        soak_minutes=args.soak_minutes,
     )  # fmt: skip
+
+
+def run_soak(options: Options, workdir: Path) -> bool:
+    """bench/soak.py in its own process (with --json next to ours, if asked); whether it met
+    its goal. A failure there raises CalledProcessError once its own output has said why."""
+    json_path = workdir / "soak.json"
+    command = [sys.executable, str(BENCH_DIR / "soak.py"), "--minutes",
+               str(options.soak_minutes), "--json", str(json_path)]  # fmt: skip
+    timeout = options.soak_minutes * 60 * 2 + 300  # two databases, plus start-up and seeding
+    subprocess.run(command, cwd=PROJECT_ROOT, check=True, timeout=timeout)
+    if options.json_path:
+        options.json_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(json_path, options.json_path.with_suffix(".soak.json"))
+    results: dict[str, Any] = json.loads(json_path.read_text())
+    return all(result["goal_met"] for result in results.values())
+
+
+def soak_step(options: Options, workdir: Path) -> tuple[bool, bool]:
+    """(goal met, broken) for the soak, when this run includes it."""
+    if options.only not in ("soak", "all") or options.soak_minutes == 0:
+        return True, False
+    try:
+        return run_soak(options, workdir), False
+    except subprocess.CalledProcessError as error:
+        print(f"soak FAILED (exit code {error.returncode}), see above", flush=True)
+        return False, True
 
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
+    if options.only == "soak":
+        with tempfile.TemporaryDirectory(prefix="events-bench-") as workdir:
+            soak_met, soak_failed = soak_step(options, Path(workdir))
+        return 1 if soak_failed or (options.strict and not soak_met) else 0
     server_cpu, load_cpu = cpu_plan()
     pins = (f"server on CPU {server_cpu}, load on CPU {load_cpu}" if server_cpu is not None
             else "not pinned (needs taskset and two CPUs)")  # fmt: skip
@@ -769,15 +810,17 @@ def main(argv: list[str] | None = None) -> int:
         except subprocess.CalledProcessError as error:
             print(f"import speed FAILED (exit code {error.returncode}), see above", flush=True)
             import_speed, import_failed = None, True
+        soak_met, soak_failed = soak_step(options, Path(workdir))
     met = report(series, rebuild, rebuild_failed)
     met = report_import(import_speed, import_failed) and met
+    met &= soak_met
     print(f"targets: {'all met' if met else 'NOT MET'}")
     if options.json_path:
         write_json(options.json_path, series, rebuild, options, met)
         data = json.loads(options.json_path.read_text())
         data["import_speed"] = import_speed
         options.json_path.write_text(json.dumps(data, indent=2) + "\n")
-    failed = rebuild_failed or import_failed
+    failed = rebuild_failed or import_failed or soak_failed
     return 1 if failed or (options.strict and not met) else 0
 
 

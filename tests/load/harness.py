@@ -33,6 +33,7 @@ WORKERS = 4
 CAPACITY = 10
 STARTUP_SECONDS = 30.0
 REQUEST_TIMEOUT = 30.0
+KEEPALIVE_SECONDS = 1.0  # below uvicorn's --timeout-keep-alive (5 s): see site_client
 SECRET_KEY = "load-test-secret-key-0123456789abcdefghi"  # 40 characters
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 CONFIRM_LINK = re.compile(r"/r/([A-Za-z0-9_-]+)/confirm")
@@ -50,7 +51,7 @@ def seed_event(database_url: str, capacity: int = CAPACITY) -> str:
         db.dispose()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -62,7 +63,7 @@ def running_server(
 ) -> Iterator[str]:
     """uvicorn with `workers` processes on 127.0.0.1; yields its base URL once /healthz
     answers, and stops the whole process group afterwards."""
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     environment = {
         **os.environ,
@@ -104,13 +105,13 @@ def running_server(
             start_new_session=True,
         )
         try:
-            _wait_until_healthy(base_url, process, workers, log)
+            wait_until_healthy(base_url, process, workers, log)
             yield base_url
         finally:
-            _stop(process)
+            stop_process_group(process)
 
 
-def _wait_until_healthy(
+def wait_until_healthy(
     base_url: str, process: subprocess.Popen[bytes], workers: int, log: Path
 ) -> None:
     """Until /healthz answers as often as there are workers in a row (so that, most likely,
@@ -128,7 +129,7 @@ def _wait_until_healthy(
                 time.sleep(0.1)
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_process_group(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -210,7 +211,15 @@ class Site:
 
 @contextmanager
 def site_client(base_url: str) -> Iterator[httpx.AsyncClient]:
-    limits = httpx.Limits(max_connections=250, max_keepalive_connections=250)
+    # Idle connections are dropped well before uvicorn's keep-alive timeout (5 s). httpx's
+    # default expiry is also 5 s, counted from when the client got the response (a little
+    # after the server's count began), so the client may reuse a connection that the server
+    # closes at that instant, and a server whose event loop is busy runs its due timers
+    # (the close) before reading the request that arrived meanwhile (uvloop): a ReadError.
+    # The suspected cause of a rare ReadError in a confirm phase; not reproduced on demand.
+    limits = httpx.Limits(
+        max_connections=250, max_keepalive_connections=250, keepalive_expiry=KEEPALIVE_SECONDS
+    )
     yield httpx.AsyncClient(base_url=base_url, timeout=REQUEST_TIMEOUT, limits=limits)
 
 
