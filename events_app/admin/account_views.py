@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -109,11 +110,10 @@ async def password_submit(request: Request, user: User) -> Response:
     user_id, password = user.id, accepted
     assert user_id is not None
 
-    def write() -> User:
-        with ctx.db.write() as session:
-            return change_password(session=session, now=now, user_id=user_id, password=password)
+    def write(session: Session) -> User:
+        return change_password(session=session, now=now, user_id=user_id, password=password)
 
-    changed = await run_in_threadpool(write)
+    changed = await ctx.write(write)
     response = redirect_to(request, "admin_account_password")
     response.headers["location"] += "?changed=1"
     set_session_cookie(request, response, changed)

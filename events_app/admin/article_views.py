@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from starlette.concurrency import run_in_threadpool
+from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -113,20 +113,19 @@ async def _submit(request: Request, user: User, raw: FormData, article: Article 
         return await _render(request, user, form, article=article, errors=problems, status_code=400)
     valid, events, article_id = data, form["events"], article.id if article else None
 
-    def write() -> str | None:
-        with ctx.db.write() as session:
-            saved = save_from_form(
-                session=session,
-                now=now,
-                actor=user,
-                data=valid,
-                events=events,
-                article_id=article_id,
-            )
-            return None if saved is None else saved.slug
+    def write(session: Session) -> str | None:
+        saved = save_from_form(
+            session=session,
+            now=now,
+            actor=user,
+            data=valid,
+            events=events,
+            article_id=article_id,
+        )
+        return None if saved is None else saved.slug
 
     try:
-        slug = await run_in_threadpool(write)
+        slug = await ctx.write(write)
     except ArticleRefused as refused:
         problems = {name: Problem(code) for name, code in refused.errors.items()}
         return await _render(request, user, form, article=article, errors=problems, status_code=400)
@@ -185,11 +184,10 @@ async def delete_submit(request: Request, user: User) -> Response:
     article_id, now = article.id, ctx.now()
     assert article_id is not None
 
-    def write() -> bool:
-        with ctx.db.write() as session:
-            return delete_article(session=session, now=now, actor=user, article_id=article_id)
+    def write(session: Session) -> bool:
+        return delete_article(session=session, now=now, actor=user, article_id=article_id)
 
-    if not await run_in_threadpool(write):
+    if not await ctx.write(write):
         raise HTTPException(status_code=404)
     path = request.app.url_path_for("admin_articles")
     return RedirectResponse(f"{path}?deleted=1", status_code=303)

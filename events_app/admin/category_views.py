@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from starlette.concurrency import run_in_threadpool
+from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -65,12 +65,11 @@ async def _change(
     """Run `change` in a write transaction; a refusal re-renders the page beside `key`."""
     ctx = app_context(request)
 
-    def write() -> object:
-        with ctx.db.write() as session:
-            return change(session)
+    def write(session: Session) -> object:
+        return change(session)
 
     try:
-        outcome = await run_in_threadpool(write)
+        outcome = await ctx.write(write)
     except CategoryRefused as refused:
         status = 409 if refused.code in ("taken", "in_use") else 400
         return await _render(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from starlette.concurrency import run_in_threadpool
+from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -95,16 +95,15 @@ async def _post(request: Request, user: User, change: Change, *, row: bool = Fal
         return csrf_refused(request, user)
     slug: str = request.path_params["slug"]
 
-    def write() -> CheckinResult | None:
-        with ctx.db.write() as session:
-            event = find_event(session=session, slug=slug)
-            if event is None:
-                return None
-            assert event.id is not None
-            return change(session, event.id, form)
+    def write(session: Session) -> CheckinResult | None:
+        event = find_event(session=session, slug=slug)
+        if event is None:
+            return None
+        assert event.id is not None
+        return change(session, event.id, form)
 
     try:
-        result = await run_in_threadpool(write)
+        result = await ctx.write(write)
     except checkin.EventGone:
         result = None
     if result is None or (row and result.outcome == Outcome.unknown):

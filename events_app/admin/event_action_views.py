@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
+from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -64,23 +64,22 @@ async def publication_submit(request: Request, user: User) -> Response:
     notify = NOTIFY_CHOICES.get(text(raw, "notify"))
     assert event_id is not None
 
-    def write() -> int | None:
-        with ctx.db.write() as session:
-            done = publish_event(
-                session=session,
-                now=now,
-                actor=user,
-                event_id=event_id,
-                action=chosen,
-                notify=notify,
-                notifier=ctx.notifier,
-                publish_at=publish_at,
-                reason=sent["reason"],
-            )
-            return None if done is None else done[1]
+    def write(session: Session) -> int | None:
+        done = publish_event(
+            session=session,
+            now=now,
+            actor=user,
+            event_id=event_id,
+            action=chosen,
+            notify=notify,
+            notifier=ctx.notifier,
+            publish_at=publish_at,
+            reason=sent["reason"],
+        )
+        return None if done is None else done[1]
 
     try:
-        notified = await run_in_threadpool(write)
+        notified = await ctx.write(write)
     except NotifyDecisionNeeded as question:
         context = {"row": row, "sent": sent, "action": chosen, "count": question.count}
         return render_admin(request, "admin/event_confirm.html", context, user=user)
@@ -128,12 +127,11 @@ async def delete_submit(request: Request, user: User) -> Response:
     event_id, now = row.event.id, ctx.now()
     assert event_id is not None
 
-    def write() -> bool:
-        with ctx.db.write() as session:
-            return delete_event(session=session, now=now, actor=user, event_id=event_id)
+    def write(session: Session) -> bool:
+        return delete_event(session=session, now=now, actor=user, event_id=event_id)
 
     try:
-        deleted = await run_in_threadpool(write)
+        deleted = await ctx.write(write)
     except EventRefused:
         # Registrations arrived since the page was shown: show it again, as it now stands.
         row, _stored = await load_row(request)

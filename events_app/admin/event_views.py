@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
+from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -174,15 +174,14 @@ async def create_event_submit(request: Request, user: User) -> Response:
         )
     valid, now = data, ctx.now()
 
-    def write() -> str:
-        with ctx.db.write() as session:
-            event = create_event(
-                session=session, now=now, actor=user, data=valid, copied_from=copied_from
-            )
-            return event.slug
+    def write(session: Session) -> str:
+        event = create_event(
+            session=session, now=now, actor=user, data=valid, copied_from=copied_from
+        )
+        return event.slug
 
     try:
-        slug = await run_in_threadpool(write)
+        slug = await ctx.write(write)
     except EventRefused as refused:
         return await render_event_form(
             request, user, form, errors=_refused(refused), status_code=400, copied_from=copied_from
@@ -230,21 +229,20 @@ async def update_event_submit(request: Request, user: User) -> Response:
     valid, now, event_id = data, ctx.now(), row.event.id
     assert event_id is not None
 
-    def write() -> tuple[str, int] | None:
-        with ctx.db.write() as session:
-            done = update_event(
-                session=session,
-                now=now,
-                actor=user,
-                event_id=event_id,
-                data=valid,
-                notify=notify,
-                notifier=ctx.notifier,
-            )
-            return None if done is None else (done[0].slug, done[1])
+    def write(session: Session) -> tuple[str, int] | None:
+        done = update_event(
+            session=session,
+            now=now,
+            actor=user,
+            event_id=event_id,
+            data=valid,
+            notify=notify,
+            notifier=ctx.notifier,
+        )
+        return None if done is None else (done[0].slug, done[1])
 
     try:
-        saved = await run_in_threadpool(write)
+        saved = await ctx.write(write)
     except NotifyDecisionNeeded as question:
         return await render_event_form(request, user, form, row=row, ask_notify=question.count)
     except EventRefused as refused:

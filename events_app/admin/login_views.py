@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -116,11 +117,10 @@ async def logout(request: Request) -> Response:
     if user is not None and user.id is not None:
         user_id = user.id
 
-        def write() -> None:
-            with ctx.db.write() as session:
-                end_sessions(session=session, user_id=user_id)
+        def write(session: Session) -> None:
+            end_sessions(session=session, user_id=user_id)
 
-        await run_in_threadpool(write)
+        await ctx.write(write)
     login_path = str(request.app.url_path_for("admin_login"))
     response = RedirectResponse(f"{login_path}?signed_out=1", status_code=303)
     clear_session_cookie(request, response)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -69,12 +69,11 @@ async def send_again(request: Request, user: User) -> Response:
         return await _render(request, user, status_code=400, error="none_selected")
     now = ctx.now()
 
-    def write() -> list[int]:
-        with ctx.db.write() as session:
-            filters = FailedFilters(ids=ids)
-            return retry_failed(session=session, now=now, filters=filters, actor=user)
+    def write(session: Session) -> list[int]:
+        filters = FailedFilters(ids=ids)
+        return retry_failed(session=session, now=now, filters=filters, actor=user)
 
-    retried = await run_in_threadpool(write)
+    retried = await ctx.write(write)
     response = redirect_to(request, "admin_mail_failed")
     response.headers["location"] += f"?queued={len(retried)}"
     return response

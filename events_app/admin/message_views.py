@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from starlette.concurrency import run_in_threadpool
+from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
@@ -140,16 +140,15 @@ async def send_message(request: Request, user: User) -> Response:
     ctx = app_context(request)
     now, event_id, valid = ctx.now(), event.id, draft
 
-    def write() -> int:
-        with ctx.db.write() as session:
-            sent = messages.send_message(
-                session=session, now=now, actor=user, event_id=event_id, draft=valid,
-                notifier=ctx.notifier, per_hour=ctx.settings.admin_messages_per_hour,
-            )  # fmt: skip
-            return sent.recipients
+    def write(session: Session) -> int:
+        sent = messages.send_message(
+            session=session, now=now, actor=user, event_id=event_id, draft=valid,
+            notifier=ctx.notifier, per_hour=ctx.settings.admin_messages_per_hour,
+        )  # fmt: skip
+        return sent.recipients
 
     try:
-        count = await run_in_threadpool(write)
+        count = await ctx.write(write)
     except messages.MessageRefused as refused:
         limited = refused.code == "rate_limited"
         return await _render(

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from starlette.concurrency import run_in_threadpool
+from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -98,22 +98,20 @@ async def _act(request: Request, user: User, action: Action, done: str, **extra:
     now, event_id = ctx.now(), event.id
     values = {name: parse(form) for name, parse in extra.items()}
 
-    def write() -> Registration | None:
-        with ctx.db.write() as session:
-            return action(
-                session=session, now=now, actor=user, event_id=event_id,
-                registration_id=registration_id, notifier=ctx.notifier, **values,
-            )  # fmt: skip
+    def write(session: Session) -> Registration | None:
+        return action(
+            session=session, now=now, actor=user, event_id=event_id,
+            registration_id=registration_id, notifier=ctx.notifier, **values,
+        )  # fmt: skip
 
     try:
-        changed = await run_in_threadpool(write)
+        changed = await ctx.write(write)
     except organiser.OrganiserRefused as refused:
         return await _render(
             request, user, event, problem=refused.code, retry_at=refused.retry_at, status_code=409
         )
     if changed is None:
         raise HTTPException(status_code=404)
-    ctx.page_cache.invalidate()
     response = redirect_to(
         request, "admin_registration", slug=event.slug, registration_id=str(registration_id)
     )

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter, ValidationError
-from starlette.concurrency import run_in_threadpool
+from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -125,23 +125,21 @@ async def add_registration(request: Request, user: User) -> Response:
     now, event_id = ctx.now(), event.id
     assert event_id is not None
 
-    def write() -> int | None:
-        with ctx.db.write() as session:
-            added = organiser.add_attendee(
-                session=session, now=now, actor=user, event_id=event_id, data=data,
-                notifier=ctx.notifier,
-            )  # fmt: skip
-            return added.id
+    def write(session: Session) -> int | None:
+        added = organiser.add_attendee(
+            session=session, now=now, actor=user, event_id=event_id, data=data,
+            notifier=ctx.notifier,
+        )  # fmt: skip
+        return added.id
 
     try:
-        added_id = await run_in_threadpool(write)
+        added_id = await ctx.write(write)
     except organiser.OrganiserRefused as refused:
         field = "email" if refused.code == "already_registered" else "add"
         errors = {field: refused.code}
         return await _render_list(
             request, user, event, add_form=values, errors=errors, status_code=409
         )
-    ctx.page_cache.invalidate()
     response = redirect_to(
         request, "admin_registration", slug=event.slug, registration_id=str(added_id)
     )
@@ -185,16 +183,14 @@ async def change_capacity(request: Request, user: User) -> Response:
     now, event_id = ctx.now(), event.id
     assert event_id is not None
 
-    def write() -> int:
-        with ctx.db.write() as session:
-            _event, promoted = organiser.set_capacity(
-                session=session, now=now, actor=user, event_id=event_id, capacity=capacity,
-                notifier=ctx.notifier,
-            )  # fmt: skip
-            return promoted
+    def write(session: Session) -> int:
+        _event, promoted = organiser.set_capacity(
+            session=session, now=now, actor=user, event_id=event_id, capacity=capacity,
+            notifier=ctx.notifier,
+        )  # fmt: skip
+        return promoted
 
-    promoted = await run_in_threadpool(write)
-    ctx.page_cache.invalidate()
+    promoted = await ctx.write(write)
     response = redirect_to(request, "admin_registrations", slug=event.slug)
     response.headers["location"] += f"?done=capacity&promoted={promoted}"
     return response

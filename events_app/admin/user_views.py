@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -78,14 +79,13 @@ async def new_user_submit(request: Request, user: User) -> Response:
         return _render_new(request, user, values, errors, status_code=400)
     valid, now = data, ctx.now()
 
-    def write() -> User:
-        with ctx.db.write() as session:
-            return users.create_user(
-                session=session, now=now, actor=user, data=valid, password=accepted
-            )
+    def write(session: Session) -> User:
+        return users.create_user(
+            session=session, now=now, actor=user, data=valid, password=accepted
+        )
 
     try:
-        created = await run_in_threadpool(write)
+        created = await ctx.write(write)
     except users.UserRefused as refused:
         return _render_new(request, user, values, refused.errors, status_code=400)
     return _to_user(request, created, "created")
@@ -153,18 +153,17 @@ async def _change(request: Request, user: User, field: str) -> Response:
     target_id, now = target.id, ctx.now()
     assert target_id is not None
 
-    def write() -> User | None:
-        with ctx.db.write() as session:
-            if role is not None:
-                return users.change_role(
-                    session=session, now=now, actor=user, user_id=target_id, role=role
-                )
-            return users.set_active(
-                session=session, now=now, actor=user, user_id=target_id, active=bool(active)
+    def write(session: Session) -> User | None:
+        if role is not None:
+            return users.change_role(
+                session=session, now=now, actor=user, user_id=target_id, role=role
             )
+        return users.set_active(
+            session=session, now=now, actor=user, user_id=target_id, active=bool(active)
+        )
 
     try:
-        changed = await run_in_threadpool(write)
+        changed = await ctx.write(write)
     except users.UserRefused as refused:
         return _render_user(request, user, target, errors=refused.errors, status_code=409)
     if changed is None:

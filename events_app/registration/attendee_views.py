@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
+from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -113,17 +113,20 @@ def _render_attendee(
     return response
 
 
-def _write_with_registration(
+async def _write_with_registration(
     ctx: AppContext, token: str, change: Callable[[Session, Any], object]
 ) -> bool:
     """Run `change(session, registration)` in one write transaction; False when the token
     finds nothing (any more)."""
-    with ctx.db.write() as session:
+
+    def write(session: Session) -> bool:
         registration = find_registration(session=session, token=token)
         if registration is None:
             return False
         change(session, registration)
         return True
+
+    return await ctx.write(write)
 
 
 async def _act_on_registration(
@@ -139,9 +142,8 @@ async def _act_on_registration(
     if not csrf_ok(request, form):
         return forbidden(request)
     token = request.path_params["token"]
-    if not await run_in_threadpool(_write_with_registration, ctx, token, change):
+    if not await _write_with_registration(ctx, token, change):
         raise HTTPException(status_code=404)
-    ctx.page_cache.invalidate()
     name, params = then
     return redirect_to(request, name, **params)
 
@@ -168,18 +170,14 @@ async def confirm(request: Request) -> Response:
         return forbidden(request)
     now = ctx.now()
 
-    def write() -> bool:
-        if not looks_like_token(token):
-            return False
-        with ctx.db.write() as session:
-            registration = service.confirm_registration(
-                session=session, now=now, token=token, notifier=ctx.notifier, lock=use_lock(ctx)
-            )
-            return registration is not None
+    def write(session: Session) -> bool:
+        registration = service.confirm_registration(
+            session=session, now=now, token=token, notifier=ctx.notifier, lock=use_lock(ctx)
+        )
+        return registration is not None
 
-    if not await run_in_threadpool(write):
+    if not looks_like_token(token) or not await ctx.write(write):
         raise HTTPException(status_code=404)
-    ctx.page_cache.invalidate()
     return redirect_to(request, "registration_manage", token=token)
 
 
@@ -209,7 +207,7 @@ async def update_details(request: Request) -> Response:
     def change(session: Session, registration: Any) -> None:
         service.update_details(session=session, now=now, registration=registration, data=data)
 
-    if not await run_in_threadpool(_write_with_registration, ctx, token, change):
+    if not await _write_with_registration(ctx, token, change):
         raise HTTPException(status_code=404)
     response = redirect_to(request, "registration_manage", token=token)
     response.headers["location"] += "?saved=1"

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
+from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -108,17 +108,15 @@ async def register_for_event(
     then drop cached pages that show seats. Raises service.RegistrationClosed."""
     from events_app.registration import service
 
-    def write() -> None:
-        with ctx.db.write() as session:
-            service.register_attendee(
-                session=session,
-                now=now,
-                event_id=event_id,
-                data=data,
-                notifier=ctx.notifier,
-                hold=timedelta(minutes=ctx.settings.hold_minutes),
-                lock=use_lock(ctx),
-            )
+    def write(session: Session) -> None:
+        service.register_attendee(
+            session=session,
+            now=now,
+            event_id=event_id,
+            data=data,
+            notifier=ctx.notifier,
+            hold=timedelta(minutes=ctx.settings.hold_minutes),
+            lock=use_lock(ctx),
+        )
 
-    await run_in_threadpool(write)
-    ctx.page_cache.invalidate()
+    await ctx.write(write)

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from pydantic import ValidationError
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -114,17 +115,16 @@ def _send(kind: ShareKind) -> Endpoint:
             response.headers["retry-after"] = str(verdict.retry_after)
             return response
 
-        def write() -> None:
-            with ctx.db.write() as session:
-                send_to_friend(
-                    session=session,
-                    now=ctx.now(),
-                    target=target,
-                    request=data,
-                    composer=ctx.notifier.composer,
-                )
+        def write(session: Session) -> None:
+            send_to_friend(
+                session=session,
+                now=ctx.now(),
+                target=target,
+                request=data,
+                composer=ctx.notifier.composer,
+            )
 
-        await run_in_threadpool(write)
+        await ctx.write(write)
         return sent
 
     return share_send
