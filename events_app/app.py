@@ -16,7 +16,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from events_app.admin.guards import AccessRefused, access_refused
-from events_app.admin.pages import NoStoreMiddleware
+from events_app.admin.pages import NoStoreMiddleware, csrf_refused
 from events_app.admin.views import routes as admin_routes
 from events_app.api.cors import ApiCorsMiddleware
 from events_app.api.docs_views import routes as api_document_routes
@@ -31,11 +31,13 @@ from events_app.db import Database
 from events_app.discovery.views import routes as discovery_routes
 from events_app.events.views import routes as event_routes
 from events_app.registration.attendee_views import routes as attendee_routes
+from events_app.registration.view_support import forbidden
 from events_app.registration.views import routes as registration_routes
 from events_app.resources import STATIC_DIR
 from events_app.sharing.views import routes as sharing_routes
 from events_app.web.body_limit import BodyLimitMiddleware
 from events_app.web.context import AppContext
+from events_app.web.csrf import CsrfMiddleware, CsrfPolicy
 from events_app.web.errors import http_error, server_error
 from events_app.web.health import routes as health_routes
 from events_app.web.page_cache import PageCache, PageCacheMiddleware
@@ -117,6 +119,8 @@ def create_app(
             # Inside the page cache: a cached page is served before any body could matter.
             Middleware(PageCacheMiddleware, cache=page_cache),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            # Inside the body limit: it reads the form of every unsafe request.
+            Middleware(CsrfMiddleware, policies=CSRF_POLICIES),
         ],
         exception_handlers={
             HTTPException: http_error,
@@ -134,6 +138,15 @@ def create_app(
         page_cache=page_cache,
     )
     return app
+
+
+# How each group of unsafe routes is protected against cross-site requests; the first prefix
+# that matches decides, and a route in no other group gets the last one.
+CSRF_POLICIES = (
+    CsrfPolicy("/api/", refuse=None),  # JSON only (415 for forms), with its own CORS rules
+    CsrfPolicy("/admin/", refuse=csrf_refused),
+    CsrfPolicy("/", refuse=forbidden),
+)
 
 
 def build_app() -> Starlette:

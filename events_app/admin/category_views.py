@@ -17,11 +17,10 @@ from events_app.admin import category_writes
 from events_app.admin.form_errors import text
 from events_app.admin.guards import requires
 from events_app.admin.local_times import Problem
-from events_app.admin.pages import csrf_refused, read_admin_form, render_admin
+from events_app.admin.pages import read_admin_form, render_admin
 from events_app.categories.editing import CategoryRefused, category_uses
 from events_app.models import User, UserRole
 from events_app.web.context import app_context
-from events_app.web.csrf import csrf_ok
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -84,8 +83,6 @@ async def _change(
 @requires(UserRole.editor)
 async def create_submit(request: Request, user: User) -> Response:
     form = await read_admin_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request, user)
     name, now = text(form, "name"), app_context(request).now()
     return await _change(
         request,
@@ -100,8 +97,6 @@ async def create_submit(request: Request, user: User) -> Response:
 @requires(UserRole.editor)
 async def rename_submit(request: Request, user: User) -> Response:
     form = await read_admin_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request, user)
     slug, name, now = request.path_params["slug"], text(form, "name"), app_context(request).now()
     return await _change(
         request,
@@ -115,9 +110,6 @@ async def rename_submit(request: Request, user: User) -> Response:
 
 @requires(UserRole.editor)
 async def delete_submit(request: Request, user: User) -> Response:
-    form = await read_admin_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request, user)
     slug, now = request.path_params["slug"], app_context(request).now()
     return await _change(
         request,

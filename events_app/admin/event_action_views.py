@@ -25,11 +25,10 @@ from events_app.admin.event_writes import EventRefused, NotifyDecisionNeeded, de
 from events_app.admin.form_errors import text
 from events_app.admin.guards import requires
 from events_app.admin.local_times import Problem, resolve_instant
-from events_app.admin.pages import csrf_refused, read_admin_form, render_admin
+from events_app.admin.pages import read_admin_form, render_admin
 from events_app.models import EventStatus, User, UserRole
 from events_app.timezones import zone
 from events_app.web.context import app_context
-from events_app.web.csrf import csrf_ok
 from events_app.web.forms import parse_choice
 
 
@@ -37,8 +36,6 @@ from events_app.web.forms import parse_choice
 async def publication_submit(request: Request, user: User) -> Response:
     ctx = app_context(request)
     raw = await read_admin_form(request)
-    if not csrf_ok(request, raw):
-        return csrf_refused(request, user)
     row, stored = await load_row(request)
     sent = {name: text(raw, name) for name in PUBLISH_FIELDS}
     action, _ok = parse_choice(sent["action"], Publication)
@@ -120,9 +117,6 @@ async def delete_page(request: Request, user: User) -> Response:
 @requires(UserRole.editor)
 async def delete_submit(request: Request, user: User) -> Response:
     ctx = app_context(request)
-    raw = await read_admin_form(request)
-    if not csrf_ok(request, raw):
-        return csrf_refused(request, user)
     row, _stored = await load_row(request)
     event_id, now = row.event.id, ctx.now()
     assert event_id is not None

@@ -26,13 +26,12 @@ from events_app.admin.event_writes import (
 from events_app.admin.form_errors import text
 from events_app.admin.guards import requires
 from events_app.admin.local_times import Problem, wall_value
-from events_app.admin.pages import csrf_refused, path_exists, read_admin_form, render_admin
+from events_app.admin.pages import path_exists, read_admin_form, render_admin
 from events_app.events.editing import find_event
 from events_app.events.schemas import EventCreate
 from events_app.models import EventFormat, User, UserRole
 from events_app.timezones import timezone_names, zone
 from events_app.web.context import app_context
-from events_app.web.csrf import csrf_ok
 from events_app.web.forms import clean_text, parse_choice, parse_page
 
 NOTIFY_CHOICES = {"yes": True, "no": False}
@@ -161,8 +160,6 @@ def _refused(refused: EventRefused) -> dict[str, Problem]:
 async def create_event_submit(request: Request, user: User) -> Response:
     ctx = app_context(request)
     raw = await read_admin_form(request)
-    if not csrf_ok(request, raw):
-        return csrf_refused(request, user)
     form = event_form.read_form(raw)
     copied_from = clean_text(text(raw, "copied_from"))
     if raw.get("action") == "preview":
@@ -214,8 +211,6 @@ async def event_page(request: Request, user: User) -> Response:
 async def update_event_submit(request: Request, user: User) -> Response:
     ctx = app_context(request)
     raw = await read_admin_form(request)
-    if not csrf_ok(request, raw):
-        return csrf_refused(request, user)
     row, _stored = await load_row(request)
     form = event_form.read_form(raw)
     if raw.get("action") == "preview":

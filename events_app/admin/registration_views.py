@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, NoMatchFound, Route
 
 from events_app.admin.guards import requires
-from events_app.admin.pages import csrf_refused, render_admin
+from events_app.admin.pages import render_admin
 from events_app.events.editing import find_event
 from events_app.events.schemas import Capacity
 from events_app.models import Event, RegistrationStatus, User, UserRole
@@ -27,7 +27,6 @@ from events_app.registration.schemas import AttendeeDetails
 from events_app.registration.view_support import field_errors, form_text, read_form, redirect_to
 from events_app.translations import catalogue
 from events_app.web.context import app_context
-from events_app.web.csrf import csrf_ok
 from events_app.web.forms import clean_text, parse_choice, parse_page
 
 if TYPE_CHECKING:
@@ -111,8 +110,6 @@ async def registrations_page(request: Request, user: User) -> Response:
 async def add_registration(request: Request, user: User) -> Response:
     ctx = app_context(request)
     form = await read_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request, user)
     event = await load_event(request)
     values = {name: form_text(form, name) for name in ADD_FIELDS}
     try:
@@ -170,8 +167,6 @@ def parse_capacity(raw: str) -> tuple[int | None, bool]:
 async def change_capacity(request: Request, user: User) -> Response:
     ctx = app_context(request)
     form = await read_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request, user)
     event = await load_event(request)
     raw = form_text(form, "capacity")
     capacity, ok = parse_capacity(raw)

@@ -18,13 +18,12 @@ from starlette.routing import BaseRoute, Route
 
 from events_app.admin import users
 from events_app.admin.guards import requires
-from events_app.admin.pages import csrf_refused, render_admin
+from events_app.admin.pages import render_admin
 from events_app.admin.passwords import PasswordRefused, accept_password
 from events_app.admin.schemas import UserCreate
 from events_app.models import User, UserRole
 from events_app.registration.view_support import field_errors, form_text, read_form, redirect_to
 from events_app.web.context import app_context
-from events_app.web.csrf import csrf_ok
 from events_app.web.forms import parse_choice
 
 NEW_FIELDS = ("email", "name", "role")
@@ -58,8 +57,6 @@ async def new_user_form(request: Request, user: User) -> Response:
 async def new_user_submit(request: Request, user: User) -> Response:
     ctx = app_context(request)
     form = await read_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request, user)
     values = {name: form_text(form, name) for name in NEW_FIELDS}
     password = form_text(form, "password")
     errors: dict[str, str] = {}
@@ -140,8 +137,6 @@ async def _change(request: Request, user: User, field: str) -> Response:
     """A role change or (de)activation: one field, parsed, applied, or refused beside it."""
     ctx = app_context(request)
     form = await read_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request, user)
     target = await _load(request)
     raw = form_text(form, field)
     role, role_ok = parse_choice(raw, UserRole)

@@ -8,6 +8,9 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from events_app.admin.sessions import COOKIE_NAME as SESSION_COOKIE
@@ -26,6 +29,8 @@ from tests.registration.web_helpers import (
     post_with_csrf,
     register_form,
 )
+
+FORM_TYPE = {"content-type": "application/x-www-form-urlencoded"}
 
 
 @pytest.fixture
@@ -136,3 +141,31 @@ def test_every_post_route_refuses_a_missing_or_mismatched_token(
         assert session.get(User, admin.id).session_version == 0  # type: ignore[union-attr]
         assert session.get(User, editor.id).active  # type: ignore[union-attr]
     assert client.get("/admin").status_code == 200  # still signed in: logout was refused too
+
+
+def test_a_new_unsafe_route_is_protected_without_opting_in(
+    client: TestClient, db: Database, now: datetime
+) -> None:
+    """The check is the default (CsrfMiddleware), not a call each view must remember."""
+    reached: list[str] = []
+
+    async def new_form(request: Request) -> Response:
+        reached.append(request.method)
+        return PlainTextResponse("done")
+
+    app: Starlette = client.app  # type: ignore[assignment]
+    app.router.routes.append(
+        Route("/a-new-form", new_form, methods=["POST", "PUT", "PATCH", "DELETE"])
+    )
+    app.router.routes.append(Route("/api/v1/a-new-call", new_form, methods=["POST"]))
+    make_event(db, now, slug="talk")
+    valid = CSRF_FIELD.search(client.get("/events/talk").text).group(1)  # type: ignore[union-attr]
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        response = client.request(method, "/a-new-form", data={"csrf_token": "forged"})
+        assert response.status_code == 403, method
+        assert "Form expired" in response.text
+    assert reached == []
+    assert client.post("/a-new-form", content=b"%%%\xff", headers=FORM_TYPE).status_code == 403
+    assert client.post("/a-new-form", data={"csrf_token": valid}).text == "done"
+    assert client.post("/api/v1/a-new-call", data={}).text == "done"  # exempt: its own rules
+    assert reached == ["POST", "POST"]
