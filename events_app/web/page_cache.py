@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from events_app.clock import Clock
 from events_app.content import content_version, next_content_change
 from events_app.db import Database
-from events_app.web.conditional import not_modified_since
+from events_app.web.conditional import etag_matches, not_modified_since
 
 _SKIPPED_HEADERS = {b"content-length", b"etag"}
 _KEPT_ON_304 = (b"etag", b"cache-control", b"vary", b"last-modified")
@@ -51,13 +51,6 @@ def make_etag(body: bytes) -> bytes:
     return b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
 
 
-def etag_matches(if_none_match: bytes | None, etag: bytes) -> bool:
-    if not if_none_match:
-        return False
-    candidates = {tag.strip().removeprefix(b"W/") for tag in if_none_match.split(b",")}
-    return b"*" in candidates or etag in candidates
-
-
 @dataclass(frozen=True)
 class Validators:
     """What the client says it holds: If-None-Match wins over If-Modified-Since (RFC 9110)."""
@@ -67,7 +60,7 @@ class Validators:
 
     def not_modified(self, etag: bytes, headers: list[tuple[bytes, bytes]]) -> bool:
         if self.if_none_match is not None:
-            return etag_matches(self.if_none_match, etag)
+            return etag_matches(self.if_none_match.decode("latin-1"), etag.decode("latin-1"))
         if self.if_modified_since is None:
             return False
         # Only responses that state a Last-Modified (calendar feeds) answer a date.
