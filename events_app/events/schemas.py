@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from events_app import slugs
 from events_app.models import EventFormat, EventStatus
 from events_app.timezones import WallClockError, day_start, localize, zone
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_PATTERN = slugs.SLUG_PATTERN
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
