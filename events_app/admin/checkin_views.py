@@ -20,7 +20,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from events_app.admin.guards import requires
-from events_app.admin.pages import REGISTRATIONS_PATH, render_admin, route_name_at
+from events_app.admin.pages import render_admin
 from events_app.events.editing import find_event
 from events_app.models import User, UserRole
 from events_app.registration import checkin
@@ -70,7 +70,6 @@ async def _page(
         "search": search or "",
         "result": result,
         "code": code,
-        "registrations_route": route_name_at(request, REGISTRATIONS_PATH),
     }
     status = STATUS[result.outcome] if result else 200
     return render_admin(request, "admin/checkin.html", context, user=user, status_code=status)

@@ -26,7 +26,7 @@ from events_app.admin.event_writes import (
 from events_app.admin.form_errors import text
 from events_app.admin.guards import requires
 from events_app.admin.local_times import Problem, wall_value
-from events_app.admin.pages import path_exists, read_admin_form, render_admin
+from events_app.admin.pages import read_admin_form, render_admin
 from events_app.events.editing import find_event
 from events_app.events.schemas import EventCreate
 from events_app.models import EventFormat, User, UserRole
@@ -55,15 +55,9 @@ async def event_list(request: Request, user: User) -> Response:
         "standings": list(Standing),
         "raw": {"standing": wanted.value if wanted else "", "q": query or ""},
         "errors": {} if wanted_ok else {"standing": "choice"},
-        "registrations_link": _registrations_link(request),
     }
     status = 200 if wanted_ok else 400
     return render_admin(request, "admin/events.html", context, user=user, status_code=status)
-
-
-def _registrations_link(request: Request) -> bool:
-    """Whether the registrations page (another part of the back office) is there to link."""
-    return path_exists(request, "/admin/events/x/registrations")
 
 
 async def render_event_form(
@@ -93,7 +87,6 @@ async def render_event_form(
         event, now = row.event, ctx.now()
         context["publications"] = allowed_publications(event, now)
         context["publish_at"] = wall_value(event.publish_at, zone(event.timezone))
-        context["registrations_link"] = _registrations_link(request)
         context.setdefault(
             "publish_form", {"publish_at": "", "publish_at_offset": "", "reason": ""}
         )

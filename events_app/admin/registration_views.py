@@ -14,7 +14,7 @@ from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, NoMatchFound, Route
+from starlette.routing import BaseRoute, Route
 
 from events_app.admin.guards import requires
 from events_app.admin.pages import render_admin
@@ -90,7 +90,6 @@ async def _render_list(
         "filter_params": params,
         "statuses": list(RegistrationStatus),
         "add_form": add_form or dict.fromkeys(ADD_FIELDS, ""),
-        "checkin_path": checkin_path(request, event),
         "capacity_form": capacity_form if capacity_form is not None else event.capacity,
         "errors": errors or {},
         "flash": request.query_params.get("done", ""),
@@ -142,14 +141,6 @@ async def add_registration(request: Request, user: User) -> Response:
     )
     response.headers["location"] += "?done=added"
     return response
-
-
-def checkin_path(request: Request, event: Event) -> str | None:
-    """The event's check-in page, once that part of the back office exists."""
-    try:
-        return str(request.app.url_path_for("admin_checkin", slug=event.slug))
-    except NoMatchFound:
-        return None
 
 
 def parse_capacity(raw: str) -> tuple[int | None, bool]:
