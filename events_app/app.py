@@ -28,6 +28,7 @@ from events_app.categories.views import routes as category_routes
 from events_app.clock import Clock
 from events_app.config import Settings, load_settings
 from events_app.db import Database
+from events_app.db_errors import DATABASE_ERRORS
 from events_app.discovery.views import routes as discovery_routes
 from events_app.events.views import routes as event_routes
 from events_app.registration.attendee_views import routes as attendee_routes
@@ -41,6 +42,7 @@ from events_app.web.health import routes as health_routes
 from events_app.web.page_cache import PageCache, PageCacheMiddleware
 from events_app.web.security import SecurityHeadersMiddleware
 from events_app.web.templating import create_templates
+from events_app.web.unavailable import database_error
 
 
 def allowed_hosts(settings: Settings) -> list[str]:
@@ -54,7 +56,7 @@ def allowed_hosts(settings: Settings) -> list[str]:
 def create_app(
     settings: Settings, *, clock: Clock | None = None, database: Database | None = None
 ) -> Starlette:
-    db = database or Database.from_url(settings.database_url)
+    db = database or Database.from_settings(settings)
     clock = clock or Clock()
     page_cache = PageCache(
         db=db,
@@ -122,6 +124,8 @@ def create_app(
             HTTPException: http_error,
             AccessRefused: access_refused,
             ApiProblem: api_problem_handler,
+            # An unreachable or overloaded database answers 503; other database errors, 500.
+            **dict.fromkeys(DATABASE_ERRORS, database_error),
             500: server_error,
         },
         lifespan=lifespan,
