@@ -13,7 +13,6 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 
 from events_app.admin.guards import AccessRefused, access_refused
 from events_app.admin.pages import NoStoreMiddleware
@@ -41,6 +40,7 @@ from events_app.web.errors import http_error, server_error
 from events_app.web.health import routes as health_routes
 from events_app.web.page_cache import PageCache, PageCacheMiddleware
 from events_app.web.security import SecurityHeadersMiddleware
+from events_app.web.static_files import MemoryStaticFiles
 from events_app.web.templating import create_templates
 from events_app.web.unavailable import database_error
 
@@ -104,7 +104,7 @@ def create_app(
             *admin_routes,
             *api_routes,
             *api_document_routes,
-            Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+            Mount("/static", app=MemoryStaticFiles(STATIC_DIR), name="static"),
         ],
         middleware=[
             Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings)),

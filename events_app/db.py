@@ -16,19 +16,20 @@ behind them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Engine, NullPool, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlmodel import Session
 
 if TYPE_CHECKING:
     from events_app.config import Settings
 
+T = TypeVar("T")
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # A few writers may wait for SQLite's single write lock; more would only hold connections.
 SQLITE_WRITE_SLOTS = 2
@@ -106,15 +107,6 @@ def create_db_engine(
     )
 
 
-def create_health_engine(url: str, options: EngineOptions) -> Engine:
-    """What /healthz pings with: a fresh connection each time (no pool to wait for), short
-    timeouts, so the answer never depends on how busy or stuck the main pool is."""
-    if make_url(url).get_backend_name() == "sqlite":
-        return _create_sqlite_engine(url, options=replace(options, lock_timeout=1.0))
-    quick = replace(options, connect_timeout=2, statement_timeout=1.0)
-    return create_engine(url, poolclass=NullPool, connect_args=quick.postgres_connect_args())
-
-
 def _create_sqlite_engine(
     url: str, *, foreign_keys: bool = True, options: EngineOptions | None = None
 ) -> Engine:
@@ -167,7 +159,7 @@ class Database:
         self.is_sqlite = engine.dialect.name == "sqlite"
         slots = SQLITE_WRITE_SLOTS if self.is_sqlite else self.options.write_slots
         self._write_gate = threading.BoundedSemaphore(slots)
-        self._health_engine: Engine | None = None
+        self._probe_engine: Engine | None = None
         self._write_engine = (
             engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else engine
         )
@@ -206,14 +198,19 @@ class Database:
         with self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
 
+    def probe(self, read: Callable[[Connection], T], *, seconds: float = 0.9) -> T:
+        """Run a short read on a pool of its own that fails after `seconds` whatever the
+        server does (db_probe.py): for /healthz and the page cache's version check."""
+        from events_app.db_probe import create_probe_engine, run_probe
+
+        if self._probe_engine is None:
+            self._probe_engine = create_probe_engine(self._url, self.options)
+        return run_probe(self._probe_engine, read, seconds)
+
     def health_ping(self) -> None:
-        """SELECT 1 on a connection of its own, with short timeouts (for /healthz)."""
-        if self._health_engine is None:
-            self._health_engine = create_health_engine(self._url, self.options)
-        with self._health_engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        self.probe(lambda connection: connection.execute(text("SELECT 1")))
 
     def dispose(self) -> None:
         self.engine.dispose()
-        if self._health_engine is not None:
-            self._health_engine.dispose()
+        if self._probe_engine is not None:
+            self._probe_engine.dispose()
