@@ -63,6 +63,7 @@ def create_app(
         clock=clock,
         enabled=settings.page_cache,
         check_seconds=settings.page_cache_check_seconds,
+        stale_seconds=settings.page_cache_stale_seconds,
     )
 
     @asynccontextmanager

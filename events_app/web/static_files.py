@@ -8,7 +8,6 @@ at start-up and answered from memory, with a strong ETag and 304s, without any t
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 from dataclasses import dataclass
 from email.utils import formatdate
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from starlette.types import Receive, Scope, Send
 
-from events_app.web.page_cache import Validators, _header
+from events_app.web.validators import Validators, make_etag, request_header
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ def _load(path: Path) -> StaticFile:
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if media_type.startswith("text/") or media_type in ("application/javascript", "image/svg+xml"):
         media_type += "; charset=utf-8"
-    etag = b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
+    etag = make_etag(body)
     modified = formatdate(path.stat().st_mtime, usegmt=True).encode()
     headers = [
         (b"content-type", media_type.encode()),
@@ -61,7 +60,7 @@ class MemoryStaticFiles:
         if found is None:
             await _plain(send, 404, b"Not Found", [])
             return
-        validators = Validators(_header(scope, b"if-none-match"), None)
+        validators = Validators(request_header(scope, b"if-none-match"), None)
         if validators.not_modified(found.etag, found.headers):
             kept = [(k, v) for k, v in found.headers if k in (b"etag", b"last-modified")]
             await send({"type": "http.response.start", "status": 304, "headers": kept})
