@@ -100,7 +100,8 @@ class Settings(BaseSettings):
         gt=0,
         le=3600,
         description="PostgreSQL cancels any statement that runs longer (`statement_timeout`, "
-        "set on every connection); the request answers 503.",
+        "set on every connection); the request answers 503. The app gives up 2 s later by "
+        "itself when the server does not answer at all.",
     )
     database_keepalive_seconds: int = Field(
         default=30,

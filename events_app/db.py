@@ -42,14 +42,15 @@ class WriteGateBusy(Exception):
 
 @dataclass(frozen=True)
 class EngineOptions:
-    """How a process uses the database; defaults are the settings' defaults. Command-line
-    tools (imports, migrations) keep SQLite's long busy timeout: they may wait, pages may not."""
+    """How a process uses the database. The defaults are for command-line tools (imports,
+    migrations): no statement timeout and SQLite's long busy timeout, as they may wait and
+    pages may not; `serve` and `worker` take theirs from the settings."""
 
     pool_size: int = 5
     max_overflow: int = 10
     pool_timeout: float = 5.0
     connect_timeout: int = 5
-    statement_timeout: float = 15.0
+    statement_timeout: float | None = None
     keepalive: int = 30
     lock_timeout: float = SQLITE_BUSY_TIMEOUT_MS / 1000
 
@@ -68,14 +69,17 @@ class EngineOptions:
     def postgres_connect_args(self) -> dict[str, Any]:
         """libpq parameters for every connection: a silent server fails the connect, a
         runaway statement is cancelled by the server, and a dead peer is noticed by TCP."""
-        return {
+        args: dict[str, Any] = {
             "connect_timeout": max(2, self.connect_timeout),  # libpq's minimum is 2
-            "options": f"-c statement_timeout={max(1, round(self.statement_timeout * 1000))}",
             "keepalives": 1,
             "keepalives_idle": self.keepalive,
             "keepalives_interval": max(1, self.keepalive // 3),
             "keepalives_count": 3,
         }
+        if self.statement_timeout is not None:
+            milliseconds = max(1, round(self.statement_timeout * 1000))
+            args["options"] = f"-c statement_timeout={milliseconds}"
+        return args
 
     @property
     def write_slots(self) -> int:
@@ -97,7 +101,7 @@ def create_db_engine(
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _create_sqlite_engine(url, foreign_keys=foreign_keys, options=options)
-    return create_engine(
+    engine = create_engine(
         url,
         pool_pre_ping=True,
         pool_size=options.pool_size,
@@ -105,6 +109,11 @@ def create_db_engine(
         pool_timeout=options.pool_timeout,
         connect_args=options.postgres_connect_args(),
     )
+    if options.statement_timeout is not None:
+        from events_app.db_watchdog import GRACE_SECONDS, watch_statements
+
+        watch_statements(engine, options.statement_timeout + GRACE_SECONDS)
+    return engine
 
 
 def _create_sqlite_engine(

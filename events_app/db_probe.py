@@ -5,15 +5,12 @@ They use a pool of their own (one connection, a little overflow, no pre-ping, wh
 on a silent server), so they never wait behind the requests holding the main pool. A
 connect is bounded by libpq's connect_timeout; a statement on a server that has gone silent
 (accepts bytes, never answers) is bounded by a watchdog that shuts the socket down at the
-deadline, which makes psycopg fail at once and the pool drop the connection.
+deadline (db_watchdog.py), which makes psycopg fail at once and the pool drop the connection.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
@@ -22,6 +19,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import Connection, make_url
 
 from events_app.db import create_db_engine
+from events_app.db_watchdog import WATCHDOG
 
 if TYPE_CHECKING:
     from events_app.db import EngineOptions
@@ -48,13 +46,6 @@ def create_probe_engine(url: str, options: EngineOptions) -> Engine:
     )
 
 
-def _shut_down(fd: int) -> None:
-    """Shut the connection's socket down (both ways) through a duplicate of the driver's
-    descriptor, which stays the driver's to close: its next read fails at once."""
-    with contextlib.suppress(OSError), socket.socket(fileno=os.dup(fd)) as sock:
-        sock.shutdown(socket.SHUT_RDWR)
-
-
 @contextlib.contextmanager
 def deadline(connection: Connection, seconds: float) -> Iterator[None]:
     """Within the block, a statement that has not answered after `seconds` fails."""
@@ -63,13 +54,11 @@ def deadline(connection: Connection, seconds: float) -> Iterator[None]:
     if fileno is None:
         yield
         return
-    timer = threading.Timer(seconds, _shut_down, (fileno(),))
-    timer.daemon = True
-    timer.start()
+    ticket = WATCHDOG.arm(fileno(), seconds)
     try:
         yield
     finally:
-        timer.cancel()
+        WATCHDOG.disarm(ticket)
 
 
 def run_probe(engine: Engine, read: Callable[[Connection], T], seconds: float) -> T:

@@ -122,3 +122,27 @@ def test_stale_pages_are_served_only_within_the_bound(
         assert int(refused.headers["retry-after"]) > 0
         pg_proxy.set_mode(Mode.PASS)
         assert client.get("/events").status_code == 200
+
+
+@POSTGRES
+def test_a_request_on_a_silent_database_ends_with_503_after_the_statement_timeout(
+    proxied_app: ProxiedApp, pg_proxy: FaultProxy, db: Database, clock: FrozenClock
+) -> None:
+    """The server never cancels a statement it never sees: the client's own deadline does."""
+    event = make_event(db, clock.now())
+    app = proxied_app(
+        page_cache=False,
+        database_statement_timeout_seconds=0.5,
+        database_connect_timeout_seconds=2,
+    )
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert client.get(f"/events/{event.slug}").status_code == 200
+        pg_proxy.set_mode(Mode.SILENT)
+        try:
+            silent = answer(lambda: client.get(f"/events/{event.slug}"))
+        finally:
+            pg_proxy.set_mode(Mode.REFUSE)  # on failure, releases the request still waiting
+        assert silent.status_code == 503
+        assert int(silent.headers["retry-after"]) > 0
+        pg_proxy.set_mode(Mode.PASS)
+        assert client.get(f"/events/{event.slug}").status_code == 200
