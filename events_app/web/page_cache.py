@@ -38,12 +38,11 @@ from events_app.content import content_version, next_content_change
 from events_app.db import Database
 from events_app.db_errors import DATABASE_ERRORS
 from events_app.web.bounded_call import BoundedCall
-from events_app.web.validators import Validators, make_etag, request_header
+from events_app.web.validators import Validators, make_etag, request_header, send_stored
 
 _SKIPPED_HEADERS = {b"content-length", b"etag"}
-_KEPT_ON_304 = (b"etag", b"cache-control", b"vary", b"last-modified")
 # Never cached, and must not depend on the database through the cache: health checks and
-# static files (which StaticFiles validates by itself).
+# static files (which validate themselves, web/static_files.py).
 BYPASS_PREFIXES = ("/static/", "/healthz")
 logger = logging.getLogger("events_app.page_cache")
 # How long a request waits for the database to confirm the content version before the cache
@@ -226,7 +225,7 @@ class PageCacheMiddleware:
                     await unavailable_response(Request(scope))(scope, receive, send)
                     return
             if entry is not None:
-                await _send_page(
+                await send_stored(
                     send,
                     entry.headers,
                     entry.body,
@@ -299,29 +298,4 @@ class PageCacheMiddleware:
             else:
                 page = CachedPage(headers, body, etag, version, valid_until, rendered_at)
                 self.cache.store(key, page)
-        await _send_page(send, headers, body, etag, validators, head=head)
-
-
-async def _send_page(
-    send: Send,
-    headers: list[tuple[bytes, bytes]],
-    body: bytes,
-    etag: bytes,
-    validators: Validators,
-    *,
-    head: bool,
-) -> None:
-    if validators.not_modified(etag, headers):
-        kept = [(k, v) for k, v in headers if k in _KEPT_ON_304]
-        await send({"type": "http.response.start", "status": 304, "headers": kept})
-        await send({"type": "http.response.body", "body": b""})
-        return
-    length = str(len(body)).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 200,
-            "headers": [*headers, (b"content-length", length)],
-        }
-    )
-    await send({"type": "http.response.body", "body": b"" if head else body})
+        await send_stored(send, headers, body, etag, validators, head=head)

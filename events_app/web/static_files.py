@@ -15,7 +15,7 @@ from pathlib import Path
 
 from starlette.types import Receive, Scope, Send
 
-from events_app.web.validators import Validators, make_etag, request_header
+from events_app.web.validators import Validators, make_etag, request_header, send_stored
 
 
 @dataclass(frozen=True)
@@ -60,18 +60,11 @@ class MemoryStaticFiles:
         if found is None:
             await _plain(send, 404, b"Not Found", [])
             return
-        validators = Validators(request_header(scope, b"if-none-match"), None)
-        if validators.not_modified(found.etag, found.headers):
-            kept = [(k, v) for k, v in found.headers if k in (b"etag", b"last-modified")]
-            await send({"type": "http.response.start", "status": 304, "headers": kept})
-            await send({"type": "http.response.body", "body": b""})
-            return
-        length = (b"content-length", str(len(found.body)).encode())
-        await send(
-            {"type": "http.response.start", "status": 200, "headers": [*found.headers, length]}
+        validators = Validators(
+            request_header(scope, b"if-none-match"), request_header(scope, b"if-modified-since")
         )
-        body = b"" if scope["method"] == "HEAD" else found.body
-        await send({"type": "http.response.body", "body": body})
+        head = scope["method"] == "HEAD"
+        await send_stored(send, found.headers, found.body, found.etag, validators, head=head)
 
 
 async def _plain(send: Send, status: int, text: bytes, headers: list[tuple[bytes, bytes]]) -> None:

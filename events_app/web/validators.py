@@ -1,5 +1,6 @@
-"""Validators of stored responses (the page cache, static files): strong ETags, and what a
-client's If-None-Match / If-Modified-Since says it holds. Bytes, as ASGI headers are."""
+"""Validators of stored responses (the page cache, static files): strong ETags, what a
+client's If-None-Match / If-Modified-Since says it holds, and sending a stored response (or
+304). Bytes, as ASGI headers are."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
-from starlette.types import Scope
+from starlette.types import Scope, Send
 
 from events_app.web.conditional import not_modified_since
 
@@ -54,3 +55,31 @@ def request_header(scope: Scope, name: bytes) -> bytes | None:
         if key == name:
             return bytes(value)
     return None
+
+
+_KEPT_ON_304 = (b"etag", b"cache-control", b"vary", b"last-modified")
+
+
+async def send_stored(
+    send: Send,
+    headers: list[tuple[bytes, bytes]],
+    body: bytes,
+    etag: bytes,
+    validators: Validators,
+    *,
+    head: bool,
+) -> None:
+    if validators.not_modified(etag, headers):
+        kept = [(k, v) for k, v in headers if k in _KEPT_ON_304]
+        await send({"type": "http.response.start", "status": 304, "headers": kept})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    length = str(len(body)).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [*headers, (b"content-length", length)],
+        }
+    )
+    await send({"type": "http.response.body", "body": b"" if head else body})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import psycopg
 import pytest
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -81,3 +82,23 @@ def test_the_rules_say_which_errors_are_an_outage() -> None:
     assert is_unavailable(WriteGateBusy("busy"))
     assert not is_unavailable(broken)
     assert not is_unavailable(ValueError("database is locked"))
+
+
+@pytest.mark.parametrize(
+    ("error", "unavailable"),
+    [
+        (psycopg.errors.TooManyConnections("sorry, too many clients already"), True),
+        (psycopg.errors.QueryCanceled("canceling statement due to statement timeout"), True),
+        (psycopg.errors.AdminShutdown("terminating connection"), True),
+        (psycopg.errors.LockNotAvailable("could not obtain lock"), True),
+        (psycopg.OperationalError("connection failed: Connection refused"), True),
+        (psycopg.errors.UniqueViolation("duplicate key"), False),
+        (psycopg.errors.UndefinedTable("relation does not exist"), False),
+        (psycopg.errors.DeadlockDetected("deadlock detected"), False),  # a bug to fix
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, Exception) else str(value),
+)
+def test_postgres_errors_are_an_outage_by_their_sqlstate(
+    error: psycopg.Error, unavailable: bool
+) -> None:
+    assert is_unavailable(OperationalError("SELECT 1", {}, error)) is unavailable
