@@ -101,13 +101,16 @@ def create_db_engine(
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _create_sqlite_engine(url, foreign_keys=foreign_keys, options=options)
+    connect_args = options.postgres_connect_args()
+    if "options" in connect_args and parsed.query.get("options"):  # keep the URL's own
+        connect_args["options"] = f"{parsed.query['options']} {connect_args['options']}"
     engine = create_engine(
         url,
         pool_pre_ping=True,
         pool_size=options.pool_size,
         max_overflow=options.max_overflow,
         pool_timeout=options.pool_timeout,
-        connect_args=options.postgres_connect_args(),
+        connect_args=connect_args,
     )
     if options.statement_timeout is not None:
         from events_app.db_watchdog import GRACE_SECONDS, watch_statements
