@@ -97,6 +97,7 @@ class PageCache:
         # (version, computed at, next change): the next change holds only from `computed at`.
         self._boundary: tuple[int, datetime, datetime | None] | None = None
         self._version_call = BoundedCall(self._read_version, name="page-cache-version")
+        self._last_check = VersionCheck(-1, confirmed=False)
         self._outage_logged = False
 
     def invalidate(self) -> None:
@@ -113,25 +114,31 @@ class PageCache:
         return self.db.probe(read)
 
     async def check_version(self) -> VersionCheck:
+        """Asks at most every `check_seconds`, in an outage too (no storm of connection
+        attempts on a database that is coming back)."""
         if self._monotonic() - self._checked_at < self.check_seconds:
-            return VersionCheck(self._version, confirmed=True)
+            return self._last_check
         try:
             version = await self._version_call(VERSION_WAIT_SECONDS)
         except TimeoutError:
             self._log_outage("no answer in %s s", VERSION_WAIT_SECONDS)
-            return VersionCheck(self._version, confirmed=False)
+            return self._checked(VersionCheck(self._version, confirmed=False))
         except DATABASE_ERRORS as exc:
             self._log_outage("%s", exc.__class__.__name__)
-            return VersionCheck(self._version, confirmed=False, failed=True)
+            return self._checked(VersionCheck(self._version, confirmed=False, failed=True))
         if self._outage_logged:
             logger.warning("page cache: the database answers again")
             self._outage_logged = False
-        self._checked_at = self._answered_at = self._monotonic()
+        self._answered_at = self._monotonic()
         if version != self._version:
             self._entries.clear()
             self._boundary = None
             self._version = version
-        return VersionCheck(version, confirmed=True)
+        return self._checked(VersionCheck(version, confirmed=True))
+
+    def _checked(self, check: VersionCheck) -> VersionCheck:
+        self._checked_at, self._last_check = self._monotonic(), check
+        return check
 
     async def current_version(self) -> int:
         return (await self.check_version()).version
