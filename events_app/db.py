@@ -115,7 +115,11 @@ def create_db_engine(
     if options.statement_timeout is not None:
         from events_app.db_watchdog import GRACE_SECONDS, watch_statements
 
-        watch_statements(engine, options.statement_timeout + GRACE_SECONDS)
+        watch_statements(
+            engine,
+            options.statement_timeout + GRACE_SECONDS,
+            ping_seconds=min(options.statement_timeout, options.connect_timeout) + GRACE_SECONDS,
+        )
     return engine
 
 

@@ -84,8 +84,9 @@ def _fileno(dbapi_connection: Any) -> int | None:
         return None
 
 
-def watch_statements(engine: Engine, seconds: float) -> None:
-    """Give every statement and pre-ping on `engine` a deadline of `seconds`."""
+def watch_statements(engine: Engine, seconds: float, *, ping_seconds: float) -> None:
+    """Give every statement on `engine` a deadline of `seconds`, and every pre-ping (a
+    SELECT 1 that answers in milliseconds when the server is well) one of `ping_seconds`."""
 
     @event.listens_for(engine, "before_cursor_execute")
     def _arm(conn: Any, _cursor: Any, *_args: Any) -> None:
@@ -109,7 +110,7 @@ def watch_statements(engine: Engine, seconds: float) -> None:
 
     def watched_ping(dbapi_connection: Any) -> bool:
         fd = _fileno(dbapi_connection)
-        ticket = WATCHDOG.arm(fd, seconds) if fd is not None else None
+        ticket = WATCHDOG.arm(fd, ping_seconds) if fd is not None else None
         try:
             return ping(dbapi_connection)
         finally:

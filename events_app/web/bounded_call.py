@@ -13,7 +13,7 @@ import asyncio
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -42,4 +42,13 @@ class BoundedCall(Generic[T]):
             future = self._future
             if future is None or future.done():
                 future = self._future = self._start()
-        return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), wait)
+        waiting = asyncio.wrap_future(future)
+        # A caller that gave up does not read the outcome; mark it read so that asyncio does
+        # not log "Future exception was never retrieved" for every late failure.
+        waiting.add_done_callback(_read_outcome)
+        return await asyncio.wait_for(asyncio.shield(waiting), wait)
+
+
+def _read_outcome(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
