@@ -16,6 +16,7 @@ behind them.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -156,8 +157,12 @@ def _create_sqlite_engine(
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        execution_options = connection.get_execution_options()
+        mode = execution_options.get("sqlite_begin", "DEFERRED")
         if mode:
+            # What is left of the writer's lock timeout after waiting at the gate (db.write).
+            busy_ms = execution_options.get("sqlite_busy_ms", busy_timeout_ms)
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={busy_ms}")
             connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
@@ -198,14 +203,23 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, since: float | None = None) -> Iterator[Session]:
         """One write transaction: commits when the block ends, rolls back on any exception.
         Raises WriteGateBusy when other writers keep every writer's place for the lock
-        timeout."""
-        if not self._write_gate.acquire(timeout=self.options.lock_timeout):
-            raise WriteGateBusy(f"no writer's place within {self.options.lock_timeout:g} s")
+        timeout, counted from `since` (a time.monotonic() moment, such as when the request
+        arrived, before it waited for a thread) or from now."""
+        lock_timeout = self.options.lock_timeout
+        started = time.monotonic() if since is None else since
+        if not self._write_gate.acquire(
+            timeout=max(0.0, started + lock_timeout - time.monotonic())
+        ):
+            raise WriteGateBusy(f"no writer's place within {lock_timeout:g} s")
         try:
-            with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+            engine = self._write_engine
+            if self.is_sqlite:  # the gate and the lock together wait at most the lock timeout
+                left = started + lock_timeout - time.monotonic()
+                engine = engine.execution_options(sqlite_busy_ms=max(1, round(left * 1000)))
+            with Session(engine, expire_on_commit=False) as session, session.begin():
                 yield session
         finally:
             self._write_gate.release()
