@@ -47,10 +47,12 @@ class Watchdog:
         with self._wake:
             ticket = next(self._tickets)
             heapq.heappush(self._deadlines, (time.monotonic() + seconds, ticket, fd))
-            if self._thread is None:
+            # Started on first use, and again in a process forked from one that used it.
+            if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="db-watchdog", daemon=True)
                 self._thread.start()
-            self._wake.notify()
+            if self._deadlines[0][1] == ticket:  # only an earlier deadline changes its sleep
+                self._wake.notify()
             return ticket
 
     def disarm(self, ticket: int) -> None:
