@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -94,10 +95,12 @@ class AppContext:
         """Run `change` in one write transaction (BEGIN IMMEDIATE on SQLite) in the thread
         pool. After it commits, if it changed what public pages show (`mark_content_changed`),
         this process's page cache forgets its pages, so the change shows at once. Calendar
-        feeds need nothing here: they check the calendar version on every request."""
+        feeds need nothing here: they check the calendar version on every request. The
+        database's lock timeout counts from now, so it includes the wait for a thread."""
+        arrived = time.monotonic()
 
         def run() -> tuple[T, bool]:
-            with self.db.write() as session:
+            with self.db.write(since=arrived) as session:
                 result = change(session)
                 changed = bool(session.info.get(CONTENT_CHANGED))
             return result, changed

@@ -10,8 +10,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from events_app.api.problems import http_exception_problem, http_problem, is_api_path
+from events_app.db_errors import is_unavailable
 from events_app.web.context import render_page
 from events_app.web.security import security_headers
+from events_app.web.unavailable import database_error
 
 logger = logging.getLogger("events_app")
 
@@ -26,12 +28,15 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     # This response leaves through Starlette's outermost error middleware, outside our own
     # header middleware, so it carries the security headers itself.
     hsts = request.app.state.context.settings.uses_https
+    if not is_unavailable(exc):
+        logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     try:
-        if is_api_path(request.url.path):
+        if is_unavailable(exc):  # raised outside the views (in a middleware): still a 503
+            response = await database_error(request, exc)
+        elif is_api_path(request.url.path):
             response = http_problem(request, 500)
         else:
             response = render_page(request, "errors/500.html", {}, status_code=500, public=False)
