@@ -8,8 +8,8 @@ password ends every other session of the user; this browser gets a new cookie an
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -24,6 +24,9 @@ from events_app.admin.users import change_password
 from events_app.models import User, UserRole
 from events_app.registration.view_support import form_text, read_form, redirect_to
 from events_app.web.context import app_context
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 FIELDS = ("current", "new", "again")  # the three password fields of the form
 

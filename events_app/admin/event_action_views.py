@@ -6,9 +6,8 @@ first (which tells its attendees) — see event_writes.delete_event for why."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -30,6 +29,9 @@ from events_app.models import EventStatus, User, UserRole
 from events_app.timezones import zone
 from events_app.web.context import app_context
 from events_app.web.forms import parse_choice
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @requires(UserRole.editor)

@@ -6,9 +6,8 @@ Publishing and deleting are in event_action_views."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -33,6 +32,9 @@ from events_app.models import EventFormat, User, UserRole
 from events_app.timezones import timezone_names, zone
 from events_app.web.context import app_context
 from events_app.web.forms import clean_text, parse_choice, parse_page
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 NOTIFY_CHOICES = {"yes": True, "no": False}
 PUBLISH_FIELDS = ("action", "publish_at", "publish_at_offset", "reason")

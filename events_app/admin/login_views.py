@@ -8,9 +8,8 @@ failures the throttle (throttle.py) refuses attempts for a while: 429 with Retry
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -28,6 +27,9 @@ from events_app.admin.users import end_sessions
 from events_app.models import User
 from events_app.registration.view_support import form_text, read_form
 from events_app.web.context import app_context
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 def client_address(request: Request) -> str:

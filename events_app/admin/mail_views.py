@@ -6,9 +6,8 @@ entry per submit."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -19,6 +18,9 @@ from events_app.mail.retry import LISTED, FailedFilters, count_failed, list_fail
 from events_app.models import User, UserRole
 from events_app.registration.view_support import redirect_to
 from events_app.web.context import app_context
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 MAX_ID = 2**31 - 1  # an id the database's integer column cannot hold is simply not found
 

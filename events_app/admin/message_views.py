@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response

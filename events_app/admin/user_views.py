@@ -6,10 +6,9 @@ transaction with its audit entry."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -25,6 +24,9 @@ from events_app.models import User, UserRole
 from events_app.registration.view_support import field_errors, form_text, read_form, redirect_to
 from events_app.web.context import app_context
 from events_app.web.forms import parse_choice
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 NEW_FIELDS = ("email", "name", "role")
 ACTIVE_VALUES = {"1": True, "0": False}

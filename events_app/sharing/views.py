@@ -10,10 +10,9 @@ whole site per day) before its one email goes to the outbox.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -31,6 +30,9 @@ from events_app.sharing.service import (
 )
 from events_app.web.context import app_context, render_page
 from events_app.web.csrf import csrf_token, set_csrf_cookie
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 FIELDS = ("email", "name", "note")
 HONEYPOT = "website"
