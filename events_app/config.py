@@ -115,7 +115,8 @@ class Settings(BaseSettings):
         gt=0,
         le=300,
         description="How long a write waits for SQLite's write lock (held by an import, say) "
-        "before the request answers 503 with `Retry-After`.",
+        "before the request answers 503 with `Retry-After`. On PostgreSQL a write waits for "
+        "its place as long as for a pooled connection (`EVENTS_DATABASE_POOL_TIMEOUT_SECONDS`).",
     )
     secret_key: str = Field(
         default="",
