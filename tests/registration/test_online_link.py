@@ -73,7 +73,9 @@ def test_only_a_confirmed_seat_sees_the_online_link(
     assert sees_link(client, db, waiting_token, "waiting@example.org") == NOWHERE
     assert sees_link(client, db, gone_token, "gone@example.org") == NOWHERE
     seated = sees_link(client, db, seated_token, "seated@example.org")
-    assert seated["event.ics"] and seated["calendar.ics"] and seated["emails"]
+    assert seated["event.ics"]
+    assert seated["calendar.ics"]
+    assert seated["emails"]
 
 
 def test_the_email_that_gives_a_waitlisted_person_a_seat_carries_the_link(
@@ -94,10 +96,12 @@ def test_the_email_that_gives_a_waitlisted_person_a_seat_carries_the_link(
 
     promoted = [m for m in mail_to(db, "waiting@example.org") if m.kind == "promoted"]
     assert len(promoted) == 1
-    assert LINK in promoted[0].text_body and LINK in promoted[0].html_body
+    assert LINK in promoted[0].text_body
+    assert LINK in promoted[0].html_body
     invitation = base64.b64decode(json.loads(promoted[0].attachments)[-1]["content"])
     assert LINK in invitation.decode().replace("\r\n ", "")
     assert sees_link(client, db, waiting_token, "waiting@example.org")["event.ics"]
     # The cancelled attendee's CANCEL invitation does not carry it any more.
     cancelled = [m for m in mail_to(db, "seated@example.org") if m.kind == "cancelled"]
-    assert cancelled and LINK not in everything_in(cancelled[0])
+    assert cancelled
+    assert LINK not in everything_in(cancelled[0])
