@@ -137,8 +137,6 @@ def registration_file(
     assert event is not None  # the foreign key cascades
     entry = entry_from_event(event, now=now)
     head = CalendarHead(name=event.title, url=site.event_url(event.slug))
-    vevent = serialised_vevent(
-        entry, site, private=_holds_a_seat(owner), status=_status_for(owner)
-    )
+    vevent = serialised_vevent(entry, site, private=_holds_a_seat(owner), status=_status_for(owner))
     body = assemble_calendar(head, [entry], [vevent])
     return _calendar_file(body, [entry], f"{event.slug}.ics", now)

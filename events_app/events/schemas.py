@@ -11,19 +11,15 @@ from zoneinfo import ZoneInfo
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from events_app.models import EventFormat, EventStatus
+from events_app.plain_text import SINGLE_LINE_MESSAGE, PlainText, SingleLine, is_single_line
 from events_app.timezones import WallClockError, day_start, localize, zone
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _no_control_characters(value: str) -> str:
-    if _CONTROL.search(value):
-        raise ValueError("must not contain control characters")
-    return value
 
 
 def _http_url(value: str) -> str:
+    if not is_single_line(value):  # NUL above all: PostgreSQL refuses it in text
+        raise ValueError(SINGLE_LINE_MESSAGE)
     if value and not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
         raise ValueError("must be an http:// or https:// address")
     return value
@@ -35,11 +31,13 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC) if value is not None else None
 
 
-Text = Annotated[str, AfterValidator(_no_control_characters)]
+# Text may span lines; a Line is one line (see events_app/plain_text.py for why).
+Text = PlainText
+Line = SingleLine
 Slug = Annotated[str, Field(min_length=1, max_length=120, pattern=SLUG_PATTERN)]
-Title = Annotated[Text, Field(min_length=1, max_length=200)]
+Title = Annotated[Line, Field(min_length=1, max_length=200)]
 AwareDatetime = Annotated[datetime | None, AfterValidator(_aware)]
-Names = Annotated[list[Annotated[Text, Field(min_length=1, max_length=120)]], Field(max_length=50)]
+Names = Annotated[list[Annotated[Line, Field(min_length=1, max_length=120)]], Field(max_length=50)]
 # Seats (None: no limit), wherever a capacity is entered: the event form, the import, and the
 # registrations page's own capacity form.
 Capacity = Annotated[int, Field(ge=0, le=1_000_000)]
@@ -58,8 +56,8 @@ class EventCreate(BaseModel):
     ends_at: datetime | date
     timezone: Annotated[str, Field(min_length=1, max_length=64)]
     all_day: bool = False
-    venue: Annotated[Text, Field(max_length=200)] = ""
-    address: Annotated[Text, Field(max_length=500)] = ""
+    venue: Annotated[Line, Field(max_length=200)] = ""
+    address: Annotated[Line, Field(max_length=500)] = ""
     online_url: Annotated[str, Field(max_length=500), AfterValidator(_http_url)] = ""
     latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
     longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
@@ -70,7 +68,7 @@ class EventCreate(BaseModel):
     status: EventStatus = EventStatus.draft
     status_reason: Annotated[Text, Field(max_length=1000)] = ""
     publish_at: AwareDatetime = None
-    organizer: Annotated[Text, Field(max_length=200)] = ""
+    organizer: Annotated[Line, Field(max_length=200)] = ""
     reminder_hours: ReminderHours | None = 24
     categories: Names = []
     articles: Annotated[list[Slug], Field(max_length=50)] = []
@@ -131,6 +129,6 @@ class ArticleCreate(BaseModel):
     title: Title
     summary: Annotated[Text, Field(max_length=1000)] = ""
     body: Annotated[Text, Field(max_length=200_000)] = ""
-    author: Annotated[Text, Field(max_length=200)] = ""
+    author: Annotated[Line, Field(max_length=200)] = ""
     published_at: AwareDatetime = None
     categories: Names = []

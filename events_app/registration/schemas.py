@@ -8,14 +8,13 @@ from typing import Annotated
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from events_app.plain_text import NOT_BLANK_LINE, ONE_LINE
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-# One line of text: no control characters or line breaks (checked after the surrounding
-# whitespace is stripped). Written as patterns so that the API's JSON schema states them too.
-ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
-# The same, with at least one character that is not a space.
-NOT_BLANK_LINE = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+# One line of text (events_app/plain_text.py; checked after the surrounding whitespace is
+# stripped). Written as patterns so that the API's JSON schema states them too.
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK_LINE)]
 Organisation = Annotated[str, Field(max_length=200, pattern=ONE_LINE)]
 
