@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 
 # Real characters, not regex escapes: the same class then reads the same in Python's `re`,
 # in pydantic's Rust engine and in the JSON Schema the API publishes.
@@ -40,9 +40,11 @@ def is_single_line(value: str) -> bool:
     return _LINE_BREAKER.search(value) is None
 
 
-def single_line(value: str) -> str:
-    """A pydantic AfterValidator (and a plain check) for one line of plain text."""
-    if not is_single_line(value):
+def single_line(value: object) -> object:
+    """A pydantic BeforeValidator for one line of plain text: it sees the value before
+    whitespace is stripped, so a trailing CR, LF, NEL or U+2028 is refused too, not quietly
+    removed."""
+    if isinstance(value, str) and not is_single_line(value):
         raise ValueError(SINGLE_LINE_MESSAGE)
     return value
 
@@ -54,5 +56,5 @@ def plain_text(value: str) -> str:
     return value
 
 
-SingleLine = Annotated[str, AfterValidator(single_line)]
+SingleLine = Annotated[str, BeforeValidator(single_line)]
 PlainText = Annotated[str, AfterValidator(plain_text)]

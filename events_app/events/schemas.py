@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from events_app.date_range import check_range
 from events_app.models import EventFormat, EventStatus
+from events_app.nulls import NullMeansEmpty
 from events_app.plain_text import SINGLE_LINE_MESSAGE, PlainText, SingleLine, is_single_line
 from events_app.timezones import WallClockError, day_start, localize, zone
 
@@ -28,6 +30,8 @@ def _http_url(value: str) -> str:
 def _aware(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         raise ValueError("needs a UTC offset, for example 2026-12-08T14:00:00+08:00")
+    if value is not None:
+        check_range(value)
     return value.astimezone(UTC) if value is not None else None
 
 
@@ -45,7 +49,7 @@ Capacity = Annotated[int, Field(ge=0, le=1_000_000)]
 ReminderHours = Annotated[int, Field(ge=0, le=30 * 24)]
 
 
-class EventCreate(BaseModel):
+class EventCreate(NullMeansEmpty, BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     slug: Slug
@@ -82,6 +86,11 @@ class EventCreate(BaseModel):
             tz = zone(self.timezone)
         except WallClockError as exc:
             raise ValueError(f"timezone: {exc}") from exc
+        for name in ("starts_at", "ends_at"):
+            try:
+                check_range(getattr(self, name))
+            except ValueError as exc:
+                raise ValueError(f"{name}: {exc}") from exc
         try:
             if self.all_day:
                 first, last = (
@@ -122,7 +131,7 @@ class EventCreate(BaseModel):
         return self._ends_utc
 
 
-class ArticleCreate(BaseModel):
+class ArticleCreate(NullMeansEmpty, BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     slug: Slug

@@ -8,6 +8,7 @@ from typing import Annotated
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from events_app.nulls import NullMeansEmpty
 from events_app.plain_text import NOT_BLANK_LINE, ONE_LINE
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -42,7 +43,7 @@ def _consented(value: bool) -> bool:
     return value
 
 
-class AttendeeDetails(BaseModel):
+class AttendeeDetails(NullMeansEmpty, BaseModel):
     """Who is coming: what the public form and the API ask, and what an organiser enters when
     adding someone by hand (the organiser, not the attendee, answers for the consent then)."""
 
