@@ -53,6 +53,12 @@ WITH_CHECKIN_CODE = frozenset({"confirmed", "promoted"})
 HOLDS_A_SEAT = (RegistrationStatus.confirmed, RegistrationStatus.attended)
 
 
+def one_line(text: str) -> str:
+    """A subject on one line whatever a title stored before the single-line rule holds: a
+    line break in a header would make the message unsendable for good."""
+    return " ".join(text.replace("\x00", " ").split())
+
+
 @dataclass(frozen=True)
 class Attachment:
     filename: str
@@ -134,7 +140,7 @@ class EmailComposer:
                 qr_size=qr_png_size(registration.checkin_code),
             )
             attachments = (qr,)
-        subject = self.env.get_template(f"{kind}.subject.txt").render(context).strip()
+        subject = one_line(self.env.get_template(f"{kind}.subject.txt").render(context))
         text = self.env.get_template(f"{kind}.txt").render(context)
         html = self.env.get_template(f"{kind}.html").render(context)
         method = KINDS[kind]
@@ -175,7 +181,7 @@ class EmailComposer:
             "url": self.url(path),
             "event": event,
         }
-        subject = self.env.get_template("shared.subject.txt").render(context).strip()
+        subject = one_line(self.env.get_template("shared.subject.txt").render(context))
         if len(subject) > SUBJECT_MAX:
             subject = subject[: SUBJECT_MAX - 1] + "…"
         text = self.env.get_template("shared.txt").render(context)
