@@ -9,9 +9,9 @@ a null for a required field is reported as the field missing. Where None is itse
 
 from __future__ import annotations
 
-from typing import Any, get_args
+from typing import Annotated, Any, get_args
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, BeforeValidator, model_validator
 
 
 def _accepts_none(annotation: Any) -> bool:
@@ -34,3 +34,15 @@ class NullMeansEmpty(BaseModel):
             else:
                 cleaned[name] = field.get_default(call_default_factory=True)
         return cleaned
+
+
+def _empty_if_null(value: object) -> object:
+    return "" if value is None else value
+
+
+def null_as_empty(text_type: Any) -> Any:
+    """`text_type` that also takes null (as ""), and whose JSON Schema says so: for the
+    API's request bodies, where the published schema must match what is accepted."""
+    return Annotated[
+        text_type, BeforeValidator(_empty_if_null, json_schema_input_type=text_type | None)
+    ]

@@ -8,7 +8,7 @@ from typing import Annotated
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from events_app.nulls import NullMeansEmpty
+from events_app.nulls import NullMeansEmpty, null_as_empty
 from events_app.plain_text import NOT_BLANK_LINE, ONE_LINE
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -61,7 +61,7 @@ class AttendeeDetails(NullMeansEmpty, BaseModel):
         ),
         AfterValidator(_email),
     ]
-    organisation: Organisation = ""
+    organisation: null_as_empty(Organisation) = ""  # type: ignore[valid-type]
 
     @property
     def email_key(self) -> str:
@@ -83,4 +83,4 @@ class RegistrationUpdate(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
 
     name: Name
-    organisation: Organisation = ""
+    organisation: null_as_empty(Organisation) = ""  # type: ignore[valid-type]

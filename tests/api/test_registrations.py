@@ -196,3 +196,17 @@ def test_no_csrf_cookie_is_needed_and_a_stale_one_changes_nothing(
     make_event(db, now, slug="talk")
     client.cookies.set("events_csrf", "forged")
     assert post(client, "talk").status_code == 202
+
+
+def test_null_is_an_empty_organisation_and_the_document_says_so(
+    client: TestClient, db: Database, now: datetime
+) -> None:
+    make_event(db, now, slug="talk")
+    response = post(client, "talk", {**ADA, "organisation": None})
+    assert response.status_code == 202
+    with db.read() as session:
+        assert session.scalars(select(Registration.organisation)).all() == [""]
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]
+    organisation = schema["RegistrationCreate"]["properties"]["organisation"]
+    assert {"type": "null"} in organisation["anyOf"]
+    assert post(client, "talk", {**ADA, "name": None}).status_code == 422
