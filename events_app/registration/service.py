@@ -79,7 +79,7 @@ def register_attendee(
     lock: bool = True,
 ) -> RegisterOutcome:
     """A new pending registration (holding a seat while one is free) and its confirmation
-    email; or, for an address already registered, a fresh manage link and nothing else."""
+    email; or, for an address already registered, its manage link again and nothing else."""
     event = lock_event(session=session, event_id=event_id, lock=lock)
     if event is None:
         raise RegistrationClosed("not_live")
@@ -95,10 +95,11 @@ def register_attendee(
         )
     )
     if existing is not None:
-        # A double click, or a second try minutes later, must not flood the inbox nor kill
-        # the link just sent: re-send (with a fresh link) at most once per cooldown.
+        # A double click, or a second try minutes later, must not flood the inbox: re-send at
+        # most once per cooldown. It is the same link: anyone can type an address into the
+        # form, and that must never revoke the owner's manage page, event file or calendar
+        # subscription.
         if existing.link_sent_at <= now - RESEND_COOLDOWN:
-            assign_token(existing, notifier.settings.secret_key)
             existing.link_sent_at = existing.updated_at = now
             notifier.notify(
                 session=session, now=now, kind="manage_link", registration=existing, event=event

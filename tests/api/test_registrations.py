@@ -61,7 +61,7 @@ def test_the_same_answer_for_a_new_and_a_known_address(
     assert first.content == again.content == other.content
     headers = [{k: v for k, v in r.headers.items() if k != "date"} for r in (first, again, other)]
     assert headers[0] == headers[1] == headers[2]
-    # What happened differs only in the emails: a confirmation, then a fresh link.
+    # What happened differs only in the emails: a confirmation, then the same link again.
     kinds = [(m.kind, m.to_address) for m in outbox(db)]
     assert kinds == [
         ("confirm_request", "ada@example.org"),
