@@ -107,7 +107,11 @@ def create_app(
         ],
         middleware=[
             Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings)),
-            Middleware(SecurityHeadersMiddleware, hsts=settings.uses_https),
+            Middleware(
+                SecurityHeadersMiddleware,
+                hsts=settings.uses_https,
+                subdomains=settings.hsts_include_subdomains,
+            ),
             Middleware(NulGuardMiddleware),
             # Outside the page cache: a cached answer is shared by every origin.
             Middleware(

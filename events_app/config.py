@@ -220,6 +220,12 @@ class Settings(BaseSettings):
         default_factory=lambda: ["*"],
         description="Origins whose pages may read the JSON API (GET); `*` for any." + LIST_HELP,
     )
+    hsts_include_subdomains: bool = Field(
+        default=False,
+        description="Add `includeSubDomains` to the Strict-Transport-Security header (sent "
+        "when EVENTS_BASE_URL is https): every subdomain of the site's host must then be "
+        "served over HTTPS too. Leave off unless they all are.",
+    )
     api_cors_post_origins: StrList = Field(
         default_factory=list,
         description="Origins whose pages may post registrations to the JSON API from a "
