@@ -217,7 +217,7 @@ class Registration(SQLModel, table=True):
     event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=200)
     email: str = Field(max_length=320)
-    email_key: str = Field(max_length=320)  # normalised: what "the same address" means
+    email_key: str = Field(max_length=320, index=True)  # normalised: "the same address"
     organisation: str = Field(default="", max_length=200)
     status: RegistrationStatus = Field(sa_type=StrEnumType(RegistrationStatus), index=True)
     token_nonce: str = Field(max_length=32)  # see events_app/registration/tokens.py
