@@ -138,6 +138,7 @@ class Options:
     quiet_wait: float = 0.0
     only: str = "all"
     rebuild_repeats: int = 20
+    timing_pairs: int = 40
 
     @property
     def rows(self) -> tuple[Row, ...]:
@@ -544,6 +545,31 @@ def run_rebuild(options: Options, workdir: Path) -> dict[str, Any] | None:
     return result
 
 
+# With the answer floor on, a known address may answer at most this far from a new one.
+TIMING_RATIO_LIMITS = (0.9, 1.1)
+
+
+def run_timing(options: Options, workdir: Path) -> bool:
+    """bench/registration_timing.py in its own process: can a stopwatch tell a registered
+    address from a new one? True when, with the answer floor on, it cannot (ratio of medians
+    within TIMING_RATIO_LIMITS)."""
+    if options.only == "feed" or options.timing_pairs < 1:
+        return True
+    json_path = workdir / "registration-timing.json"
+    print(f"\nregistration timing ({options.timing_pairs} pairs):", flush=True)
+    command = [
+        sys.executable, str(BENCH_DIR / "registration_timing.py"),
+        "--pairs", str(options.timing_pairs), "--json", str(json_path),
+    ]  # fmt: skip
+    subprocess.run(command, cwd=PROJECT_ROOT, check=True, timeout=600)
+    floored = json.loads(json_path.read_text())[-1]
+    low, high = TIMING_RATIO_LIMITS
+    met = low <= floored["ratio_new_over_known"] <= high
+    print(f"registration timing with the floor: ratio {floored['ratio_new_over_known']:.3f}, "
+          f"target {low:g} to {high:g}: {'PASS' if met else 'FAIL'}")  # fmt: skip
+    return met
+
+
 def ratio(series: dict[str, Series], name: str) -> float:
     bare_row = series[name].row.bare
     bare = series[bare_row].median if bare_row in series else 0.0
@@ -691,6 +717,10 @@ def parse_args(argv: list[str] | None = None) -> Options:
         "--rebuild-repeats", type=int, default=20, metavar="N",
         help="changes timed by bench/feed_rebuild.py (20); 0 skips it",
     )  # fmt: skip
+    parser.add_argument(
+        "--timing-pairs", type=int, default=40, metavar="N",
+        help="new/known address pairs timed by bench/registration_timing.py (40); 0 skips it",
+    )  # fmt: skip
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--json", type=Path, dest="json_path", help="also write results here")
     parser.add_argument(
@@ -706,7 +736,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         duration=args.duration, runs=args.runs, warmup=args.warmup,
         connections=args.connections, tool=choose_tool(args.tool), strict=args.strict,
         json_path=args.json_path, quiet_wait=args.quiet_wait, only=args.only,
-        rebuild_repeats=args.rebuild_repeats,
+        rebuild_repeats=args.rebuild_repeats, timing_pairs=args.timing_pairs,
     )  # fmt: skip
 
 
@@ -726,7 +756,8 @@ def main(argv: list[str] | None = None) -> int:
             # Keep the HTTP figures: report them, then fail as anything broken does.
             print(f"feed rebuild FAILED (exit code {error.returncode}), see above", flush=True)
             rebuild, rebuild_failed = None, True
-    met = report(series, rebuild, rebuild_failed)
+        timing_met = run_timing(options, Path(workdir))
+    met = report(series, rebuild, rebuild_failed) and timing_met
     if options.json_path:
         write_json(options.json_path, series, rebuild, options, met)
     return 1 if rebuild_failed or (options.strict and not met) else 0
