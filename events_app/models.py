@@ -336,7 +336,8 @@ class AuditEntry(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed sign-ins counted per account and per client address (see admin/throttle.py).
+    """Failed sign-ins counted per (account, client address) and per client address (see
+    admin/throttle.py).
     The key is a hash, so typed addresses and client addresses are not kept in clear."""
 
     __tablename__ = "login_throttle"
