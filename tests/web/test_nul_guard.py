@@ -1,4 +1,4 @@
-"""A NUL in a URL (a slug, a token, a search) is a 404 on every route, never a 500: on
+"""A NUL in a URL's path (a slug, a token) is a 404 on every route, never a 500: on
 PostgreSQL a NUL in any query parameter fails the query. A NUL in an online link is a field
 error (see tests/transfer/test_hostile_records.py and the event form)."""
 
@@ -30,14 +30,11 @@ PUBLIC = [
     "/api/v1/articles/a%00b",
     "/r/aaaaaaaaaaaaaaa%00aaaaaaaaaaaaaaaa",
     "/r/aaaaaaaaaaaaaaa%00aaaaaaaaaaaaaaaa/calendar.ics",
-    "/events?q=a%00b",
-    "/api/v1/events?q=a%00b",
 ]
 ADMIN = [
     "/admin/events/a%00b",
     "/admin/events/a%00b/registrations",
     "/admin/articles/a%00b",
-    "/admin/events?q=a%00b",
 ]
 
 
@@ -55,6 +52,9 @@ def test_a_nul_in_any_url_is_not_found(client: TestClient, db: Database, now: da
     assert {path: r.status_code for path, r in answers.items()} == dict.fromkeys(answers, 404)
     assert answers["/events/a%00b"].text == missing.text
     assert client.get("/events/talk").status_code == 200
+    # In a search or a filter a NUL is no error: the page answers, as for any odd term.
+    for path in ("/events?q=a%00b", "/api/v1/events?q=a%00b", "/admin/events?q=a%00b"):
+        assert client.get(path).status_code == 200, path
 
 
 def test_a_nul_in_a_posted_slug_is_not_found(
