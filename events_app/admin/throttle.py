@@ -83,15 +83,6 @@ def _rows(session: Session, keys: Sequence[str], *, lock: bool = False) -> list[
     return list(session.scalars(query).all())
 
 
-def seconds_to_wait(*, session: Session, now: datetime, keys: Sequence[str]) -> int:
-    """0 when an attempt may be made now; otherwise how long until every key allows one."""
-    ends = [row.blocked_until for row in _rows(session, keys) if row.blocked_until]
-    latest = max(ends, default=None)
-    if latest is None or latest <= now:
-        return 0
-    return max(1, int(-(-(latest - now).total_seconds() // 1)))
-
-
 def _ensure_rows(session: Session, now: datetime, keys: Sequence[str]) -> list[LoginThrottle]:
     """Every key's row, locked. Stale counts are forgotten first; two processes may both be
     adding the same row: the database decides, neither fails."""
