@@ -26,6 +26,7 @@ from typing import Any
 from itsdangerous import BadSignature, Signer
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 COOKIE_NAME = "events_csrf"
@@ -125,6 +126,13 @@ def _replay(body: bytes) -> Receive:
     return receive
 
 
+def _reaches_a_view(scope: Scope) -> bool:
+    """Whether a route takes this method at this path: the rest (404, 405) change nothing,
+    and answer as they would without this check."""
+    routes = scope["app"].router.routes
+    return any(route.matches(scope)[0] == Match.FULL for route in routes)
+
+
 class CsrfMiddleware:
     """Refuses unsafe requests without the visitor's token, by the first matching policy."""
 
@@ -140,7 +148,7 @@ class CsrfMiddleware:
             await self.app(scope, receive, send)
             return
         policy = self.policy_for(scope["path"])
-        if policy is None or policy.refuse is None:
+        if policy is None or policy.refuse is None or not _reaches_a_view(scope):
             await self.app(scope, receive, send)
             return
         body = b""
