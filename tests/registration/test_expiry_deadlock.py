@@ -68,7 +68,7 @@ def race(db: Database, now: datetime, notifier: Notifier, expire: Expiry) -> lis
     error, from registrations and from worker rounds."""
     event_ids = [make_event(db, now, slug=f"e{i}", capacity=1000).id for i in range(EVENTS)]
     for event_id in event_ids:  # every event starts with a lapsed hold: the worker has work
-        register(db, now, notifier, event_id, "early@example.org")
+        register(db, now, notifier, event_id, f"early{event_id}@example.org")
     later = now + HOLD + timedelta(minutes=1)
     errors: list[BaseException] = []
     done = threading.Event()
