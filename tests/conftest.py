@@ -11,7 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -26,24 +26,13 @@ from events_app.config import Settings
 from events_app.db import Database
 from events_app.migrate import upgrade_database
 from events_app.registration.notify import Notifier
-
-POSTGRES_URL = os.environ.get("EVENTS_TEST_POSTGRES_URL", "")
-STRICT = os.environ.get("EVENTS_TEST_STRICT", "") == "1"
-START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-TABLES = [
-    "attendee_message",
-    "audit_entry",
-    "login_throttle",
-    "admin_user",
-    "outbox_message",
-    "registration",
-    "event_category",
-    "article_category",
-    "event_article",
-    "event",
-    "article",
-    "category",
-]
+from tests.support.settings import (
+    POSTGRES_URL,
+    START,
+    STRICT,
+    TABLES,
+    make_settings,
+)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -122,23 +111,6 @@ def clock() -> FrozenClock:
 @pytest.fixture
 def now(clock: FrozenClock) -> datetime:
     return clock.now()
-
-
-def make_settings(database_url: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "env": "test",
-        "database_url": database_url,
-        "secret_key": "test-secret-key-" + "x" * 32,
-        "base_url": "https://events.example.org",
-        "allowed_hosts": ["testserver"],
-        "timezone": "UTC",
-        "page_cache_check_seconds": 0,
-        "mail_in_process": False,
-        "mail_backend": "console",
-        "rate_limit_enabled": False,
-    }
-    values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture

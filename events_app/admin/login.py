@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from argon2 import PasswordHasher
 from sqlmodel import Session
 
 from events_app.admin import throttle
-from events_app.admin.passwords import rehashed, verify_password
+from events_app.admin.passwords import DEFAULT_HASHER, rehashed, verify_password
 from events_app.admin.users import find_user_by_email
 from events_app.models import User
 
@@ -31,20 +32,27 @@ class Attempt:
 
 
 def check_credentials(
-    *, session: Session, now: datetime, email: str, password: str, client: str
+    *,
+    session: Session,
+    now: datetime,
+    email: str,
+    password: str,
+    client: str,
+    hasher: PasswordHasher = DEFAULT_HASHER,
 ) -> Attempt:
     """Whether `password` is right for the active account at `email`. An unknown address, a
-    deactivated account and a wrong password are one and the same answer, and take as long."""
+    deactivated account and a wrong password are one and the same answer, and take as long.
+    `hasher` (the app's: `passwords.hasher_for(settings)`) makes the dummy and new hashes."""
     keys = (throttle.account_key(email), throttle.client_key(client))
     wait = throttle.seconds_to_wait(session=session, now=now, keys=keys)
     if wait:
         return Attempt(keys=keys, wait=wait)
     user = find_user_by_email(session=session, email=email)
     stored = user.password_hash if user is not None else None
-    if not verify_password(stored, password) or user is None or not user.active:
+    if not verify_password(stored, password, hasher=hasher) or user is None or not user.active:
         return Attempt(keys=keys)
     assert stored is not None
-    return Attempt(keys=keys, user=user, new_hash=rehashed(stored, password))
+    return Attempt(keys=keys, user=user, new_hash=rehashed(stored, password, hasher=hasher))
 
 
 def record_failure(*, session: Session, now: datetime, attempt: Attempt, max_delay: int) -> None:

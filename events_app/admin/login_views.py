@@ -23,6 +23,7 @@ from events_app.admin.guards import (
     set_session_cookie,
 )
 from events_app.admin.pages import csrf_refused, render_admin
+from events_app.admin.passwords import hasher_for
 from events_app.admin.users import end_sessions
 from events_app.models import User
 from events_app.registration.view_support import form_text, read_form
@@ -79,7 +80,12 @@ async def login_submit(request: Request) -> Response:
     def attempt() -> tuple[login.Attempt, User | None]:
         with ctx.db.read() as session:
             checked = login.check_credentials(
-                session=session, now=now, email=email, password=password, client=client
+                session=session,
+                now=now,
+                email=email,
+                password=password,
+                client=client,
+                hasher=hasher_for(ctx.settings),
             )
         if checked.wait:
             return checked, None

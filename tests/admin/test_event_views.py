@@ -16,10 +16,10 @@ from events_app.models import Event, User
 from events_app.registration.notify import Notifier
 from events_app.web.markdown import render_markdown
 from tests.admin.event_helpers import edit_form, load_event, post_event_form
-from tests.admin.test_users import audit_entries
 from tests.admin.web_helpers import sign_in
 from tests.factories import make_article, make_event, make_user
 from tests.registration.helpers import confirm, outbox, register
+from tests.support.audit import audit_entries
 
 NEW = "/admin/events/new"
 ROW_LINK = r'<td><a href="/admin/events/[a-z-]+" translate="no">([^<]+)</a>'

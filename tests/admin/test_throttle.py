@@ -11,11 +11,12 @@ from argon2.profiles import CHEAPEST
 from sqlalchemy import func, select
 
 from events_app.admin import login, throttle
-from events_app.admin.passwords import verify_password
+from events_app.admin.passwords import DEFAULT_HASHER, verify_password
 from events_app.clock import FrozenClock
 from events_app.db import Database
 from events_app.models import LoginThrottle, User
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.support.passwords import TEST_HASHER
 
 MAX_DELAY = 900
 
@@ -29,13 +30,18 @@ def test_the_delay_doubles_after_five_failures_up_to_the_cap(failures: int, dela
 
 
 def attempt(
-    db: Database, clock: FrozenClock, email: str, password: str, client: str = "10.0.0.1"
+    db: Database,
+    clock: FrozenClock,
+    email: str,
+    password: str,
+    client: str = "10.0.0.1",
+    hasher: PasswordHasher = TEST_HASHER,
 ) -> login.Attempt:
     """One sign-in as the login view makes it: check, then write the outcome."""
     now = clock.now()
     with db.read() as session:
         result = login.check_credentials(
-            session=session, now=now, email=email, password=password, client=client
+            session=session, now=now, email=email, password=password, client=client, hasher=hasher
         )
     if result.wait:
         return result
@@ -133,7 +139,7 @@ def test_signing_in_stamps_the_time_and_upgrades_an_old_hash(
         assert stored is not None
         stored.password_hash = weak
     clock.advance(timedelta(hours=1))
-    assert attempt(db, clock, "ada@example.org", DEFAULT_PASSWORD).succeeded
+    assert attempt(db, clock, "ada@example.org", DEFAULT_PASSWORD, hasher=DEFAULT_HASHER).succeeded
     with db.read() as session:
         stored = session.get(User, user.id)
     assert stored is not None
@@ -148,11 +154,11 @@ def test_a_password_changed_during_the_check_wins(db: Database, clock: FrozenClo
     with db.read() as session:
         checked = login.check_credentials(
             session=session, now=clock.now(), email="ada@example.org",
-            password=DEFAULT_PASSWORD, client="10.0.0.1",
+            password=DEFAULT_PASSWORD, client="10.0.0.1", hasher=TEST_HASHER,
         )  # fmt: skip
     with db.write() as session:
         stored = session.get(User, user.id)
         assert stored is not None
-        stored.password_hash = PasswordHasher().hash("a brand new passphrase")
+        stored.password_hash = TEST_HASHER.hash("a brand new passphrase")
     with db.write() as session:
         assert login.record_login(session=session, now=clock.now(), attempt=checked) is None

@@ -19,9 +19,9 @@ from tests.browser.test_accessibility import FAILING_IMPACTS, VIEWPORTS, describ
 from tests.browser.test_html_validity import FAILING_TYPES
 from tests.browser.test_html_validity import describe as describe_html
 from tests.browser.tools import AxeScript, Checker, find_axe, find_checker
-from tests.conftest import make_settings
 from tests.factories import make_event, make_user
 from tests.registration.helpers import confirm, outbox, register
+from tests.support.settings import make_settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext

@@ -13,9 +13,9 @@ from starlette.testclient import TestClient
 from events_app.app import create_app
 from events_app.clock import FrozenClock
 from events_app.db import Database
-from tests.conftest import make_settings
 from tests.factories import edit_event, make_article, make_event
 from tests.registration.web_helpers import https_client
+from tests.support.settings import make_settings
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 BASE = "https://events.example.org"

@@ -17,7 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from events_app.config import Settings
-from tests.conftest import make_settings
+from tests.support.settings import make_settings
 
 
 def free_port() -> int:

@@ -15,9 +15,9 @@ from starlette.testclient import TestClient
 from events_app.app import create_app
 from events_app.clock import FrozenClock
 from events_app.db import Database
-from tests.conftest import make_settings
 from tests.factories import make_event
 from tests.sharing.helpers import share_form, shared
+from tests.support.settings import make_settings
 from tests.web.test_rate_limit import REDIS_URL, redis_db, storage_url  # noqa: F401
 
 PAGE = "/events/talk/share"

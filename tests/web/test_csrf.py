@@ -15,7 +15,6 @@ from events_app.db import Database
 from events_app.models import Registration, User
 from events_app.web.csrf import COOKIE_NAME, new_token
 from tests.admin.test_guards import concrete, walk
-from tests.admin.test_users import audit_entries
 from tests.admin.web_helpers import sign_in
 from tests.factories import DEFAULT_PASSWORD, make_event, make_user
 from tests.registration.helpers import outbox
@@ -26,6 +25,7 @@ from tests.registration.web_helpers import (
     post_with_csrf,
     register_form,
 )
+from tests.support.audit import audit_entries
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from starlette.testclient import TestClient
 from events_app.app import create_app
 from events_app.clock import FrozenClock
 from events_app.db import Database
-from tests.conftest import make_settings
 from tests.factories import make_event
 from tests.registration.helpers import outbox
 from tests.registration.web_helpers import https_client, register_form
+from tests.support.settings import make_settings
 
 # A scratch Redis database this suite may flush; EVENTS_TEST_REDIS_URL lets two suites on one
 # machine (parallel branches) each take their own.
