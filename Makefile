@@ -23,9 +23,12 @@ run: setup
 
 # The browser suite's checkers (vnu.jar, axe-core) come from npm; without npm or Java those
 # tests skip with a reason locally (CI installs both and makes a skip a failure).
+# One pytest-xdist worker per core (TEST_WORKERS=0 runs in one process); the browser tests
+# keep to one worker (tests/conftest.py, XDIST_GROUPS).
+TEST_WORKERS ?= auto
 test: setup
 	-@bash tests/browser/install_tools.sh || echo "make test: browser checkers not installed; those tests will skip"
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: setup
 	$(BIN)/ruff check .

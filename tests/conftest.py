@@ -26,6 +26,7 @@ from events_app.config import Settings
 from events_app.db import Database
 from events_app.migrate import upgrade_database
 from events_app.registration.notify import Notifier
+from tests.support.redis import redis_db  # noqa: F401 (a fixture for every test module)
 from tests.support.settings import (
     POSTGRES_URL,
     START,
@@ -44,6 +45,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             red=True,
         )
         session.exitstatus = 1
+
+
+# Under pytest-xdist (`make test`), tests go to whichever worker is free, except these: each
+# group runs on one worker, so that its session and module fixtures (a live demo site, a
+# Chromium, the checkers; the schemathesis schema) are built once, not once per worker.
+XDIST_GROUPS = {"browser": "tests/browser/", "schemathesis": "tests/api/test_schemathesis.py"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = config.rootpath
+    for item in items:
+        where = item.path.relative_to(root).as_posix()
+        for group, prefix in XDIST_GROUPS.items():
+            if where.startswith(prefix):
+                item.add_marker(pytest.mark.xdist_group(group))
 
 
 def _sqlalchemy_url(url: str) -> str:

@@ -17,8 +17,8 @@ from events_app.clock import FrozenClock
 from events_app.db import Database
 from tests.factories import make_event
 from tests.sharing.helpers import share_form, shared
+from tests.support.redis import REDIS_URL, storage_url
 from tests.support.settings import make_settings
-from tests.web.test_rate_limit import REDIS_URL, redis_db, storage_url  # noqa: F401
 
 PAGE = "/events/talk/share"
 GENEROUS = "1000/day"

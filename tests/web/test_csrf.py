@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
-import pytest
 from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -20,18 +18,12 @@ from tests.factories import DEFAULT_PASSWORD, make_event, make_user
 from tests.registration.helpers import outbox
 from tests.registration.web_helpers import (
     CSRF_FIELD,
-    https_client,
     last_token,
     post_with_csrf,
     register_form,
 )
 from tests.support.audit import audit_entries
-
-
-@pytest.fixture
-def client(app: Starlette) -> Iterator[TestClient]:
-    with https_client(app) as test_client:
-        yield test_client
+from tests.support.http import https_client_fixture  # noqa: F401 (`client`, over HTTPS)
 
 
 def test_the_form_page_sets_the_cookie_once_and_the_field_matches_it(

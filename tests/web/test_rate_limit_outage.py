@@ -25,8 +25,8 @@ from tests.factories import make_event
 from tests.faults.proxy import FaultProxy, Mode, fault_proxy
 from tests.registration.helpers import outbox
 from tests.registration.web_helpers import https_client, register_form
+from tests.support.redis import REDIS_URL
 from tests.support.settings import make_settings
-from tests.web.test_rate_limit import REDIS_URL
 
 # A bound on requests that should take one Redis timeout (0.3 s) at most; a request that
 # still waits for Redis after this is hanging on it.
