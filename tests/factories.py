@@ -102,6 +102,8 @@ def make_entry(**overrides: Any) -> CalendarEntry:
 
 
 DEFAULT_PASSWORD = "correct horse battery staple"
+# What the listing pages say when there is nothing to list.
+PLACEHOLDER = "We are creating some awesome events for you. Kindly bear with us."
 
 
 def make_user(db: Database, now: datetime, **overrides: Any) -> User:
