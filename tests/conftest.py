@@ -49,8 +49,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 # Under pytest-xdist (`make test`), tests go to whichever worker is free, except these: each
 # group runs on one worker, so that its session and module fixtures (a live demo site, a
-# Chromium, the checkers; the schemathesis schema) are built once, not once per worker.
-XDIST_GROUPS = {"browser": "tests/browser/", "schemathesis": "tests/api/test_schemathesis.py"}
+# Chromium, the checkers; the schemathesis schema) are built once, not once per worker, and
+# the load tests (each a multi-process server with hundreds of clients) never run two at once.
+XDIST_GROUPS = {
+    "browser": "tests/browser/",
+    "schemathesis": "tests/api/test_schemathesis.py",
+    "load": "tests/load/",
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
