@@ -16,6 +16,7 @@ from events_app.events.schemas import ArticleCreate, EventCreate
 from events_app.mail.delivery import claim_due, record_failure
 from events_app.models import Article, Event, User
 from events_app.transfer.records import event_record
+from tests.support.passwords import TEST_HASHER
 
 _counter = itertools.count(1)
 
@@ -102,6 +103,8 @@ def make_entry(**overrides: Any) -> CalendarEntry:
 
 
 DEFAULT_PASSWORD = "correct horse battery staple"
+# What the listing pages say when there is nothing to list.
+PLACEHOLDER = "We are creating some awesome events for you. Kindly bear with us."
 
 
 def make_user(db: Database, now: datetime, **overrides: Any) -> User:
@@ -117,7 +120,7 @@ def make_user(db: Database, now: datetime, **overrides: Any) -> User:
     }
     values.update(overrides)
     data = UserCreate.model_validate(values)
-    new_password = accept_password(password, user_inputs=data.password_hints)
+    new_password = accept_password(password, user_inputs=data.password_hints, hasher=TEST_HASHER)
     with db.write() as session:
         user = create_user(session=session, now=now, actor=None, data=data, password=new_password)
         if not active:

@@ -24,11 +24,11 @@ from events_app.registration.notify import Notifier
 from events_app.resources import PACKAGE_DIR
 from events_app.web import templating
 from tests.admin.web_helpers import post_form, sign_in
-from tests.conftest import make_settings
 from tests.factories import make_article, make_event, make_user
 from tests.registration.helpers import confirm, register
 from tests.registration.web_helpers import csrf_from, https_client
 from tests.sharing.helpers import share_form
+from tests.support.settings import make_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -19,9 +19,9 @@ from events_app.admin.event_writes import (
 from events_app.db import Database
 from events_app.models import Event, User
 from events_app.registration.notify import Notifier
-from tests.admin.test_users import audit_entries
 from tests.factories import event_data, make_event, make_user
 from tests.registration.helpers import confirm, outbox, register, statuses
+from tests.support.audit import audit_entries
 
 
 @pytest.fixture

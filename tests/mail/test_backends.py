@@ -24,9 +24,9 @@ from events_app.mail.message import InvalidMessage, UnsafeHeader, build_email
 from events_app.mail.worker import MailWorker
 from events_app.models import OutboxMessage, OutboxStatus
 from events_app.registration.notify import Notifier
-from tests.conftest import make_settings
 from tests.factories import make_event
 from tests.registration.helpers import confirm, outbox, register
+from tests.support.settings import make_settings
 
 
 def row(now: datetime, **overrides: object) -> OutboxMessage:

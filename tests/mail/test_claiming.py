@@ -17,8 +17,8 @@ from events_app.mail.compose import ComposedEmail
 from events_app.mail.delivery import claim_due, mark_sent, record_failure
 from events_app.mail.outbox import enqueue
 from events_app.mail.worker import DeliveryReport, MailWorker
-from tests.mail.conftest import SmtpServer
 from tests.registration.helpers import outbox
+from tests.support.smtp import SmtpServer
 
 LEASE = timedelta(minutes=5)
 

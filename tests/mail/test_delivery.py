@@ -16,10 +16,10 @@ from events_app.mail.outbox import enqueue
 from events_app.mail.worker import MailWorker
 from events_app.models import OutboxMessage
 from events_app.registration.notify import Notifier
-from tests.conftest import make_settings
 from tests.factories import make_event
-from tests.mail.conftest import Collector, SmtpServer, free_port
 from tests.registration.helpers import HOLD, confirm, outbox, register, statuses
+from tests.support.settings import make_settings
+from tests.support.smtp import Collector, SmtpServer, free_port
 
 
 def enqueue_raw(db: Database, now: datetime, *, to: str, subject: str) -> OutboxMessage:

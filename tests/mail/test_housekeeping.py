@@ -27,11 +27,11 @@ from events_app.db import Database
 from events_app.mail.worker import MailWorker
 from events_app.models import OutboxMessage, OutboxStatus, Registration
 from events_app.registration.notify import Notifier
-from tests.conftest import make_settings
 from tests.factories import make_event
 from tests.faults.proxy import FaultProxy, Mode, fault_proxy
-from tests.mail.conftest import SmtpServer
 from tests.registration.helpers import HOLD, confirm, outbox, register, statuses
+from tests.support.settings import make_settings
+from tests.support.smtp import SmtpServer
 
 # Generous bounds for something that takes a few housekeeping periods; far below how long
 # the hanging delivery lasts, so reaching them means housekeeping waited for mail.

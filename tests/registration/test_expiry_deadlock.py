@@ -26,9 +26,9 @@ from sqlalchemy.exc import OperationalError
 from events_app.db import Database
 from events_app.registration.notify import Notifier
 from events_app.registration.service import events_with_lapsed_holds, expire_event_holds
-from tests.conftest import make_settings
 from tests.factories import make_event
 from tests.registration.helpers import HOLD, expire_holds, register, statuses
+from tests.support.settings import make_settings
 
 EVENTS = 30
 REGISTRATIONS = 90  # the reproduction: 30 events, 90 registrations

@@ -14,8 +14,8 @@ from events_app.config import Settings
 from events_app.db import Database
 from events_app.mail.worker import MailWorker
 from tests.factories import make_event
-from tests.mail.conftest import SmtpServer
 from tests.sharing.helpers import share_form, shared
+from tests.support.smtp import SmtpServer
 
 HEADERS_WE_SET = {"from", "to", "subject", "date", "message-id", "auto-submitted",
                   "mime-version", "content-type"}  # fmt: skip
