@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
-from events_app.admin.audit import record_audit
+from events_app.audit.records import record_audit
 from events_app.content import mark_calendar_changed
 from events_app.events.editing import find_article, save_article
 from events_app.events.queries import relation

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from events_app.admin.audit import record_audit
+from events_app.audit.records import record_audit
 from events_app.content import mark_calendar_changed
 from events_app.events.editing import UnknownArticles, changes_calendar, find_event, save_event
 from events_app.events.schemas import EventCreate

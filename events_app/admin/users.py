@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from events_app.admin.audit import record_audit
+from events_app.audit.records import record_audit
 from events_app.admin.passwords import NewPassword
 from events_app.admin.schemas import UserCreate
 from events_app.models import User, UserRole

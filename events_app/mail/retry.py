@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, select, update
 from sqlmodel import Session, col
 
-from events_app.admin.audit import record_audit
+from events_app.audit.records import record_audit
 from events_app.models import Event, OutboxMessage, OutboxStatus, Registration, User
 
 LISTED = 200  # failed messages shown on one page, newest first
