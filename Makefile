@@ -27,10 +27,12 @@ test: setup
 	-@bash tests/browser/install_tools.sh || echo "make test: browser checkers not installed; those tests will skip"
 	$(BIN)/python -m pytest
 
+# lint-imports: which package may import which (the contracts in pyproject.toml).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The documentation site (mkdocs.yml, docs/) into site/; strict, so a warning fails.
 docs: setup

@@ -27,6 +27,7 @@ from events_app.admin.guards import requires
 from events_app.admin.local_times import Problem, resolve_instant
 from events_app.admin.pages import csrf_refused, read_admin_form, render_admin
 from events_app.models import EventStatus, User, UserRole
+from events_app.registration.notify import app_notifier
 from events_app.timezones import zone
 from events_app.web.context import app_context
 from events_app.web.csrf import csrf_ok
@@ -73,7 +74,7 @@ async def publication_submit(request: Request, user: User) -> Response:
                 event_id=event_id,
                 action=chosen,
                 notify=notify,
-                notifier=ctx.notifier,
+                notifier=app_notifier(ctx),
                 publish_at=publish_at,
                 reason=sent["reason"],
             )

@@ -67,6 +67,10 @@ def _conditions(filters: FailedFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def event_exists(*, session: Session, slug: str) -> bool:
+    return session.scalar(select(col(Event.id)).where(col(Event.slug) == slug)) is not None
+
+
 def count_failed(*, session: Session) -> int:
     query = select(func.count()).select_from(OutboxMessage)
     return int(session.scalar(query.where(*_conditions(FailedFilters()))) or 0)
