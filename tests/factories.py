@@ -9,11 +9,12 @@ from typing import Any
 from events_app.admin.passwords import accept_password
 from events_app.admin.schemas import UserCreate
 from events_app.admin.users import create_user
+from events_app.articles.editing import save_article
 from events_app.calendar.entries import CalendarEntry
 from events_app.clock import Clock
 from events_app.config import Settings
 from events_app.db import Database
-from events_app.events.editing import find_event, save_article, save_event
+from events_app.events.editing import find_event, save_event
 from events_app.events.schemas import ArticleCreate, EventCreate
 from events_app.mail.delivery import claim_due, record_failure
 from events_app.mail.worker import MailWorker

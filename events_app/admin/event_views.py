@@ -16,19 +16,19 @@ from starlette.routing import BaseRoute, Route
 
 from events_app.admin import event_form
 from events_app.admin.event_list import EventRow, Standing, find_row, list_events
-from events_app.admin.event_publishing import allowed_publications
-from events_app.admin.event_writes import (
-    EventRefused,
-    NotifyDecisionNeeded,
-    create_event,
-    update_event,
-)
 from events_app.admin.form_errors import text
 from events_app.admin.guards import requires
 from events_app.admin.local_times import Problem, wall_value
 from events_app.admin.pages import csrf_refused, path_exists, read_admin_form, render_admin
 from events_app.events.editing import find_event
+from events_app.events.publishing import allowed_publications
 from events_app.events.schemas import EventCreate
+from events_app.events.writes import (
+    EventRefused,
+    NotifyDecisionNeeded,
+    create_event,
+    update_event,
+)
 from events_app.models import EventFormat, User, UserRole
 from events_app.registration.notify import app_notifier
 from events_app.timezones import timezone_names, zone

@@ -17,7 +17,7 @@ from events_app.db import Database
 from events_app.models import Event, Registration
 from events_app.registration.housekeeping import Housekeeper
 from events_app.registration.notify import Notifier
-from tests.factories import make_event
+from tests.factories import make_event, make_worker
 from tests.registration.helpers import confirm, outbox, register
 
 DAY = timedelta(hours=24)
@@ -141,7 +141,7 @@ def test_the_worker_loop_sends_them(
     event = make_event(db, now, starts_at=now + timedelta(hours=30))
     seat_people(db, now, notifier, event, 2)
     clock.advance(timedelta(hours=6))
-    report = worker(settings, db, clock).run_once()
+    report = make_worker(settings=settings, db=db, clock=clock).run_once()
     assert len(reminders(db)) == 2
     assert report.sent == len(outbox(db))  # delivered in the same round
 
