@@ -13,7 +13,6 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
-from starlette.staticfiles import StaticFiles
 
 from events_app.admin.guards import AccessRefused, access_refused
 from events_app.admin.pages import NoStoreMiddleware
@@ -30,6 +29,7 @@ from events_app.categories.views import routes as category_routes
 from events_app.clock import Clock
 from events_app.config import Settings, load_settings
 from events_app.db import Database
+from events_app.db_errors import DATABASE_ERRORS
 from events_app.discovery.views import routes as discovery_routes
 from events_app.events import templating as event_templating
 from events_app.events.views import routes as event_routes
@@ -45,7 +45,9 @@ from events_app.web.extensions import WebExtensions
 from events_app.web.health import routes as health_routes
 from events_app.web.page_cache import PageCache, PageCacheMiddleware
 from events_app.web.security import SecurityHeadersMiddleware
+from events_app.web.static_files import MemoryStaticFiles
 from events_app.web.templating import create_templates
+from events_app.web.unavailable import database_error
 
 
 def allowed_hosts(settings: Settings) -> list[str]:
@@ -72,13 +74,14 @@ def web_extensions() -> WebExtensions:
 def create_app(
     settings: Settings, *, clock: Clock | None = None, database: Database | None = None
 ) -> Starlette:
-    db = database or Database.from_url(settings.database_url)
+    db = database or Database.from_settings(settings)
     clock = clock or Clock()
     page_cache = PageCache(
         db=db,
         clock=clock,
         enabled=settings.page_cache,
         check_seconds=settings.page_cache_check_seconds,
+        stale_seconds=settings.page_cache_stale_seconds,
     )
 
     @asynccontextmanager
@@ -126,7 +129,7 @@ def create_app(
             *admin_routes,
             *api_routes,
             *api_document_routes,
-            Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+            Mount("/static", app=MemoryStaticFiles(STATIC_DIR), name="static"),
         ],
         middleware=[
             Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings)),
@@ -146,6 +149,8 @@ def create_app(
             HTTPException: http_error,
             AccessRefused: access_refused,
             ApiProblem: api_problem_handler,
+            # An unreachable or overloaded database answers 503; other database errors, 500.
+            **dict.fromkeys(DATABASE_ERRORS, database_error),
             500: server_error,
         },
         lifespan=lifespan,

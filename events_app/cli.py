@@ -109,7 +109,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     settings = _settings()
     logging.getLogger().setLevel(settings.log_level.upper())
-    db = Database.from_url(settings.database_url)
+    db = Database.from_settings(settings)
     worker = MailWorker(
         settings=settings,
         db=db,

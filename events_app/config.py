@@ -64,6 +64,59 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL. A SQLite file (WAL mode) by default; "
         "`postgresql+psycopg://user:password@host/dbname` for PostgreSQL.",
     )
+    # How each process talks to the database: connection pool, timeouts, keepalives. Sizing
+    # and what the 503s mean are in docs/operations.md.
+    database_pool_size: int = Field(
+        default=5,
+        ge=1,
+        le=200,
+        description="PostgreSQL connections each process keeps open. Every process may hold "
+        "up to pool size + overflow: keep processes × (pool size + overflow) below the "
+        "server's `max_connections` (see [Operations](../operations.md)).",
+    )
+    database_max_overflow: int = Field(
+        default=10,
+        ge=0,
+        le=200,
+        description="Extra PostgreSQL connections a process may open under load, closed again "
+        "when returned.",
+    )
+    database_pool_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=300,
+        description="How long a request waits for a free connection before it answers 503 "
+        "with `Retry-After`.",
+    )
+    database_connect_timeout_seconds: int = Field(
+        default=5,
+        ge=2,
+        le=300,
+        description="Give up opening a PostgreSQL connection after this long (libpq's "
+        "`connect_timeout`; at least 2).",
+    )
+    database_statement_timeout_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        le=3600,
+        description="PostgreSQL cancels any statement that runs longer (`statement_timeout`, "
+        "set on every connection); the request answers 503. The app gives up 2 s later by "
+        "itself when the server does not answer at all.",
+    )
+    database_keepalive_seconds: int = Field(
+        default=30,
+        ge=1,
+        le=7200,
+        description="Idle seconds before TCP keepalive probes check a PostgreSQL connection, "
+        "so a connection to a vanished server is noticed and dropped.",
+    )
+    database_lock_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=300,
+        description="How long a write waits for SQLite's write lock (held by an import, say) "
+        "before the request answers 503 with `Retry-After`.",
+    )
     secret_key: str = Field(
         default="",
         description="Key for signed values. Required (32+ characters) when "
@@ -110,6 +163,13 @@ class Settings(BaseSettings):
         ge=0,
         description="How often each process asks the database whether content changed; a "
         "change made by another process shows within this delay. `0` checks on every request.",
+    )
+    page_cache_stale_seconds: float = Field(
+        default=300.0,
+        ge=0,
+        description="When the database cannot be reached, cached pages are served as they "
+        "are for at most this long after their last confirmation; what the cache cannot "
+        "serve answers 503. `0` serves nothing stale.",
     )
     page_size: int = Field(
         default=20, ge=1, le=200, description="Events or articles per listing page (1–200)."

@@ -66,7 +66,14 @@ RATE_LIMITED = ProblemType(
     "Too many registrations from this client address (the same limit as the site's form, "
     "`EVENTS_RATE_LIMIT_REGISTER`). `Retry-After` says in how many seconds to try again.",
 )
-PROBLEM_TYPES = (INVALID_QUERY, INVALID_BODY, REGISTRATION_CLOSED, RATE_LIMITED)
+UNAVAILABLE = ProblemType(
+    "unavailable",
+    503,
+    N_("Temporarily unavailable"),
+    "The database cannot serve the request now (an outage, or every connection busy). "
+    "Nothing was changed: send the same request again after the seconds in `Retry-After`.",
+)
+PROBLEM_TYPES = (INVALID_QUERY, INVALID_BODY, REGISTRATION_CLOSED, RATE_LIMITED, UNAVAILABLE)
 
 _PHRASES = {
     400: N_("Bad Request"),
@@ -79,6 +86,7 @@ _PHRASES = {
     422: N_("Unprocessable Content"),
     429: N_("Too Many Requests"),
     500: N_("Internal Server Error"),
+    503: N_("Service Unavailable"),
 }
 _DETAILS = {
     404: N_("There is nothing public at this address."),
@@ -193,6 +201,21 @@ def rate_limited(request: Request, retry_after: int) -> ApiProblem:
     return ApiProblem(problem, {"retry-after": str(retry_after)})
 
 
+def unavailable(request: Request, retry_after: int) -> Response:
+    """503 with its own problem type: the database cannot serve now; retry later."""
+    _ = _gettext(request)
+    problem = Problem(
+        type=problem_type_uri(request, UNAVAILABLE),
+        title=_(UNAVAILABLE.title),
+        status=UNAVAILABLE.status,
+        detail=_(
+            "We cannot handle this request right now. Nothing was changed; please try again "
+            "in a few seconds."
+        ),
+    )
+    return problem_response(problem, {"retry-after": str(retry_after)})
+
+
 def api_error(
     request: Request,
     status: int,
@@ -205,6 +228,8 @@ def api_error(
         return None
     if isinstance(exc, HTTPException):
         return http_exception_problem(request, exc)
+    if status == UNAVAILABLE.status:
+        return unavailable(request, int((headers or {}).get("retry-after", "5")))
     return http_problem(request, status, headers=headers)
 
 

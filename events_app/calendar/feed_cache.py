@@ -3,7 +3,8 @@
 Calendar apps poll every feed for years, mostly to learn that nothing changed. A built feed is
 kept while the calendar version in the database is the one it was built at (it rises only with
 changes a feed shows: events, articles, categories; not registrations) and its own window
-holds (the next go-live, or an event leaving the 30-day window). Checking costs one small
+holds (from when it was built to the next go-live, or an event leaving the 30-day window: a
+clock stepping back before the build drops it too). Checking costs one small
 query; rebuilding after a change re-serialises only the changed events (vevent.py).
 """
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 class FeedCache:
     def __init__(self, *, max_entries: int = 64) -> None:
         self.max_entries = max_entries
-        self._entries: OrderedDict[FeedScope, tuple[int, FeedDocument]] = OrderedDict()
+        self._entries: OrderedDict[FeedScope, tuple[int, datetime, FeedDocument]] = OrderedDict()
         # Reads run in worker threads on PostgreSQL: reordering must not interleave.
         self._lock = threading.Lock()
         self.builds = 0
@@ -37,16 +38,19 @@ class FeedCache:
             found = self._entries.get(scope)
             if found is None:
                 return None
-            built_at, document = found
-            if built_at != version or (document.valid_until and document.valid_until <= now):
+            built_version, built_at, document = found
+            expired = document.valid_until is not None and document.valid_until <= now
+            if built_version != version or now < built_at or expired:
                 del self._entries[scope]
                 return None
             self._entries.move_to_end(scope)
             return document
 
-    def store(self, scope: FeedScope, *, version: int, document: FeedDocument) -> None:
+    def store(
+        self, scope: FeedScope, *, version: int, document: FeedDocument, built_at: datetime
+    ) -> None:
         with self._lock:
-            self._entries[scope] = (version, document)
+            self._entries[scope] = (version, built_at, document)
             self._entries.move_to_end(scope)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
@@ -77,7 +81,7 @@ def current_feed(
     )
     if document is not None:
         cache.builds += 1
-        cache.store(scope, version=version, document=document)
+        cache.store(scope, version=version, document=document, built_at=now)
     return document
 
 

@@ -9,9 +9,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from events_app.db_errors import is_unavailable
 from events_app.web.context import render_page
 from events_app.web.extensions import web_extensions
 from events_app.web.security import security_headers
+from events_app.web.unavailable import database_error
 
 logger = logging.getLogger("events_app")
 
@@ -27,16 +29,19 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     # This response leaves through Starlette's outermost error middleware, outside our own
     # header middleware, so it carries the security headers itself.
     hsts = request.app.state.context.settings.uses_https
+    if not is_unavailable(exc):
+        logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     try:
-        own = web_extensions(request).render_error(request, 500)
-        if own is not None:
-            response = own
+        if is_unavailable(exc):  # raised outside the views (in a middleware): still a 503
+            response = await database_error(request, exc)
         else:
-            response = render_page(request, "errors/500.html", {}, status_code=500, public=False)
+            own = web_extensions(request).render_error(request, 500)
+            response = own or render_page(
+                request, "errors/500.html", {}, status_code=500, public=False
+            )
     except Exception:  # the template itself may be what failed
         response = PlainTextResponse("Internal Server Error", status_code=500)
     for name, value in security_headers(hsts=hsts):
