@@ -146,6 +146,7 @@ class Options:
     rebuild_repeats: int = 20
     import_events: int = 16_000
     soak_minutes: float = 10.0
+    timing_pairs: int = 40
 
     @property
     def rows(self) -> tuple[Row, ...]:
@@ -582,6 +583,31 @@ def report_import(result: dict[str, Any] | None, failed: bool) -> bool:
     return bool(result["target_met"])
 
 
+# With the answer floor on, a known address may answer at most this far from a new one.
+TIMING_RATIO_LIMITS = (0.9, 1.1)
+
+
+def run_timing(options: Options, workdir: Path) -> bool:
+    """bench/registration_timing.py in its own process: can a stopwatch tell a registered
+    address from a new one? True when, with the answer floor on, it cannot (ratio of medians
+    within TIMING_RATIO_LIMITS)."""
+    if options.only == "feed" or options.timing_pairs < 1:
+        return True
+    json_path = workdir / "registration-timing.json"
+    print(f"\nregistration timing ({options.timing_pairs} pairs):", flush=True)
+    command = [
+        sys.executable, str(BENCH_DIR / "registration_timing.py"),
+        "--pairs", str(options.timing_pairs), "--json", str(json_path),
+    ]  # fmt: skip
+    subprocess.run(command, cwd=PROJECT_ROOT, check=True, timeout=600)
+    floored = json.loads(json_path.read_text())[-1]
+    low, high = TIMING_RATIO_LIMITS
+    met = low <= floored["ratio_new_over_known"] <= high
+    print(f"registration timing with the floor: ratio {floored['ratio_new_over_known']:.3f}, "
+          f"target {low:g} to {high:g}: {'PASS' if met else 'FAIL'}")  # fmt: skip
+    return met
+
+
 def ratio(series: dict[str, Series], name: str) -> float:
     bare_row = series[name].row.bare
     bare = series[bare_row].median if bare_row in series else 0.0
@@ -736,6 +762,10 @@ def parse_args(argv: list[str] | None = None) -> Options:
         "--import-events", type=int, default=16_000, metavar="N",
         help="events imported by bench/import_speed.py (16000; not with --only); 0 skips it",
     )  # fmt: skip
+    parser.add_argument(
+        "--timing-pairs", type=int, default=40, metavar="N",
+        help="new/known address pairs timed by bench/registration_timing.py (40); 0 skips it",
+    )  # fmt: skip
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--json", type=Path, dest="json_path", help="also write results here")
     parser.add_argument(
@@ -754,7 +784,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         connections=args.connections, tool=choose_tool(args.tool), strict=args.strict,
         json_path=args.json_path, quiet_wait=args.quiet_wait, only=args.only,
         rebuild_repeats=args.rebuild_repeats, import_events=args.import_events,
-        soak_minutes=args.soak_minutes,
+        soak_minutes=args.soak_minutes, timing_pairs=args.timing_pairs,
     )  # fmt: skip
 
 
@@ -810,8 +840,9 @@ def main(argv: list[str] | None = None) -> int:
         except subprocess.CalledProcessError as error:
             print(f"import speed FAILED (exit code {error.returncode}), see above", flush=True)
             import_speed, import_failed = None, True
+        timing_met = run_timing(options, Path(workdir))
         soak_met, soak_failed = soak_step(options, Path(workdir))
-    met = report(series, rebuild, rebuild_failed)
+    met = report(series, rebuild, rebuild_failed) and timing_met
     met = report_import(import_speed, import_failed) and met
     met &= soak_met
     print(f"targets: {'all met' if met else 'NOT MET'}")

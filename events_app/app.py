@@ -43,6 +43,7 @@ from events_app.web.context import AppContext
 from events_app.web.errors import http_error, server_error
 from events_app.web.extensions import WebExtensions
 from events_app.web.health import routes as health_routes
+from events_app.web.nul_guard import NulGuardMiddleware
 from events_app.web.page_cache import PageCache, PageCacheMiddleware
 from events_app.web.security import SecurityHeadersMiddleware
 from events_app.web.static_files import MemoryStaticFiles
@@ -133,7 +134,12 @@ def create_app(
         ],
         middleware=[
             Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings)),
-            Middleware(SecurityHeadersMiddleware, hsts=settings.uses_https),
+            Middleware(
+                SecurityHeadersMiddleware,
+                hsts=settings.uses_https,
+                subdomains=settings.hsts_include_subdomains,
+            ),
+            Middleware(NulGuardMiddleware),
             # Outside the page cache: a cached answer is shared by every origin.
             Middleware(
                 ApiCorsMiddleware,

@@ -51,6 +51,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         reload=args.reload,
         log_level=settings.log_level.lower(),
         proxy_headers=args.proxy_headers,
+        forwarded_allow_ips=args.forwarded_allow_ips,
         server_header=False,
     )
     return 0
@@ -184,6 +185,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--reload", action="store_true", help="restart on code changes")
     serve.add_argument(
         "--proxy-headers", action="store_true", help="trust X-Forwarded-* from the proxy in front"
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        metavar="ADDRESSES",
+        help="with --proxy-headers: the proxy's own addresses (comma-separated IPs or "
+        "networks), the only peers whose X-Forwarded-For is believed; rate limits count "
+        "the client address it gives (default: 127.0.0.1)",
     )
     serve.set_defaults(handler=cmd_serve)
 

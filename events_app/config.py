@@ -115,7 +115,8 @@ class Settings(BaseSettings):
         gt=0,
         le=300,
         description="How long a write waits for SQLite's write lock (held by an import, say) "
-        "before the request answers 503 with `Retry-After`.",
+        "before the request answers 503 with `Retry-After`. On PostgreSQL a write waits for "
+        "its place as long as for a pooled connection (`EVENTS_DATABASE_POOL_TIMEOUT_SECONDS`).",
     )
     secret_key: str = Field(
         default="",
@@ -298,6 +299,23 @@ class Settings(BaseSettings):
         description='"Send this to a friend" emails from the whole site: a ceiling that '
         "holds however many addresses a sender has.",
     )
+    registration_emails_per_address_hour: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Confirmation and manage-link emails one address may be sent in any hour, "
+        "across every event and client address (1 to 1000). Counted in the database, so "
+        "every process shares it; past it, the form answers as usual and sends nothing.",
+    )
+    registration_answer_ms: int = Field(
+        default=150,
+        ge=0,
+        le=5000,
+        description="The registration form and API answer this many milliseconds after the "
+        "request began (0 to 5000), whether the address was new or already registered, so "
+        "the answer's timing does not tell which. Keep it above the slowest registration "
+        "under normal load.",
+    )
     max_body_bytes: int = Field(
         default=64 * 1024,
         ge=1024,
@@ -308,6 +326,12 @@ class Settings(BaseSettings):
     api_cors_origins: StrList = Field(
         default_factory=lambda: ["*"],
         description="Origins whose pages may read the JSON API (GET); `*` for any." + LIST_HELP,
+    )
+    hsts_include_subdomains: bool = Field(
+        default=False,
+        description="Add `includeSubDomains` to the Strict-Transport-Security header (sent "
+        "when EVENTS_BASE_URL is https): every subdomain of the site's host must then be "
+        "served over HTTPS too. Leave off unless they all are.",
     )
     api_cors_post_origins: StrList = Field(
         default_factory=list,

@@ -208,7 +208,11 @@ class Database:
         Raises WriteGateBusy when other writers keep every writer's place for the lock
         timeout, counted from `since` (a time.monotonic() moment, such as when the request
         arrived, before it waited for a thread) or from now."""
-        lock_timeout = self.options.lock_timeout
+        # On PostgreSQL the gate only keeps connections free for reads, so waiting at it is
+        # waiting for a connection: the pool timeout applies. A burst of registrations for one
+        # event queues there behind a row lock held for milliseconds, which is no outage.
+        # SQLite's one write lock can be held for seconds (an import): the lock timeout.
+        lock_timeout = self.options.lock_timeout if self.is_sqlite else self.options.pool_timeout
         started = time.monotonic() if since is None else since
         if not self._write_gate.acquire(
             timeout=max(0.0, started + lock_timeout - time.monotonic())

@@ -217,7 +217,7 @@ class Registration(SQLModel, table=True):
     event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=200)
     email: str = Field(max_length=320)
-    email_key: str = Field(max_length=320)  # normalised: what "the same address" means
+    email_key: str = Field(max_length=320, index=True)  # normalised: "the same address"
     organisation: str = Field(default="", max_length=200)
     status: RegistrationStatus = Field(sa_type=StrEnumType(RegistrationStatus), index=True)
     token_nonce: str = Field(max_length=32)  # see events_app/registration/tokens.py
@@ -336,7 +336,8 @@ class AuditEntry(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed sign-ins counted per account and per client address (see admin/throttle.py).
+    """Failed sign-ins counted per (account, client address) and per client address (see
+    admin/throttle.py).
     The key is a hash, so typed addresses and client addresses are not kept in clear."""
 
     __tablename__ = "login_throttle"

@@ -13,6 +13,7 @@ import ast
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,19 @@ def test_every_module_is_checked_by_one_rule() -> None:
     assert all(p.relative_to(PACKAGE).parts[0] in HTTP_PACKAGES or p.name == "app.py" for p in http)
     assert len(SERVICE_FILES) > 100
     assert len(VIEW_FILES) > 25
+
+
+def test_every_package_and_module_has_a_layer() -> None:
+    """A new top-level module or package must be placed in the layers, or nothing checks it."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (layers,) = [c["layers"] for c in config["contracts"] if c["type"] == "layers"]
+    placed = {name.strip() for layer in layers for name in layer.replace("|", ":").split(":")}
+    children = {
+        f"events_app.{p.stem}"
+        for p in PACKAGE.iterdir()
+        if (p.suffix == ".py" and p.stem != "__init__") or (p / "__init__.py").is_file()
+    }
+    assert children - placed == set()
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:

@@ -159,6 +159,20 @@ def test_the_command_prints_no_traceback_for_a_bad_list(tmp_path: Path) -> None:
     )
 
 
+def test_serve_passes_the_trusted_proxy_addresses_to_uvicorn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import uvicorn
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.update(kwargs))
+    main(["serve", "--proxy-headers", "--forwarded-allow-ips", "10.0.0.5,10.0.1.0/24"])
+    assert seen["proxy_headers"] is True
+    assert seen["forwarded_allow_ips"] == "10.0.0.5,10.0.1.0/24"
+    main(["serve", "--proxy-headers"])
+    assert seen["forwarded_allow_ips"] == "127.0.0.1"  # never "*" unless said
+
+
 def test_serve_takes_host_port_workers_and_reload() -> None:
     args = build_parser().parse_args(
         ["serve", "--host", "0.0.0.0", "--port", "9000", "--workers", "3", "--reload"]

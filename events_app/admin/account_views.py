@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Route
 
 from events_app.admin import login
 from events_app.admin.guards import requires, set_session_cookie
-from events_app.admin.login_views import client_address
+from events_app.admin.login_views import checked_attempt, client_address
 from events_app.admin.pages import csrf_refused, render_admin
 from events_app.admin.passwords import NewPassword, PasswordRefused, accept_password
 from events_app.admin.users import change_password
@@ -76,22 +76,16 @@ async def password_submit(request: Request, user: User) -> Response:
     hints = [user.email, user.email.split("@")[0], user.name]
 
     def check() -> tuple[int, dict[str, str], NewPassword | None]:
-        with ctx.db.read() as session:
-            checked = login.check_credentials(
-                session=session, now=now, email=user.email, password=current, client=client
-            )
+        checked = checked_attempt(ctx, email=user.email, password=current, client=client)
         if checked.wait:
             return checked.wait, {}, None
         problems: dict[str, str] = {}
-        if not checked.succeeded:
-            problems["current"] = "wrong_password"
+        if checked.succeeded:
             with ctx.db.write() as session:
-                login.record_failure(
-                    session=session,
-                    now=now,
-                    attempt=checked,
-                    max_delay=ctx.settings.admin_login_max_delay_seconds,
-                )
+                max_delay = ctx.settings.admin_login_max_delay_seconds
+                login.settle(session=session, now=now, attempt=checked, max_delay=max_delay)
+        else:
+            problems["current"] = "wrong_password"
         if new != again:
             problems["again"] = "mismatch"
         try:

@@ -27,6 +27,7 @@ from events_app.admin.form_errors import (
 )
 from events_app.admin.local_times import Problem, parse_day, resolve_instant, resolve_wall
 from events_app.admin.local_times import wall_value as _wall_value
+from events_app.date_range import FIRST_YEAR, LAST_YEAR, in_range
 from events_app.events.schemas import EventCreate
 from events_app.models import Article, Category, Event, EventFormat, EventStatus
 from events_app.timezones import WallClockError, zone
@@ -130,6 +131,9 @@ def _times(form: Form, problems: dict[str, Problem]) -> dict[str, Any]:
             day: date | None = parse_day(form[name])
             if day is None:
                 problems[name] = Problem("required" if not form[name].strip() else "date")
+            elif not in_range(day):
+                problems[name] = Problem("year_range", {"first": FIRST_YEAR, "last": LAST_YEAR})
+                day = None
             values[schema_name] = day
     else:
         for name in ("starts_at", "ends_at"):

@@ -60,6 +60,8 @@ def _code(error: Mapping[str, Any], value: object) -> str:
         return "choice"
     if "http" in message:
         return "url"
+    if "between the years" in message:
+        return "year_range"
     if "control characters" in message:
         return "single_line"
     return "invalid"
@@ -80,6 +82,9 @@ def schema_problems(
         else:
             found = _NAMED.match(str(error.get("msg", "")))
             name = found.group(1) if found else "form"
-            code = {"ends_at": "end_before_start", "timezone": "timezone"}.get(name, "invalid")
+            if "between the years" in str(error.get("msg", "")):
+                code = "year_range"
+            else:
+                code = {"ends_at": "end_before_start", "timezone": "timezone"}.get(name, "invalid")
         problems.setdefault(renamed.get(name, name), Problem(code))
     return problems

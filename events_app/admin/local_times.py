@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from events_app.date_range import FIRST_YEAR, LAST_YEAR, in_range
 from events_app.timezones import WallClockError, localize
 
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -82,6 +83,8 @@ def resolve_wall(
     wall = parse_wall(raw)
     if wall is None:
         return None, Problem("datetime")
+    if not in_range(wall):
+        return None, Problem("year_range", {"first": FIRST_YEAR, "last": LAST_YEAR})
     try:
         localize(wall, tz, repeated="first")
     except WallClockError:

@@ -1,8 +1,11 @@
-"""Signing in: a password checked against the throttle, then the outcome written down.
+"""Signing in: the attempt claimed against the throttle, the password checked, then the
+outcome written down.
 
-The check reads only, and runs outside any write transaction: argon2 takes a tenth of a
-second on purpose, and SQLite's write lock must not be held that long. The outcome is then
-written in a short transaction of its own (`record_failure` or `record_login`).
+The claim counts the attempt as a failure in advance, in a short write transaction (see
+throttle.py: so a burst cannot overshoot). The password check reads only, and runs outside
+any write transaction: argon2 takes a tenth of a second on purpose, and SQLite's write lock
+must not be held that long. A success is then written in a short transaction of its own
+(`record_login`, or `settle` where no one signs in).
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from events_app.admin.passwords import rehashed, verify_password
 from events_app.admin.users import find_user_by_email
 from events_app.models import User
 
+_FREE = (throttle.FREE_FAILURES, throttle.CLIENT_FREE_FAILURES)
+
 
 @dataclass(frozen=True)
 class Attempt:
-    keys: tuple[str, ...]  # the throttle keys this attempt counts against
+    keys: tuple[str, ...]  # the throttle keys: the (account, address) pair first
     wait: int = 0  # > 0: refused unchecked, try again in this many seconds
     user: User | None = None  # the right password for an active account
     new_hash: str | None = None  # the password hashed with today's parameters, when needed
@@ -30,35 +35,46 @@ class Attempt:
         return self.user is not None
 
 
-def check_credentials(
-    *, session: Session, now: datetime, email: str, password: str, client: str
+def claim_attempt(
+    *, session: Session, now: datetime, email: str, client: str, max_delay: int
 ) -> Attempt:
+    """Inside a write transaction: may this attempt be checked now? If so it is counted as a
+    failure already (a success takes it back)."""
+    keys = (throttle.pair_key(email, client), throttle.client_key(client))
+    doors = dict(zip(keys, _FREE, strict=True))
+    wait = throttle.claim(session=session, now=now, keys=doors, max_delay=max_delay)
+    return Attempt(keys=keys, wait=wait)
+
+
+def check_password(*, session: Session, attempt: Attempt, email: str, password: str) -> Attempt:
     """Whether `password` is right for the active account at `email`. An unknown address, a
     deactivated account and a wrong password are one and the same answer, and take as long."""
-    keys = (throttle.account_key(email), throttle.client_key(client))
-    wait = throttle.seconds_to_wait(session=session, now=now, keys=keys)
-    if wait:
-        return Attempt(keys=keys, wait=wait)
+    assert not attempt.wait
     user = find_user_by_email(session=session, email=email)
     stored = user.password_hash if user is not None else None
     if not verify_password(stored, password) or user is None or not user.active:
-        return Attempt(keys=keys)
+        return attempt
     assert stored is not None
-    return Attempt(keys=keys, user=user, new_hash=rehashed(stored, password))
+    return Attempt(keys=attempt.keys, user=user, new_hash=rehashed(stored, password))
 
 
-def record_failure(*, session: Session, now: datetime, attempt: Attempt, max_delay: int) -> None:
-    throttle.record_failure(session=session, now=now, keys=attempt.keys, max_delay=max_delay)
+def settle(*, session: Session, now: datetime, attempt: Attempt, max_delay: int) -> None:
+    """A right password: the pair's failures are forgotten, the claim's count taken back."""
+    pair, client = attempt.keys
+    others = {client: throttle.CLIENT_FREE_FAILURES}
+    throttle.settle_success(session=session, now=now, pair=pair, others=others, max_delay=max_delay)
 
 
-def record_login(*, session: Session, now: datetime, attempt: Attempt) -> User | None:
-    """The signed-in user, as the database has it now. Forgets the account's failures, and
-    stores the upgraded hash if there is one."""
+def record_login(
+    *, session: Session, now: datetime, attempt: Attempt, max_delay: int
+) -> User | None:
+    """The signed-in user, as the database has it now. Settles the throttle, and stores the
+    upgraded hash if there is one."""
     assert attempt.user is not None
+    settle(session=session, now=now, attempt=attempt, max_delay=max_delay)
     user = session.get(User, attempt.user.id)
     if user is None or not user.active or user.password_hash != attempt.user.password_hash:
         return None  # deactivated, or given a new password, since the check
-    throttle.forget(session=session, keys=attempt.keys[:1])
     user.last_login_at = now
     if attempt.new_hash is not None:
         user.password_hash = attempt.new_hash

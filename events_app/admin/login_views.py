@@ -26,12 +26,28 @@ from events_app.admin.pages import csrf_refused, render_admin
 from events_app.admin.users import end_sessions
 from events_app.models import User
 from events_app.registration.view_support import form_text, read_form
-from events_app.web.context import app_context
+from events_app.web.context import AppContext, app_context
 from events_app.web.csrf import csrf_ok
 
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def checked_attempt(ctx: AppContext, *, email: str, password: str, client: str) -> login.Attempt:
+    """Claim the attempt (counted as a failure until proved right), then check the password.
+    Blocking: run it in the thread pool."""
+    now, max_delay = ctx.now(), ctx.settings.admin_login_max_delay_seconds
+    with ctx.db.write() as session:
+        claimed = login.claim_attempt(
+            session=session, now=now, email=email, client=client, max_delay=max_delay
+        )
+    if claimed.wait:
+        return claimed
+    with ctx.db.read() as session:
+        return login.check_password(
+            session=session, attempt=claimed, email=email, password=password
+        )
 
 
 def _render_login(
@@ -77,22 +93,15 @@ async def login_submit(request: Request) -> Response:
     now, client = ctx.now(), client_address(request)
 
     def attempt() -> tuple[login.Attempt, User | None]:
-        with ctx.db.read() as session:
-            checked = login.check_credentials(
-                session=session, now=now, email=email, password=password, client=client
-            )
-        if checked.wait:
+        checked = checked_attempt(ctx, email=email, password=password, client=client)
+        if not checked.succeeded:
             return checked, None
         with ctx.db.write() as session:
-            if not checked.succeeded:
-                login.record_failure(
-                    session=session,
-                    now=now,
-                    attempt=checked,
-                    max_delay=ctx.settings.admin_login_max_delay_seconds,
-                )
-                return checked, None
-            return checked, login.record_login(session=session, now=now, attempt=checked)
+            max_delay = ctx.settings.admin_login_max_delay_seconds
+            user = login.record_login(
+                session=session, now=now, attempt=checked, max_delay=max_delay
+            )
+            return checked, user
 
     checked, user = await run_in_threadpool(attempt)
     if checked.wait:

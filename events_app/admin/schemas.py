@@ -7,9 +7,8 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from events_app.models import UserRole
+from events_app.plain_text import ONE_LINE
 from events_app.registration.schemas import normalise_email
-
-_CONTROL_FREE = r"^[^\x00-\x1f\x7f]*$"
 
 
 def _email_key(value: str) -> str:
@@ -18,7 +17,7 @@ def _email_key(value: str) -> str:
 
 
 Email = Annotated[str, Field(min_length=3, max_length=320), AfterValidator(_email_key)]
-Name = Annotated[str, Field(max_length=200, pattern=_CONTROL_FREE)]
+Name = Annotated[str, Field(max_length=200, pattern=ONE_LINE)]
 
 
 class UserCreate(BaseModel):

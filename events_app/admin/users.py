@@ -15,6 +15,7 @@ from sqlmodel import Session, col
 
 from events_app.admin.passwords import NewPassword
 from events_app.admin.schemas import UserCreate
+from events_app.admin.throttle import forget_account
 from events_app.audit.records import record_audit
 from events_app.models import User, UserRole
 from events_app.registration.schemas import normalise_email
@@ -182,6 +183,9 @@ def reset_password(
     if user is None:
         raise UserRefused({"email": "unknown"})
     _set_password(user, password)
+    # Whoever was locked out gets back in at once (`reset-password` is the way out of a
+    # lock-out), whichever address the failures came from.
+    forget_account(session=session, email=user.email)
     return _changed(session, now, actor, user, "user.password_reset", None)
 
 

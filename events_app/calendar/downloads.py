@@ -1,7 +1,9 @@
 """Calendar files for one event, and one attendee's own feed.
 
 The attendee's feed holds every event their address is registered for (found through any of
-their manage links), with the online link that public files leave out. A waitlisted place is
+their manage links), with the online link that public files leave out, but only where the
+registration holds a confirmed seat: a pending, waitlisted or cancelled registration could
+otherwise join a full meeting without a seat. A waitlisted place is
 TENTATIVE, a cancelled registration stays CANCELLED for FEED_KEEPS_PAST so the calendar
 drops it rather than keeping a stale entry.
 """
@@ -23,6 +25,7 @@ from events_app.content import FEED_KEEPS_PAST
 from events_app.events.service import get_live_event
 from events_app.models import Event, Registration, RegistrationStatus
 from events_app.registration.pages import find_registration
+from events_app.registration.seats import SEATED
 from events_app.translations import catalogue
 
 
@@ -63,6 +66,10 @@ _IN_CALENDAR = (
 )
 
 
+def _holds_a_seat(registration: Registration) -> bool:
+    return registration.status in SEATED
+
+
 def _status_for(registration: Registration) -> STATUS | None:
     if registration.status == RegistrationStatus.cancelled:
         return STATUS.CANCELLED
@@ -99,7 +106,12 @@ def attendee_file(
         entry = entry_from_event(event, now=now)
         entries.append(entry)
         vevents.append(
-            serialised_vevent(entry, site, private=True, status=_status_for(registration))
+            serialised_vevent(
+                entry,
+                site,
+                private=_holds_a_seat(registration),
+                status=_status_for(registration),
+            )
         )
     gettext = catalogue(site.language).gettext
     head = CalendarHead(
@@ -116,7 +128,8 @@ def attendee_file(
 def registration_file(
     *, session: Session, now: datetime, token: str, site: CalendarSite
 ) -> CalendarFile | None:
-    """The one event of a manage link, as the attendee's own copy (with the online link)."""
+    """The one event of a manage link, as the attendee's own copy (with the online link once
+    they hold a confirmed seat)."""
     owner = find_registration(session=session, token=token)
     if owner is None:
         return None
@@ -124,6 +137,6 @@ def registration_file(
     assert event is not None  # the foreign key cascades
     entry = entry_from_event(event, now=now)
     head = CalendarHead(name=event.title, url=site.event_url(event.slug))
-    vevent = serialised_vevent(entry, site, private=True, status=_status_for(owner))
+    vevent = serialised_vevent(entry, site, private=_holds_a_seat(owner), status=_status_for(owner))
     body = assemble_calendar(head, [entry], [vevent])
     return _calendar_file(body, [entry], f"{event.slug}.ics", now)

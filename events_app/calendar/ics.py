@@ -41,11 +41,16 @@ def head_bytes(head: CalendarHead) -> bytes:
         prodid=PRODID,
         calscale="GREGORIAN",
         method=head.method,
-        name=head.name,
-        description=head.description or None,
         url=head.url,
         uid=uuid.uuid5(uuid.NAMESPACE_URL, head.source or head.url),
     )
+    # As vText, so a line break or `;` in an event's title is escaped: `icalendar` writes
+    # the X-WR- names unescaped otherwise (and refuses to write the file at all).
+    for key in ("NAME", "X-WR-CALNAME"):
+        calendar.add(key, vText(head.name))
+    if head.description:
+        for key in ("DESCRIPTION", "X-WR-CALDESC"):
+            calendar.add(key, vText(head.description))
     if head.source:
         # RFC 7986 asks for VALUE=DURATION and VALUE=URI; X-PUBLISHED-TTL is what Outlook and
         # Apple Calendar read instead.

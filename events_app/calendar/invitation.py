@@ -3,8 +3,8 @@ offer to add it, update it and remove it.
 
 REQUEST carries the event with the organiser and the attendee (already accepted: they
 registered); a later REQUEST with the same UID and a higher SEQUENCE moves what the calendar
-shows; CANCEL removes it. Each is built at sending time with DTSTAMP = now, the online link
-included: it is the attendee's own copy.
+shows; CANCEL removes it. Each is built at sending time with DTSTAMP = now; the online link
+is included only for an attendee who holds a confirmed seat.
 """
 
 from __future__ import annotations
@@ -44,9 +44,11 @@ def build_invitation(
     attendee_name: str,
     attendee_email: str,
     now: datetime,
+    private: bool,
 ) -> bytes:
+    """`private`: the attendee holds a confirmed seat, so their copy carries the online link."""
     status = STATUS.CANCELLED if method is InvitationMethod.cancel else None
-    vevent = build_vevent(entry, site, stamp=now, private=True, status=status)
+    vevent = build_vevent(entry, site, stamp=now, private=private, status=status)
     vevent.add("ATTENDEE", attendee_address(attendee_name, attendee_email, method))
     head = CalendarHead(name=entry.title, url=site.event_url(entry.slug), method=method.value)
     return assemble_calendar(head, [entry], [vevent.to_ical()])

@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 
 from events_app.content import mark_calendar_changed
 from events_app.models import ArticleCategory, Category, EventCategory
+from events_app.plain_text import is_single_line
 
 MAX_NAME_LENGTH = 120
 
@@ -92,15 +93,12 @@ def find_category(*, session: Session, slug: str) -> Category | None:
     return session.scalar(select(Category).where(col(Category.slug) == slug))
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
 def _check_free(session: Session, name: str, slug: str, *, keep: Category | None) -> None:
     if not name:
         raise CategoryRefused("required")
     if len(name) > MAX_NAME_LENGTH:
         raise CategoryRefused("too_long")
-    if _CONTROL.search(name):
+    if not is_single_line(name):
         raise CategoryRefused("single_line")
     clash = session.scalars(
         select(Category).where(

@@ -10,20 +10,18 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from events_app.date_range import check_range
 from events_app.models import EventFormat, EventStatus
+from events_app.nulls import NullMeansEmpty
+from events_app.plain_text import SINGLE_LINE_MESSAGE, PlainText, SingleLine, is_single_line
 from events_app.timezones import WallClockError, day_start, localize, zone
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _no_control_characters(value: str) -> str:
-    if _CONTROL.search(value):
-        raise ValueError("must not contain control characters")
-    return value
 
 
 def _http_url(value: str) -> str:
+    if not is_single_line(value):  # NUL above all: PostgreSQL refuses it in text
+        raise ValueError(SINGLE_LINE_MESSAGE)
     if value and not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
         raise ValueError("must be an http:// or https:// address")
     return value
@@ -32,14 +30,18 @@ def _http_url(value: str) -> str:
 def _aware(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         raise ValueError("needs a UTC offset, for example 2026-12-08T14:00:00+08:00")
+    if value is not None:
+        check_range(value)
     return value.astimezone(UTC) if value is not None else None
 
 
-Text = Annotated[str, AfterValidator(_no_control_characters)]
+# Text may span lines; a Line is one line (see events_app/plain_text.py for why).
+Text = PlainText
+Line = SingleLine
 Slug = Annotated[str, Field(min_length=1, max_length=120, pattern=SLUG_PATTERN)]
-Title = Annotated[Text, Field(min_length=1, max_length=200)]
+Title = Annotated[Line, Field(min_length=1, max_length=200)]
 AwareDatetime = Annotated[datetime | None, AfterValidator(_aware)]
-Names = Annotated[list[Annotated[Text, Field(min_length=1, max_length=120)]], Field(max_length=50)]
+Names = Annotated[list[Annotated[Line, Field(min_length=1, max_length=120)]], Field(max_length=50)]
 # Seats (None: no limit), wherever a capacity is entered: the event form, the import, and the
 # registrations page's own capacity form.
 Capacity = Annotated[int, Field(ge=0, le=1_000_000)]
@@ -47,7 +49,7 @@ Capacity = Annotated[int, Field(ge=0, le=1_000_000)]
 ReminderHours = Annotated[int, Field(ge=0, le=30 * 24)]
 
 
-class EventCreate(BaseModel):
+class EventCreate(NullMeansEmpty, BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     slug: Slug
@@ -58,8 +60,8 @@ class EventCreate(BaseModel):
     ends_at: datetime | date
     timezone: Annotated[str, Field(min_length=1, max_length=64)]
     all_day: bool = False
-    venue: Annotated[Text, Field(max_length=200)] = ""
-    address: Annotated[Text, Field(max_length=500)] = ""
+    venue: Annotated[Line, Field(max_length=200)] = ""
+    address: Annotated[Line, Field(max_length=500)] = ""
     online_url: Annotated[str, Field(max_length=500), AfterValidator(_http_url)] = ""
     latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
     longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
@@ -70,7 +72,7 @@ class EventCreate(BaseModel):
     status: EventStatus = EventStatus.draft
     status_reason: Annotated[Text, Field(max_length=1000)] = ""
     publish_at: AwareDatetime = None
-    organizer: Annotated[Text, Field(max_length=200)] = ""
+    organizer: Annotated[Line, Field(max_length=200)] = ""
     reminder_hours: ReminderHours | None = 24
     categories: Names = []
     articles: Annotated[list[Slug], Field(max_length=50)] = []
@@ -84,6 +86,11 @@ class EventCreate(BaseModel):
             tz = zone(self.timezone)
         except WallClockError as exc:
             raise ValueError(f"timezone: {exc}") from exc
+        for name in ("starts_at", "ends_at"):
+            try:
+                check_range(getattr(self, name))
+            except ValueError as exc:
+                raise ValueError(f"{name}: {exc}") from exc
         try:
             if self.all_day:
                 first, last = (
@@ -124,13 +131,13 @@ class EventCreate(BaseModel):
         return self._ends_utc
 
 
-class ArticleCreate(BaseModel):
+class ArticleCreate(NullMeansEmpty, BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     slug: Slug
     title: Title
     summary: Annotated[Text, Field(max_length=1000)] = ""
     body: Annotated[Text, Field(max_length=200_000)] = ""
-    author: Annotated[Text, Field(max_length=200)] = ""
+    author: Annotated[Line, Field(max_length=200)] = ""
     published_at: AwareDatetime = None
     categories: Names = []

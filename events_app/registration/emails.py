@@ -17,7 +17,7 @@ from events_app.calendar.vevent import calendar_site
 from events_app.config import Settings
 from events_app.events.present import format_event_when
 from events_app.mail.composed import Attachment, ComposedEmail
-from events_app.models import Event, Registration
+from events_app.models import Event, Registration, RegistrationStatus
 from events_app.registration.checkin_codes import format_code
 from events_app.registration.qr import qr_png, qr_png_size
 from events_app.resources import TEMPLATE_DIR
@@ -46,6 +46,15 @@ CALENDAR_TYPE = "text/calendar"
 
 # The emails that give a seat carry the attendee's check-in code, as text and as a QR code.
 WITH_CHECKIN_CODE = frozenset({"confirmed", "promoted"})
+# Only a registration holding a confirmed seat is ever shown the online link: a pending,
+# waitlisted or cancelled one could otherwise join a full meeting without a seat.
+HOLDS_A_SEAT = (RegistrationStatus.confirmed, RegistrationStatus.attended)
+
+
+def one_line(text: str) -> str:
+    """A subject on one line whatever a title stored before the single-line rule holds: a
+    line break in a header would make the message unsendable for good."""
+    return " ".join(text.replace("\x00", " ").split())
 
 
 class EmailComposer:
@@ -85,6 +94,7 @@ class EmailComposer:
         templates need besides (an organiser's subject and text)."""
         if kind not in KINDS:
             raise ValueError(f"{kind!r} is not an email about a registration")
+        seated = registration.status in HOLDS_A_SEAT
         context: dict[str, Any] = {
             "site_name": self.settings.site_name,
             "registration": registration,
@@ -93,6 +103,7 @@ class EmailComposer:
             "manage_url": self.url(f"/r/{token}") if token else None,
             "confirm_url": self.url(f"/r/{token}/confirm") if token else None,
             "position": position,
+            "online_url": event.online_url if seated else "",
             "checkin_code": None,
             "qr_cid": None,
             "qr_size": None,
@@ -107,7 +118,7 @@ class EmailComposer:
                 qr_size=qr_png_size(registration.checkin_code),
             )
             attachments = (qr,)
-        subject = self.env.get_template(f"{kind}.subject.txt").render(context).strip()
+        subject = one_line(self.env.get_template(f"{kind}.subject.txt").render(context))
         text = self.env.get_template(f"{kind}.txt").render(context)
         html = self.env.get_template(f"{kind}.html").render(context)
         method = KINDS[kind]
@@ -119,6 +130,7 @@ class EmailComposer:
                 attendee_name=registration.name,
                 attendee_email=registration.email,
                 now=now,
+                private=seated and method is REQUEST,
             )
             content_type = f"{CALENDAR_TYPE}; method={method.value}"
             attachments += (Attachment(f"{event.slug}.ics", content_type, ics),)

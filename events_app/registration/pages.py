@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 from events_app.events.queries import with_categories
 from events_app.events.service import get_live_event
 from events_app.models import Event, Registration
-from events_app.registration.seats import seats_left, waitlist_position
+from events_app.registration.seats import seats_held, seats_left, waitlist_position
 from events_app.registration.service import find_by_token, registration_state
 from events_app.registration.tokens import looks_like_token
 
@@ -23,6 +23,9 @@ class EventPage:
     state: str  # registration_state(): 'open' or why not
     seats_left: int | None  # None: no capacity limit
     is_past: bool
+    # Of the seats not left, how many are only held (unconfirmed, and back if the hold
+    # lapses): "full" with held seats tells people the waitlist may well move.
+    seats_held: int = 0
 
 
 def load_event_page(*, session: Session, slug: str, now: datetime) -> EventPage | None:
@@ -34,6 +37,9 @@ def load_event_page(*, session: Session, slug: str, now: datetime) -> EventPage 
         state=registration_state(event, now),
         seats_left=seats_left(session=session, event=event, now=now),
         is_past=event.ends_at <= now,
+        seats_held=seats_held(session=session, event_id=event.id, now=now)
+        if event.capacity is not None and event.id is not None
+        else 0,
     )
 
 

@@ -8,14 +8,14 @@ from typing import Annotated
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from events_app.nulls import NullMeansEmpty, null_as_empty
+from events_app.plain_text import NOT_BLANK_LINE, ONE_LINE
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-# One line of text: no control characters or line breaks (checked after the surrounding
-# whitespace is stripped). Written as patterns so that the API's JSON schema states them too.
-ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
-# The same, with at least one character that is not a space.
-NOT_BLANK_LINE = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+# One line of text (events_app/plain_text.py; checked after the surrounding whitespace is
+# stripped). Written as patterns so that the API's JSON schema states them too.
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK_LINE)]
 Organisation = Annotated[str, Field(max_length=200, pattern=ONE_LINE)]
 
@@ -43,7 +43,7 @@ def _consented(value: bool) -> bool:
     return value
 
 
-class AttendeeDetails(BaseModel):
+class AttendeeDetails(NullMeansEmpty, BaseModel):
     """Who is coming: what the public form and the API ask, and what an organiser enters when
     adding someone by hand (the organiser, not the attendee, answers for the consent then)."""
 
@@ -61,7 +61,7 @@ class AttendeeDetails(BaseModel):
         ),
         AfterValidator(_email),
     ]
-    organisation: Organisation = ""
+    organisation: null_as_empty(Organisation) = ""  # type: ignore[valid-type]
 
     @property
     def email_key(self) -> str:
@@ -83,4 +83,4 @@ class RegistrationUpdate(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
 
     name: Name
-    organisation: Organisation = ""
+    organisation: null_as_empty(Organisation) = ""  # type: ignore[valid-type]

@@ -13,6 +13,26 @@ from events_app.models import Event, Registration, RegistrationStatus
 SEATED = (RegistrationStatus.confirmed, RegistrationStatus.attended)
 
 
+def _holding(now: datetime):  # type: ignore[no-untyped-def]
+    return and_(
+        col(Registration.status) == RegistrationStatus.pending,
+        col(Registration.holds_seat).is_(True),
+        col(Registration.hold_expires_at) > now,
+    )
+
+
+def seats_held(*, session: Session, event_id: int, now: datetime) -> int:
+    """Seats held for registrations not yet confirmed: they come back if the hold lapses."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Registration)
+            .where(col(Registration.event_id) == event_id, _holding(now))
+        )
+        or 0
+    )
+
+
 def seats_taken(*, session: Session, event_id: int, now: datetime) -> int:
     """Confirmed and attended registrations, plus pending ones still holding a seat."""
     holding = and_(

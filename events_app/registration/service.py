@@ -12,12 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from events_app.content import mark_content_changed
 from events_app.events.queries import event_is_live
-from events_app.models import ACTIVE_STATUSES, Event, EventStatus, Registration, RegistrationStatus
+from events_app.models import (
+    ACTIVE_STATUSES,
+    Event,
+    EventStatus,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+)
 from events_app.registration.checkin_codes import unused_code
 from events_app.registration.notify import Notifier
 from events_app.registration.schemas import RegistrationCreate, RegistrationUpdate
@@ -25,6 +32,14 @@ from events_app.registration.seats import SEATED, seats_left, waitlist, waitlist
 from events_app.registration.tokens import hash_token, new_nonce, token_for
 
 RESEND_COOLDOWN = timedelta(minutes=10)
+# The emails a stranger can make the site send to any address by typing it into the form.
+FORM_EMAILS = ("confirm_request", "manage_link")
+EMAIL_CAP_WINDOW = timedelta(hours=1)
+
+
+class RecipientCapped(Exception):
+    """This address was sent as many form emails as it may be this hour: nothing is written
+    or sent, and the visitor is told what everyone is told ("check your email")."""
 
 
 class RegistrationClosed(Exception):
@@ -79,7 +94,7 @@ def register_attendee(
     lock: bool = True,
 ) -> RegisterOutcome:
     """A new pending registration (holding a seat while one is free) and its confirmation
-    email; or, for an address already registered, a fresh manage link and nothing else."""
+    email; or, for an address already registered, its manage link again and nothing else."""
     event = lock_event(session=session, event_id=event_id, lock=lock)
     if event is None:
         raise RegistrationClosed("not_live")
@@ -94,16 +109,22 @@ def register_attendee(
             col(Registration.status).in_(ACTIVE_STATUSES),
         )
     )
+    capped = emails_sent_recently(session=session, now=now, email_key=data.email_key) >= (
+        notifier.settings.registration_emails_per_address_hour
+    )
     if existing is not None:
-        # A double click, or a second try minutes later, must not flood the inbox nor kill
-        # the link just sent: re-send (with a fresh link) at most once per cooldown.
-        if existing.link_sent_at <= now - RESEND_COOLDOWN:
-            assign_token(existing, notifier.settings.secret_key)
+        # A double click, or a second try minutes later, must not flood the inbox: re-send at
+        # most once per cooldown. It is the same link: anyone can type an address into the
+        # form, and that must never revoke the owner's manage page, event file or calendar
+        # subscription.
+        if existing.link_sent_at <= now - RESEND_COOLDOWN and not capped:
             existing.link_sent_at = existing.updated_at = now
             notifier.notify(
                 session=session, now=now, kind="manage_link", registration=existing, event=event
             )
         return RegisterOutcome(existing, created=False)
+    if capped:
+        raise RecipientCapped(data.email_key)
     free = seats_left(session=session, event=event, now=now)
     registration = Registration(
         event_id=event_id,
@@ -130,6 +151,24 @@ def register_attendee(
     )
     mark_content_changed(session=session)
     return RegisterOutcome(registration, created=True)
+
+
+def emails_sent_recently(*, session: Session, now: datetime, email_key: str) -> int:
+    """Form emails (confirmation requests, manage links) written for this address in the last
+    hour, for any event: the outbox is the record, shared by every process."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .join(Registration, col(Registration.id) == col(OutboxMessage.registration_id))
+            .where(
+                col(Registration.email_key) == email_key,
+                col(OutboxMessage.kind).in_(FORM_EMAILS),
+                col(OutboxMessage.created_at) > now - EMAIL_CAP_WINDOW,
+            )
+        )
+        or 0
+    )
 
 
 def find_by_token(*, session: Session, token: str) -> Registration | None:

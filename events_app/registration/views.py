@@ -68,6 +68,7 @@ def render_event_page(
         "event": event,
         "is_past": page.is_past,
         "seats_left": page.seats_left,
+        "seats_held": page.seats_held,
         "registration_state": page.state,
         "opens_at": format_moment(event.registration_opens_at, event, language),
         "closes_at": format_moment(event.registration_closes_at, event, language),

@@ -6,7 +6,7 @@ from typing import Any
 
 from events_app.mail.composed import ComposedEmail
 from events_app.models import Event
-from events_app.registration.emails import EmailComposer
+from events_app.registration.emails import EmailComposer, one_line
 
 KIND = "shared"
 # The outbox's subject column; a long name and a long title together could pass it.
@@ -36,7 +36,7 @@ def compose_share(
         "url": composer.url(path),
         "event": event,
     }
-    subject = composer.env.get_template("shared.subject.txt").render(context).strip()
+    subject = one_line(composer.env.get_template("shared.subject.txt").render(context))
     if len(subject) > SUBJECT_MAX:
         subject = subject[: SUBJECT_MAX - 1] + "…"
     text = composer.env.get_template("shared.txt").render(context)

@@ -10,19 +10,16 @@ a spammer's needs nothing else.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from events_app.plain_text import is_single_line
 from events_app.registration.schemas import normalise_email
+from events_app.sharing.addresses import contains_web_address, mailbox_key
 
 NAME_MAX = 100
 NOTE_MAX = 500
-# Cc: C0 and C1 controls (CR, LF, NUL, tab, NEL ...); Zl, Zp: U+2028, U+2029.
-_BREAKING = {"Cc", "Zl", "Zp"}
-_WEB_ADDRESS = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.)")
 
 
 class LineBreak(ValueError):
@@ -36,13 +33,13 @@ class WebAddress(ValueError):
 def single_line(value: object) -> object:
     """Run on the raw value, before whitespace is stripped: a trailing CR or LF is refused
     too, not quietly removed."""
-    if isinstance(value, str) and any(unicodedata.category(c) in _BREAKING for c in value):
+    if isinstance(value, str) and not is_single_line(value):
         raise LineBreak("must be a single line of plain text")
     return value
 
 
 def no_web_address(value: str) -> str:
-    if _WEB_ADDRESS.search(value):
+    if contains_web_address(value):
         raise WebAddress("must not contain a web address")
     return value
 
@@ -77,8 +74,9 @@ class ShareRequest(BaseModel):
 
     @property
     def email_key(self) -> str:
-        """What "the same recipient" means for the per-recipient limit."""
-        return self.email.lower()
+        """What "the same recipient" means for the per-recipient limit: the mailbox, so
+        that `victim+1@` and `v.ictim+2@gmail.com` count as `victim@gmail.com`."""
+        return mailbox_key(self.email)
 
 
 def error_codes(exc: ValidationError) -> dict[str, str]:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from events_app.calendar.vevent import place_text, plain_description
+from events_app.date_range import OUT_OF_RANGE, in_range
 from events_app.models import Event, EventStatus
 from events_app.timezones import WallClockError, localize, zone
 from events_app.transfer.matching import events_by
@@ -74,6 +75,9 @@ def _start_and_end(vevent: VEvent) -> tuple[date, date]:
 
 def _times(vevent: VEvent) -> Record:
     start, end = _start_and_end(vevent)
+    for moment, name_of in ((start, "DTSTART"), (end, "DTEND")):
+        if not in_range(moment):  # before any conversion, which could overflow
+            raise ValueError(f"{name_of}: {OUT_OF_RANGE}")
     if not isinstance(start, datetime):
         # DTEND of a VALUE=DATE event is exclusive; the record gives the last day.
         last = end - timedelta(days=1) if isinstance(end, date) else start

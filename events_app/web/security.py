@@ -18,7 +18,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-def security_headers(*, hsts: bool) -> list[tuple[bytes, bytes]]:
+def security_headers(*, hsts: bool, subdomains: bool = False) -> list[tuple[bytes, bytes]]:
     headers = [
         (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
         (b"x-content-type-options", b"nosniff"),
@@ -28,14 +28,15 @@ def security_headers(*, hsts: bool) -> list[tuple[bytes, bytes]]:
         (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
     ]
     if hsts:
-        headers.append((b"strict-transport-security", b"max-age=31536000"))
+        value = b"max-age=31536000" + (b"; includeSubDomains" if subdomains else b"")
+        headers.append((b"strict-transport-security", value))
     return headers
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool, subdomains: bool = False) -> None:
         self.app = app
-        self.headers = security_headers(hsts=hsts)
+        self.headers = security_headers(hsts=hsts, subdomains=subdomains)
         self.headers_but_referrer = [h for h in self.headers if h[0] != b"referrer-policy"]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

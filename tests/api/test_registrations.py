@@ -61,7 +61,7 @@ def test_the_same_answer_for_a_new_and_a_known_address(
     assert first.content == again.content == other.content
     headers = [{k: v for k, v in r.headers.items() if k != "date"} for r in (first, again, other)]
     assert headers[0] == headers[1] == headers[2]
-    # What happened differs only in the emails: a confirmation, then a fresh link.
+    # What happened differs only in the emails: a confirmation, then the same link again.
     kinds = [(m.kind, m.to_address) for m in outbox(db)]
     assert kinds == [
         ("confirm_request", "ada@example.org"),
@@ -196,3 +196,17 @@ def test_no_csrf_cookie_is_needed_and_a_stale_one_changes_nothing(
     make_event(db, now, slug="talk")
     client.cookies.set("events_csrf", "forged")
     assert post(client, "talk").status_code == 202
+
+
+def test_null_is_an_empty_organisation_and_the_document_says_so(
+    client: TestClient, db: Database, now: datetime
+) -> None:
+    make_event(db, now, slug="talk")
+    response = post(client, "talk", {**ADA, "organisation": None})
+    assert response.status_code == 202
+    with db.read() as session:
+        assert session.scalars(select(Registration.organisation)).all() == [""]
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]
+    organisation = schema["RegistrationCreate"]["properties"]["organisation"]
+    assert {"type": "null"} in organisation["anyOf"]
+    assert post(client, "talk", {**ADA, "name": None}).status_code == 422

@@ -169,6 +169,7 @@ def invitation(method: InvitationMethod) -> Callable[[], bytes]:
         attendee_name="李伟 (Wei, Li)",
         attendee_email="li.wei@example.org",
         now=NOW,
+        private=True,
     )
 
 
@@ -308,6 +309,7 @@ def test_an_invitation_differs_only_in_its_dtstamp_when_sent_at_another_time() -
         attendee_name="李伟 (Wei, Li)",
         attendee_email="li.wei@example.org",
         now=datetime(2027, 2, 3, 4, 5, 6, tzinfo=UTC),
+        private=True,
     )
 
     assert first != later

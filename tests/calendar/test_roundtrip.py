@@ -306,6 +306,7 @@ def test_an_invitation_reads_back_with_its_method_organizer_and_attendee(
         attendee_name="李伟 (Wei, Li)",
         attendee_email="li.wei@example.org",
         now=NOW,
+        private=True,
     )
 
     assert read_both(data) == {entry.uid: expected(entry, private=True, status=status)}

@@ -173,13 +173,19 @@ class RegistrationMachine(RuleBasedStateMachine):
     @precondition(lambda self: any(r.status in ACTIVE for r in self.rows()))
     @rule(data=st.data())
     def register_again(self, data: st.DataObject) -> None:
-        """The same address again (another case): no new registration; a fresh manage link,
-        unless one was sent within the re-send cooldown (double clicks send one email)."""
+        """The same address again (another case): no new registration; its manage link
+        again, unless one was sent within the re-send cooldown (double clicks send one email)
+        or the address had its hour's share of form emails."""
         row = data.draw(st.sampled_from(self.rows(*ACTIVE)))
         with self.db.read() as session:
             stored = session.get(Registration, row.id)
             assert stored is not None
-            resend = stored.link_sent_at <= self.now - service.RESEND_COOLDOWN
+            sent = service.emails_sent_recently(
+                session=session, now=self.now, email_key=stored.email_key
+            )
+            resend = stored.link_sent_at <= self.now - service.RESEND_COOLDOWN and (
+                sent < self.notifier.settings.registration_emails_per_address_hour
+            )
         self._register(row.email.upper())
         if resend:
             self.check_step(manage_links=1, manage_link_for=row.id)

@@ -99,9 +99,11 @@ def test_per_recipient_whoever_sends(
         assert statuses(first, "friend@example.org") == [303]
         assert statuses(second, "Friend@EXAMPLE.org") == [303]  # the same address
         assert statuses(first, "friend@example.org") == [429]
+        # The same mailbox behind a +tag (and, at Gmail, dots) is the same recipient.
+        assert statuses(second, "friend+1@example.org", "fr.iend+2@example.org") == [429, 303]
         assert statuses(second, "other@example.org") == [303]
     assert [m.to_address.lower() for m in shared(db)] == [
-        "friend@example.org", "friend@example.org", "other@example.org"
+        "friend@example.org", "friend@example.org", "fr.iend+2@example.org", "other@example.org"
     ]  # fmt: skip
     if store == "redis":
         keys = [key.decode() for key in redis.Redis.from_url(REDIS_URL).scan_iter()]

@@ -37,6 +37,17 @@ def test_hsts_only_when_served_over_https(
         assert "strict-transport-security" not in c.get("/").headers
 
 
+def test_hsts_covers_subdomains_only_when_asked(
+    database_url: str, db: Database, clock: FrozenClock
+) -> None:
+    with TestClient(create_app(make_settings(database_url), clock=clock, database=db)) as c:
+        assert "includesubdomains" not in c.get("/").headers["strict-transport-security"].lower()
+    wide = make_settings(database_url, hsts_include_subdomains=True)
+    with TestClient(create_app(wide, clock=clock, database=db)) as c:
+        hsts = c.get("/").headers["strict-transport-security"]
+    assert hsts == "max-age=31536000; includeSubDomains"
+
+
 def test_unknown_hosts_are_refused(client: TestClient) -> None:
     response = client.get("/", headers={"host": "evil.example.com"})
     assert response.status_code == 400
