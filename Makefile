@@ -33,10 +33,12 @@ test: setup
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --ignore=tests/load
 	$(BIN)/python -m pytest tests/load
 
+# lint-imports: which package may import which (the contracts in pyproject.toml).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The documentation site (mkdocs.yml, docs/) into site/; strict, so a warning fails.
 docs: setup

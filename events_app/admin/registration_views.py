@@ -22,6 +22,7 @@ from events_app.events.editing import find_event
 from events_app.events.schemas import Capacity
 from events_app.models import Event, RegistrationStatus, User, UserRole
 from events_app.registration import organiser, roster
+from events_app.registration.notify import app_notifier
 from events_app.registration.roster_csv import CsvLabels, roster_csv
 from events_app.registration.schemas import AttendeeDetails
 from events_app.registration.view_support import field_errors, form_text, read_form, redirect_to
@@ -129,7 +130,7 @@ async def add_registration(request: Request, user: User) -> Response:
         with ctx.db.write() as session:
             added = organiser.add_attendee(
                 session=session, now=now, actor=user, event_id=event_id, data=data,
-                notifier=ctx.notifier,
+                notifier=app_notifier(ctx),
             )  # fmt: skip
             return added.id
 
@@ -189,7 +190,7 @@ async def change_capacity(request: Request, user: User) -> Response:
         with ctx.db.write() as session:
             _event, promoted = organiser.set_capacity(
                 session=session, now=now, actor=user, event_id=event_id, capacity=capacity,
-                notifier=ctx.notifier,
+                notifier=app_notifier(ctx),
             )  # fmt: skip
             return promoted
 

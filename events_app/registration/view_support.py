@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from events_app.registration.notify import app_notifier
 from events_app.web.context import AppContext, render_page
 
 if TYPE_CHECKING:
@@ -124,7 +125,7 @@ async def register_for_event(
                 now=now,
                 event_id=event_id,
                 data=data,
-                notifier=ctx.notifier,
+                notifier=app_notifier(ctx),
                 hold=timedelta(minutes=ctx.settings.hold_minutes),
                 lock=use_lock(ctx),
             )

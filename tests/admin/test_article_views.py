@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from events_app.articles.editing import find_article
 from events_app.db import Database
-from events_app.events.editing import find_article
 from events_app.models import Article, User
 from events_app.web.markdown import render_markdown
 from tests.admin.event_helpers import load_event

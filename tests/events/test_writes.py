@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from events_app.admin.event_writes import (
+from events_app.db import Database
+from events_app.events.writes import (
     EventRefused,
     NotifyDecisionNeeded,
     changed_data,
@@ -16,7 +17,6 @@ from events_app.admin.event_writes import (
     delete_event,
     update_event,
 )
-from events_app.db import Database
 from events_app.models import Event, User
 from events_app.registration.notify import Notifier
 from tests.factories import event_data, make_event, make_user
