@@ -23,14 +23,22 @@ run: setup
 
 # The browser suite's checkers (vnu.jar, axe-core) come from npm; without npm or Java those
 # tests skip with a reason locally (CI installs both and makes a skip a failure).
+# One pytest-xdist worker per core (TEST_WORKERS=0 runs in one process); the browser tests
+# keep to one worker (tests/conftest.py, XDIST_GROUPS). The load tests run afterwards on their
+# own: each is a multi-process server with hundreds of clients, and on two cores a second
+# worker beside it makes its requests time out.
+TEST_WORKERS ?= auto
 test: setup
 	-@bash tests/browser/install_tools.sh || echo "make test: browser checkers not installed; those tests will skip"
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --ignore=tests/load
+	$(BIN)/python -m pytest tests/load
 
+# lint-imports: which package may import which (the contracts in pyproject.toml).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The documentation site (mkdocs.yml, docs/) into site/; strict, so a warning fails.
 docs: setup

@@ -17,11 +17,13 @@ from starlette.routing import Mount
 from events_app.admin.guards import AccessRefused, access_refused
 from events_app.admin.pages import NoStoreMiddleware, csrf_refused
 from events_app.admin.views import routes as admin_routes
+from events_app.api import problems as api_problems
 from events_app.api.cors import ApiCorsMiddleware
 from events_app.api.docs_views import routes as api_document_routes
 from events_app.api.problems import ApiProblem, api_problem_handler
 from events_app.api.views import routes as api_routes
 from events_app.articles.views import routes as article_routes
+from events_app.calendar import templating as calendar_templating
 from events_app.calendar.views import routes as calendar_routes
 from events_app.categories.views import routes as category_routes
 from events_app.clock import Clock
@@ -29,7 +31,9 @@ from events_app.config import Settings, load_settings
 from events_app.db import Database
 from events_app.db_errors import DATABASE_ERRORS
 from events_app.discovery.views import routes as discovery_routes
+from events_app.events import templating as event_templating
 from events_app.events.views import routes as event_routes
+from events_app.previews import templating as preview_templating
 from events_app.registration.attendee_views import routes as attendee_routes
 from events_app.registration.view_support import forbidden
 from events_app.registration.views import routes as registration_routes
@@ -39,6 +43,7 @@ from events_app.web.body_limit import BodyLimitMiddleware
 from events_app.web.context import AppContext
 from events_app.web.csrf import CsrfMiddleware, CsrfPolicy
 from events_app.web.errors import http_error, server_error
+from events_app.web.extensions import WebExtensions
 from events_app.web.health import routes as health_routes
 from events_app.web.nul_guard import NulGuardMiddleware
 from events_app.web.page_cache import PageCache, PageCacheMiddleware
@@ -54,6 +59,19 @@ def allowed_hosts(settings: Settings) -> list[str]:
     if base_host and base_host not in hosts:
         hosts.append(base_host)
     return hosts
+
+
+def web_extensions() -> WebExtensions:
+    """What the features add to the HTTP toolkit: their template filters and their errors."""
+    extensions = WebExtensions()
+    for register in (
+        event_templating.register,
+        calendar_templating.register,
+        preview_templating.register,
+        api_problems.register,
+    ):
+        register(extensions)
+    return extensions
 
 
 def create_app(
@@ -79,8 +97,14 @@ def create_app(
             # Send the outbox and expire holds from this process (one worker per process under
             # `serve --workers N`; claiming makes that safe). Production: `events-app worker`.
             from events_app.mail.worker import MailWorker
+            from events_app.registration.housekeeping import seat_housekeeping
 
-            mail_worker = MailWorker(settings=settings, db=db, clock=clock)
+            mail_worker = MailWorker(
+                settings=settings,
+                db=db,
+                clock=clock,
+                housekeeping=seat_housekeeping(settings, db),
+            )
             mail_worker.start_thread()
         try:
             yield
@@ -141,12 +165,14 @@ def create_app(
         },
         lifespan=lifespan,
     )
+    extensions = web_extensions()
     app.state.context = AppContext(
         settings=settings,
         db=db,
         clock=clock,
-        templates=create_templates(settings, app.url_path_for),
+        templates=create_templates(settings, app.url_path_for, extensions),
         page_cache=page_cache,
+        extensions=extensions,
     )
     return app
 

@@ -106,6 +106,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     from events_app.db import Database
     from events_app.mail.worker import MailWorker
+    from events_app.registration.housekeeping import seat_housekeeping
 
     settings = _settings()
     logging.getLogger().setLevel(settings.log_level.upper())
@@ -115,6 +116,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         db=db,
         lease=timedelta(seconds=args.lease_seconds),
         batch_size=args.batch_size,
+        housekeeping=seat_housekeeping(settings, db),
     )
     # A signal lets the message being sent finish; the rest of its batch is handed back.
     previous = {
@@ -136,10 +138,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def cmd_mail_retry(args: argparse.Namespace) -> int:
     from events_app.mail.commands import run_retry
+    from events_app.registration.emails import KINDS
+    from events_app.sharing.email import KIND as SHARED
 
     return run_retry(
-        _settings(), kind=args.kind, event=args.event, since=args.since, until=args.until,
-        everything=args.all,
+        _settings(), kinds=[*KINDS, SHARED], kind=args.kind, event=args.event, since=args.since,
+        until=args.until, everything=args.all,
     )  # fmt: skip
 
 

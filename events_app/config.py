@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from argon2.profiles import RFC_9106_LOW_MEMORY
 from babel import Locale, UnknownLocaleError
 from limits import parse_many
 from pydantic import BeforeValidator, Field, field_validator, model_validator
@@ -354,6 +355,30 @@ class Settings(BaseSettings):
         description="The longest wait imposed after repeated failed sign-ins (1 to 3600; see "
         "[the back office](../organisers/back-office.md)).",
     )
+    # How hard argon2id works per password hash. The defaults are RFC 9106's "low memory"
+    # profile (argon2-cffi's own default); hashes made with other parameters are made again
+    # with these at their owner's next sign-in. The test suite sets the minimum (1, 8, 1).
+    password_hash_time_cost: int = Field(
+        default=RFC_9106_LOW_MEMORY.time_cost,
+        ge=1,
+        description="argon2id passes over memory for each back-office password hash (at least "
+        "1). With the memory and parallelism below it sets how long a sign-in takes: about a "
+        "tenth of a second with the defaults. Existing hashes are upgraded at the next sign-in.",
+    )
+    password_hash_memory_kib: int = Field(
+        default=RFC_9106_LOW_MEMORY.memory_cost,
+        ge=8,
+        description="Memory in KiB that argon2id fills for each password hash (at least 8; "
+        "default 64 MiB, RFC 9106's low-memory profile). Lower it only on a machine that "
+        "cannot spare it, and raise the time cost to make up.",
+    )
+    password_hash_parallelism: int = Field(
+        default=RFC_9106_LOW_MEMORY.parallelism,
+        ge=1,
+        le=255,
+        description="Lanes argon2id computes each password hash in (1 to 255; the memory must "
+        "be at least 8 KiB per lane).",
+    )
     # Messages organisers may send to one event's attendees in any hour (counted in the
     # database, so the limit holds across processes).
     admin_messages_per_hour: int = Field(
@@ -431,6 +456,15 @@ class Settings(BaseSettings):
             except ValueError as exc:
                 raise ValueError(f"{value!r} is not a rate limit such as 10/hour;50/day") from exc
         return value
+
+    @model_validator(mode="after")
+    def _password_hash_memory_per_lane(self) -> Settings:
+        if self.password_hash_memory_kib < 8 * self.password_hash_parallelism:
+            raise ValueError(
+                "EVENTS_PASSWORD_HASH_MEMORY_KIB must be at least 8 per lane "
+                "(8 × EVENTS_PASSWORD_HASH_PARALLELISM)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _secret_key_for_production(self) -> Settings:

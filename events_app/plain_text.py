@@ -17,11 +17,12 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator
 
-# Real characters, not regex escapes: the same class then reads the same in Python's `re`,
-# in pydantic's Rust engine and in the JSON Schema the API publishes.
-_BIDI = "\u202a-\u202e\u2066-\u2069"
-_NOT_IN_A_LINE = "\x00-\x1f\x7f-\x9f\u2028\u2029" + _BIDI
-_NOT_IN_TEXT = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f" + _BIDI
+# Regex escapes, not the characters themselves: `\xNN` and `\uNNNN` read the same in Python's
+# `re`, in pydantic's Rust engine and in the JSON Schema the API publishes (ECMA-262), and a
+# raw NUL or C1 character in that schema would make the API reference page invalid HTML.
+_BIDI = r"\u202a-\u202e\u2066-\u2069"
+_NOT_IN_A_LINE = r"\x00-\x1f\x7f-\x9f\u2028\u2029" + _BIDI
+_NOT_IN_TEXT = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f" + _BIDI
 
 # Patterns for pydantic fields (and so for the API's schema): one line, and one line with at
 # least one character that is not a space.

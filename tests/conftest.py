@@ -11,7 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -26,24 +26,14 @@ from events_app.config import Settings
 from events_app.db import Database
 from events_app.migrate import upgrade_database
 from events_app.registration.notify import Notifier
-
-POSTGRES_URL = os.environ.get("EVENTS_TEST_POSTGRES_URL", "")
-STRICT = os.environ.get("EVENTS_TEST_STRICT", "") == "1"
-START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-TABLES = [
-    "attendee_message",
-    "audit_entry",
-    "login_throttle",
-    "admin_user",
-    "outbox_message",
-    "registration",
-    "event_category",
-    "article_category",
-    "event_article",
-    "event",
-    "article",
-    "category",
-]
+from tests.support.redis import redis_db  # noqa: F401 (a fixture for every test module)
+from tests.support.settings import (
+    POSTGRES_URL,
+    START,
+    STRICT,
+    TABLES,
+    make_settings,
+)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -55,6 +45,26 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             red=True,
         )
         session.exitstatus = 1
+
+
+# Under pytest-xdist (`make test`), tests go to whichever worker is free, except these: each
+# group runs on one worker, so that its session and module fixtures (a live demo site, a
+# Chromium, the checkers; the schemathesis schema) are built once, not once per worker, and
+# the load tests (each a multi-process server with hundreds of clients) never run two at once.
+XDIST_GROUPS = {
+    "browser": "tests/browser/",
+    "schemathesis": "tests/api/test_schemathesis.py",
+    "load": "tests/load/",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = config.rootpath
+    for item in items:
+        where = item.path.relative_to(root).as_posix()
+        for group, prefix in XDIST_GROUPS.items():
+            if where.startswith(prefix):
+                item.add_marker(pytest.mark.xdist_group(group))
 
 
 def _sqlalchemy_url(url: str) -> str:
@@ -122,24 +132,6 @@ def clock() -> FrozenClock:
 @pytest.fixture
 def now(clock: FrozenClock) -> datetime:
     return clock.now()
-
-
-def make_settings(database_url: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {
-        "env": "test",
-        "database_url": database_url,
-        "secret_key": "test-secret-key-" + "x" * 32,
-        "base_url": "https://events.example.org",
-        "allowed_hosts": ["testserver"],
-        "timezone": "UTC",
-        "page_cache_check_seconds": 0,
-        "mail_in_process": False,
-        "mail_backend": "console",
-        "rate_limit_enabled": False,
-        "registration_answer_ms": 0,  # the timing floor is tested on its own
-    }
-    values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture

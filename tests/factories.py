@@ -9,13 +9,19 @@ from typing import Any
 from events_app.admin.passwords import accept_password
 from events_app.admin.schemas import UserCreate
 from events_app.admin.users import create_user
+from events_app.articles.editing import save_article
 from events_app.calendar.entries import CalendarEntry
+from events_app.clock import Clock
+from events_app.config import Settings
 from events_app.db import Database
-from events_app.events.editing import find_event, save_article, save_event
+from events_app.events.editing import find_event, save_event
 from events_app.events.schemas import ArticleCreate, EventCreate
 from events_app.mail.delivery import claim_due, record_failure
+from events_app.mail.worker import MailWorker
 from events_app.models import Article, Event, User
+from events_app.registration.housekeeping import seat_housekeeping
 from events_app.transfer.records import event_record
+from tests.support.passwords import TEST_HASHER
 
 _counter = itertools.count(1)
 
@@ -102,6 +108,8 @@ def make_entry(**overrides: Any) -> CalendarEntry:
 
 
 DEFAULT_PASSWORD = "correct horse battery staple"
+# What the listing pages say when there is nothing to list.
+PLACEHOLDER = "We are creating some awesome events for you. Kindly bear with us."
 
 
 def make_user(db: Database, now: datetime, **overrides: Any) -> User:
@@ -117,7 +125,7 @@ def make_user(db: Database, now: datetime, **overrides: Any) -> User:
     }
     values.update(overrides)
     data = UserCreate.model_validate(values)
-    new_password = accept_password(password, user_inputs=data.password_hints)
+    new_password = accept_password(password, user_inputs=data.password_hints, hasher=TEST_HASHER)
     with db.write() as session:
         user = create_user(session=session, now=now, actor=None, data=data, password=new_password)
         if not active:
@@ -135,3 +143,9 @@ def fail_due_mail(db: Database, now: datetime, error: str = "421 try again later
                 session=session, now=now, claim=claim, error=error, max_attempts=8, permanent=True
             )
     return [claim.message.id for claim in claims if claim.message.id is not None]
+
+
+def make_worker(*, settings: Settings, db: Database, clock: Clock, **options: Any) -> MailWorker:
+    """The mail worker as `events-app worker` and `serve` wire it: with seat housekeeping."""
+    housekeeping = seat_housekeeping(settings, db)
+    return MailWorker(settings=settings, db=db, clock=clock, housekeeping=housekeeping, **options)

@@ -20,15 +20,16 @@ from starlette.testclient import TestClient
 from events_app.app import create_app
 from events_app.clock import FrozenClock
 from events_app.db import Database
+from events_app.events import templating as event_templating
 from events_app.registration.notify import Notifier
 from events_app.resources import PACKAGE_DIR
 from events_app.web import templating
 from tests.admin.web_helpers import post_form, sign_in
-from tests.conftest import make_settings
 from tests.factories import make_article, make_event, make_user
 from tests.registration.helpers import confirm, register
 from tests.registration.web_helpers import csrf_from, https_client
 from tests.sharing.helpers import share_form
+from tests.support.settings import make_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,6 +44,13 @@ class PseudoTranslations(NullTranslations):
     # Babel aliases these to the originals at class level; Jinja2 prefers them.
     ugettext = gettext
     ungettext = ngettext
+
+
+def use_pseudo_translations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every module that loads a catalogue for the page environment gets the pseudo one: the
+    toolkit's own and the features' registered filters (format and status labels)."""
+    for module in (templating, event_templating):
+        monkeypatch.setattr(module, "load_translations", lambda _lang: PseudoTranslations())
 
 
 VOID_ELEMENTS = {
@@ -121,7 +129,7 @@ def test_no_visible_text_escapes_gettext(
     clock: FrozenClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(templating, "load_translations", lambda _lang: PseudoTranslations())
+    use_pseudo_translations(monkeypatch)
     settings = make_settings(database_url, site_name="⟦Site⟧")
     with TestClient(create_app(settings, clock=clock, database=db)) as client:
         page = client.get(path).text
@@ -174,7 +182,7 @@ def test_no_visible_text_escapes_gettext_in_the_back_office(
     clock: FrozenClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(templating, "load_translations", lambda _lang: PseudoTranslations())
+    use_pseudo_translations(monkeypatch)
     settings = make_settings(database_url, site_name="⟦Site⟧")
     admin = make_user(db, clock.now(), email="ada@example.org", name="Ada Lovelace")
     editor = make_user(db, clock.now(), role="editor", active=False)
@@ -246,7 +254,7 @@ def test_no_visible_text_escapes_gettext_in_the_editors_answers(
     clock: FrozenClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(templating, "load_translations", lambda _lang: PseudoTranslations())
+    use_pseudo_translations(monkeypatch)
     settings = make_settings(database_url, site_name="⟦Site⟧")
     admin = make_user(db, clock.now(), email="ada@example.org", name="Ada Lovelace")
     make_content(db, clock.now())
@@ -278,7 +286,7 @@ def test_no_visible_text_escapes_gettext_in_the_message_preview(
     clock: FrozenClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(templating, "load_translations", lambda _lang: PseudoTranslations())
+    use_pseudo_translations(monkeypatch)
     settings = make_settings(database_url, site_name="⟦Site⟧")
     make_roster(db, clock)
     with https_client(create_app(settings, clock=clock, database=db)) as client:
@@ -298,7 +306,7 @@ def test_no_visible_text_escapes_gettext_on_the_dashboard_and_at_the_door(
 ) -> None:
     """With data, and every answer the check-in page gives; and the attendee's page with the
     check-in code."""
-    monkeypatch.setattr(templating, "load_translations", lambda _lang: PseudoTranslations())
+    use_pseudo_translations(monkeypatch)
     settings = make_settings(database_url, site_name="⟦Site⟧")
     now = clock.now()
     notifier = Notifier(settings)
@@ -429,7 +437,7 @@ def test_no_visible_text_escapes_gettext_on_event_article_and_share_pages(
     clock: FrozenClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(templating, "load_translations", lambda _lang: PseudoTranslations())
+    use_pseudo_translations(monkeypatch)
     with https_client(_content_app(database_url, db, clock)) as client:
         response = client.get(path)
     assert response.status_code == 200
@@ -453,7 +461,7 @@ def test_the_share_forms_errors_are_translated(
     clock: FrozenClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(templating, "load_translations", lambda _lang: PseudoTranslations())
+    use_pseudo_translations(monkeypatch)
     app = _content_app(
         database_url, db, clock, rate_limit_enabled=True, rate_limit_share_daily="0/day"
     )

@@ -19,7 +19,12 @@ from events_app.admin import login
 from events_app.admin.guards import requires, set_session_cookie
 from events_app.admin.login_views import checked_attempt, client_address
 from events_app.admin.pages import render_admin
-from events_app.admin.passwords import NewPassword, PasswordRefused, accept_password
+from events_app.admin.passwords import (
+    NewPassword,
+    PasswordRefused,
+    accept_password,
+    hasher_for,
+)
 from events_app.admin.users import change_password
 from events_app.models import User, UserRole
 from events_app.registration.view_support import form_text, read_form, redirect_to
@@ -75,6 +80,7 @@ async def password_submit(request: Request, user: User) -> Response:
         return _render(request, user, errors=errors, status_code=400)
     now, client = ctx.now(), client_address(request)
     hints = [user.email, user.email.split("@")[0], user.name]
+    hasher = hasher_for(ctx.settings)
 
     def check() -> tuple[int, dict[str, str], NewPassword | None]:
         checked = checked_attempt(ctx, email=user.email, password=current, client=client)
@@ -90,7 +96,7 @@ async def password_submit(request: Request, user: User) -> Response:
         if new != again:
             problems["again"] = "mismatch"
         try:
-            accepted = accept_password(new, user_inputs=hints)
+            accepted = accept_password(new, user_inputs=hints, hasher=hasher)
         except PasswordRefused as refused:
             problems["new"] = refused.code
             return 0, problems, None

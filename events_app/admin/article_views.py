@@ -13,16 +13,16 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from events_app.admin import article_form
-from events_app.admin.article_writes import (
+from events_app.admin.guards import requires
+from events_app.admin.local_times import Problem
+from events_app.admin.pages import read_admin_form, render_admin
+from events_app.articles.editing import find_article
+from events_app.articles.writes import (
     ArticleRefused,
     delete_article,
     list_articles,
     save_from_form,
 )
-from events_app.admin.guards import requires
-from events_app.admin.local_times import Problem
-from events_app.admin.pages import read_admin_form, render_admin
-from events_app.events.editing import find_article
 from events_app.models import Article, User, UserRole
 from events_app.timezones import zone
 from events_app.web.context import app_context

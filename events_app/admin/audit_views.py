@@ -11,10 +11,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from events_app.admin.audit import AuditFilters, audit_choices, changes, list_audit
 from events_app.admin.guards import requires
 from events_app.admin.pages import render_admin
 from events_app.admin.users import list_users
+from events_app.audit.records import AuditFilters, audit_choices, changes, list_audit
 from events_app.models import User, UserRole
 from events_app.timezones import day_start
 from events_app.web.context import app_context

@@ -12,11 +12,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from events_app.admin import category_writes
 from events_app.admin.form_errors import text
 from events_app.admin.guards import requires
 from events_app.admin.local_times import Problem
 from events_app.admin.pages import read_admin_form, render_admin
+from events_app.categories import writes as category_writes
 from events_app.categories.editing import CategoryRefused, category_uses
 from events_app.models import User, UserRole
 from events_app.web.context import app_context

@@ -25,6 +25,7 @@ from events_app.admin.passwords import (
     NewPassword,
     PasswordRefused,
     accept_password,
+    hasher_for,
 )
 from events_app.admin.schemas import UserCreate
 from events_app.clock import utc_now
@@ -59,20 +60,29 @@ def read_password(stdin: TextIO, prompt: Prompt) -> str:
     return line
 
 
-def _new_password(hints: list[str], stdin: TextIO, prompt: Prompt) -> NewPassword:
-    try:
-        return accept_password(read_password(stdin, prompt), user_inputs=hints)
-    except PasswordRefused as refused:
-        raise Refused(f"password refused: {PASSWORD_PROBLEMS[refused.code]}") from None
+# Reads, checks and hashes the new password, given what it must not be built from.
+NewPasswordSource = Callable[[list[str]], NewPassword]
 
 
-def _create(db: Database, email: str, name: str, role: str, stdin: TextIO, prompt: Prompt) -> str:
+def _password_source(settings: Settings, stdin: TextIO, prompt: Prompt) -> NewPasswordSource:
+    hasher = hasher_for(settings)
+
+    def new_password(hints: list[str]) -> NewPassword:
+        try:
+            return accept_password(read_password(stdin, prompt), user_inputs=hints, hasher=hasher)
+        except PasswordRefused as refused:
+            raise Refused(f"password refused: {PASSWORD_PROBLEMS[refused.code]}") from None
+
+    return new_password
+
+
+def _create(db: Database, email: str, name: str, role: str, new_password: NewPasswordSource) -> str:
     try:
         data = UserCreate.model_validate({"email": email, "name": name, "role": role})
     except ValidationError as exc:
         problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
         raise Refused(problems) from None
-    password = _new_password(data.password_hints, stdin, prompt)
+    password = new_password(data.password_hints)
     try:
         with db.write() as session:
             user = users.create_user(
@@ -83,12 +93,12 @@ def _create(db: Database, email: str, name: str, role: str, stdin: TextIO, promp
     return f"created {user.role} {user.email}"
 
 
-def _reset(db: Database, email: str, stdin: TextIO, prompt: Prompt) -> str:
+def _reset(db: Database, email: str, new_password: NewPasswordSource) -> str:
     with db.read() as session:
         user = users.find_user_by_email(session=session, email=email)
     if user is None:
         raise Refused(f"no user has the address {email.strip()}")
-    password = _new_password([user.email, user.email.split("@")[0], user.name], stdin, prompt)
+    password = new_password([user.email, user.email.split("@")[0], user.name])
     with db.write() as session:
         users.reset_password(
             session=session, now=utc_now(), actor=None, email=user.email, password=password
@@ -125,8 +135,8 @@ def run_create(
     stdin: TextIO | None = None,
     prompt: Prompt = getpass.getpass,
 ) -> int:
-    source = stdin or sys.stdin
-    return _run("create", settings, lambda db: _create(db, email, name, role, source, prompt))
+    source = _password_source(settings, stdin or sys.stdin, prompt)
+    return _run("create", settings, lambda db: _create(db, email, name, role, source))
 
 
 def run_reset_password(
@@ -136,5 +146,5 @@ def run_reset_password(
     stdin: TextIO | None = None,
     prompt: Prompt = getpass.getpass,
 ) -> int:
-    source = stdin or sys.stdin
-    return _run("reset-password", settings, lambda db: _reset(db, email, source, prompt))
+    source = _password_source(settings, stdin or sys.stdin, prompt)
+    return _run("reset-password", settings, lambda db: _reset(db, email, source))

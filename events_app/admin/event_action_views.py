@@ -2,7 +2,7 @@
 one. When a publishing action would change the event for confirmed attendees, a page asks
 whether to email them before anything is saved; cancelling tells everyone registered without
 asking. Deleting asks for confirmation, and an event with registrations must be cancelled
-first (which tells its attendees) — see event_writes.delete_event for why."""
+first (which tells its attendees) — see events_app.events.writes.delete_event for why."""
 
 from __future__ import annotations
 
@@ -13,19 +13,20 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from events_app.admin.event_publishing import Publication, publish_event
 from events_app.admin.event_views import (
     NOTIFY_CHOICES,
     PUBLISH_FIELDS,
     load_row,
     render_event_form,
 )
-from events_app.admin.event_writes import EventRefused, NotifyDecisionNeeded, delete_event
 from events_app.admin.form_errors import text
 from events_app.admin.guards import requires
 from events_app.admin.local_times import Problem, resolve_instant
 from events_app.admin.pages import read_admin_form, render_admin
+from events_app.events.publishing import Publication, publish_event
+from events_app.events.writes import EventRefused, NotifyDecisionNeeded, delete_event
 from events_app.models import EventStatus, User, UserRole
+from events_app.registration.notify import app_notifier
 from events_app.timezones import zone
 from events_app.web.context import app_context
 from events_app.web.forms import parse_choice
@@ -71,7 +72,7 @@ async def publication_submit(request: Request, user: User) -> Response:
             event_id=event_id,
             action=chosen,
             notify=notify,
-            notifier=ctx.notifier,
+            notifier=app_notifier(ctx),
             publish_at=publish_at,
             reason=sent["reason"],
         )

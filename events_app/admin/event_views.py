@@ -15,20 +15,21 @@ from starlette.routing import BaseRoute, Route
 
 from events_app.admin import event_form
 from events_app.admin.event_list import EventRow, Standing, find_row, list_events
-from events_app.admin.event_publishing import allowed_publications
-from events_app.admin.event_writes import (
-    EventRefused,
-    NotifyDecisionNeeded,
-    create_event,
-    update_event,
-)
 from events_app.admin.form_errors import text
 from events_app.admin.guards import requires
 from events_app.admin.local_times import Problem, wall_value
 from events_app.admin.pages import read_admin_form, render_admin
 from events_app.events.editing import find_event
+from events_app.events.publishing import allowed_publications
 from events_app.events.schemas import EventCreate
+from events_app.events.writes import (
+    EventRefused,
+    NotifyDecisionNeeded,
+    create_event,
+    update_event,
+)
 from events_app.models import EventFormat, User, UserRole
+from events_app.registration.notify import app_notifier
 from events_app.timezones import timezone_names, zone
 from events_app.web.context import app_context
 from events_app.web.forms import clean_text, parse_choice, parse_page
@@ -227,7 +228,7 @@ async def update_event_submit(request: Request, user: User) -> Response:
             event_id=event_id,
             data=valid,
             notify=notify,
-            notifier=ctx.notifier,
+            notifier=app_notifier(ctx),
         )
         return None if done is None else (done[0].slug, done[1])
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from argon2 import PasswordHasher
 from sqlmodel import Session
 
 from events_app.admin import throttle
-from events_app.admin.passwords import rehashed, verify_password
+from events_app.admin.passwords import DEFAULT_HASHER, rehashed, verify_password
 from events_app.admin.users import find_user_by_email
 from events_app.models import User
 
@@ -46,16 +47,24 @@ def claim_attempt(
     return Attempt(keys=keys, wait=wait)
 
 
-def check_password(*, session: Session, attempt: Attempt, email: str, password: str) -> Attempt:
+def check_password(
+    *,
+    session: Session,
+    attempt: Attempt,
+    email: str,
+    password: str,
+    hasher: PasswordHasher = DEFAULT_HASHER,
+) -> Attempt:
     """Whether `password` is right for the active account at `email`. An unknown address, a
-    deactivated account and a wrong password are one and the same answer, and take as long."""
+    deactivated account and a wrong password are one and the same answer, and take as long.
+    `hasher` (the app's: `passwords.hasher_for(settings)`) makes the dummy and new hashes."""
     assert not attempt.wait
     user = find_user_by_email(session=session, email=email)
     stored = user.password_hash if user is not None else None
-    if not verify_password(stored, password) or user is None or not user.active:
+    if not verify_password(stored, password, hasher=hasher) or user is None or not user.active:
         return attempt
     assert stored is not None
-    return Attempt(keys=attempt.keys, user=user, new_hash=rehashed(stored, password))
+    return Attempt(keys=attempt.keys, user=user, new_hash=rehashed(stored, password, hasher=hasher))
 
 
 def settle(*, session: Session, now: datetime, attempt: Attempt, max_delay: int) -> None:

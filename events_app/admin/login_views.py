@@ -23,6 +23,7 @@ from events_app.admin.guards import (
     set_session_cookie,
 )
 from events_app.admin.pages import render_admin
+from events_app.admin.passwords import hasher_for
 from events_app.admin.users import end_sessions
 from events_app.models import User
 from events_app.registration.view_support import form_text, read_form
@@ -48,7 +49,11 @@ def checked_attempt(ctx: AppContext, *, email: str, password: str, client: str) 
         return claimed
     with ctx.db.read() as session:
         return login.check_password(
-            session=session, attempt=claimed, email=email, password=password
+            session=session,
+            attempt=claimed,
+            email=email,
+            password=password,
+            hasher=hasher_for(ctx.settings),
         )
 
 

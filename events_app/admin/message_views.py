@@ -19,13 +19,14 @@ from events_app.admin.pages import render_admin
 from events_app.admin.registration_views import load_event
 from events_app.models import Event, User, UserRole
 from events_app.registration import messages
+from events_app.registration.notify import app_notifier
 from events_app.registration.view_support import form_text, read_form, redirect_to
 from events_app.web.context import app_context
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from events_app.mail.compose import ComposedEmail
+    from events_app.mail.composed import ComposedEmail
 
 
 def _values(form: FormData) -> dict[str, Any]:
@@ -74,7 +75,7 @@ async def _render(
     preview: ComposedEmail | None = None
     if draft is not None and loaded["sample"] is not None:
         preview = messages.preview(
-            notifier=ctx.notifier, event=event, draft=draft, sample=loaded["sample"], now=now
+            notifier=app_notifier(ctx), event=event, draft=draft, sample=loaded["sample"], now=now
         )
     context = {
         "event": event,
@@ -139,7 +140,7 @@ async def send_message(request: Request, user: User) -> Response:
     def write(session: Session) -> int:
         sent = messages.send_message(
             session=session, now=now, actor=user, event_id=event_id, draft=valid,
-            notifier=ctx.notifier, per_hour=ctx.settings.admin_messages_per_hour,
+            notifier=app_notifier(ctx), per_hour=ctx.settings.admin_messages_per_hour,
         )  # fmt: skip
         return sent.recipients
 

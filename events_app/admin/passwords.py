@@ -17,6 +17,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
+from events_app.config import Settings
+
 MIN_LENGTH = 12
 MAX_LENGTH = 1024  # hashing has a cost per byte: no megabyte passwords
 MIN_STRENGTH = 3
@@ -24,9 +26,25 @@ MIN_STRENGTH = 3
 # characters being weak is reason enough to refuse it.
 STRENGTH_CHECKED_CHARACTERS = 72
 
-# RFC 9106's "low memory" profile (argon2id, 64 MiB, 3 passes): argon2-cffi's default. When
-# the library's defaults change, stored hashes are upgraded at their owner's next sign-in.
-_hasher = PasswordHasher()
+# RFC 9106's "low memory" profile (argon2id, 64 MiB, 3 passes): argon2-cffi's default, and
+# the settings' default. The app hashes with `hasher_for(settings)`; stored hashes made with
+# other parameters are upgraded at their owner's next sign-in.
+DEFAULT_HASHER = PasswordHasher()
+
+
+def hasher_for(settings: Settings) -> PasswordHasher:
+    """The argon2id hasher the settings ask for (EVENTS_PASSWORD_HASH_*): one per parameter
+    set, so its dummy hash (below) is made once."""
+    return _hasher(
+        settings.password_hash_time_cost,
+        settings.password_hash_memory_kib,
+        settings.password_hash_parallelism,
+    )
+
+
+@cache
+def _hasher(time_cost: int, memory_kib: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
 
 
 class PasswordRefused(ValueError):
@@ -58,35 +76,44 @@ def password_problem(password: str, *, user_inputs: Iterable[str] = ()) -> str |
     return None
 
 
-def accept_password(password: str, *, user_inputs: Iterable[str] = ()) -> NewPassword:
+def accept_password(
+    password: str, *, user_inputs: Iterable[str] = (), hasher: PasswordHasher = DEFAULT_HASHER
+) -> NewPassword:
     """Check a new password (against the user's own email and name too) and hash it.
     Raises PasswordRefused."""
     problem = password_problem(password, user_inputs=user_inputs)
     if problem is not None:
         raise PasswordRefused(problem)
-    return NewPassword(_hasher.hash(password))
+    return NewPassword(hasher.hash(password))
 
 
 @cache
-def _dummy_hash() -> str:
+def _dummy_hash(hasher: PasswordHasher) -> str:
     """Checked against when no account matches, so that an unknown address takes as long to
-    refuse as a wrong password: the time of the answer must not say which addresses exist."""
-    return _hasher.hash("no account has this password")
+    refuse as a wrong password: the time of the answer must not say which addresses exist.
+    Made by the same hasher as real hashes, so it costs the same."""
+    return hasher.hash("no account has this password")
 
 
-def verify_password(password_hash: str | None, password: str) -> bool:
-    """Whether `password` matches; with no hash (no such account) it still does the work."""
+def verify_password(
+    password_hash: str | None, password: str, *, hasher: PasswordHasher = DEFAULT_HASHER
+) -> bool:
+    """Whether `password` matches; with no hash (no such account) it still does the work.
+    A stored hash carries its own parameters; `hasher` matters only for the dummy."""
     if len(password) > MAX_LENGTH:
         return False
     try:
-        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
+        stored = password_hash or _dummy_hash(hasher)
+        return hasher.verify(stored, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
 
-def rehashed(password_hash: str, password: str) -> str | None:
+def rehashed(
+    password_hash: str, password: str, *, hasher: PasswordHasher = DEFAULT_HASHER
+) -> str | None:
     """A new hash of a password just verified, when its stored hash was made with other
-    parameters than today's; None when it is current."""
-    if _hasher.check_needs_rehash(password_hash):
-        return _hasher.hash(password)
+    parameters than `hasher`'s; None when it is current."""
+    if hasher.check_needs_rehash(password_hash):
+        return hasher.hash(password)
     return None

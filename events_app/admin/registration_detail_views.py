@@ -19,6 +19,7 @@ from events_app.admin.pages import render_admin
 from events_app.admin.registration_views import load_event
 from events_app.models import Event, Registration, User, UserRole
 from events_app.registration import organiser, roster
+from events_app.registration.notify import app_notifier
 from events_app.registration.seats import waitlist_position
 from events_app.registration.service import RESEND_COOLDOWN
 from events_app.registration.view_support import form_text, read_form, redirect_to
@@ -97,7 +98,7 @@ async def _act(request: Request, user: User, action: Action, done: str, **extra:
     def write(session: Session) -> Registration | None:
         return action(
             session=session, now=now, actor=user, event_id=event_id,
-            registration_id=registration_id, notifier=ctx.notifier, **values,
+            registration_id=registration_id, notifier=app_notifier(ctx), **values,
         )  # fmt: skip
 
     try:

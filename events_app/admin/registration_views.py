@@ -21,6 +21,7 @@ from events_app.events.editing import find_event
 from events_app.events.schemas import Capacity
 from events_app.models import Event, RegistrationStatus, User, UserRole
 from events_app.registration import organiser, roster
+from events_app.registration.notify import app_notifier
 from events_app.registration.roster_csv import CsvLabels, roster_csv
 from events_app.registration.schemas import AttendeeDetails
 from events_app.registration.view_support import field_errors, form_text, read_form, redirect_to
@@ -123,7 +124,7 @@ async def add_registration(request: Request, user: User) -> Response:
     def write(session: Session) -> int | None:
         added = organiser.add_attendee(
             session=session, now=now, actor=user, event_id=event_id, data=data,
-            notifier=ctx.notifier,
+            notifier=app_notifier(ctx),
         )  # fmt: skip
         return added.id
 
@@ -171,7 +172,7 @@ async def change_capacity(request: Request, user: User) -> Response:
     def write(session: Session) -> int:
         _event, promoted = organiser.set_capacity(
             session=session, now=now, actor=user, event_id=event_id, capacity=capacity,
-            notifier=ctx.notifier,
+            notifier=app_notifier(ctx),
         )  # fmt: skip
         return promoted
 

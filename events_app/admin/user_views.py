@@ -18,7 +18,7 @@ from starlette.routing import BaseRoute, Route
 from events_app.admin import users
 from events_app.admin.guards import requires
 from events_app.admin.pages import render_admin
-from events_app.admin.passwords import PasswordRefused, accept_password
+from events_app.admin.passwords import PasswordRefused, accept_password, hasher_for
 from events_app.admin.schemas import UserCreate
 from events_app.models import User, UserRole
 from events_app.registration.view_support import field_errors, form_text, read_form, redirect_to
@@ -71,7 +71,9 @@ async def new_user_submit(request: Request, user: User) -> Response:
             errors["role"] = "choice"
     hints = data.password_hints if data else [values["email"], values["name"]]
     try:
-        accepted = await run_in_threadpool(accept_password, password, user_inputs=hints)
+        accepted = await run_in_threadpool(
+            accept_password, password, user_inputs=hints, hasher=hasher_for(ctx.settings)
+        )
     except PasswordRefused as refused:
         errors["password"] = "required" if not password else refused.code
     if errors or data is None:

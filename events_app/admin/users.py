@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from events_app.admin.audit import record_audit
 from events_app.admin.passwords import NewPassword
 from events_app.admin.schemas import UserCreate
 from events_app.admin.throttle import forget_account
+from events_app.audit.records import record_audit
 from events_app.models import User, UserRole
 from events_app.registration.schemas import normalise_email
 

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from events_app.api.schemas import Problem, ProblemError, RegistrationClosedProblem
 from events_app.api.schemas import ValidationProblem as ValidationProblemModel
 from events_app.translations import catalogue
+from events_app.web.extensions import WebExtensions
 
 API_PREFIX = "/api/"
 PROBLEM_JSON = "application/problem+json"
@@ -213,3 +214,24 @@ def unavailable(request: Request, retry_after: int) -> Response:
         ),
     )
     return problem_response(problem, {"retry-after": str(retry_after)})
+
+
+def api_error(
+    request: Request,
+    status: int,
+    *,
+    exc: Exception | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response | None:
+    """Errors under /api as problem documents; the site's own pages answer the rest."""
+    if not is_api_path(request.url.path):
+        return None
+    if isinstance(exc, HTTPException):
+        return http_exception_problem(request, exc)
+    if status == UNAVAILABLE.status:
+        return unavailable(request, int((headers or {}).get("retry-after", "5")))
+    return http_problem(request, status, headers=headers)
+
+
+def register(extensions: WebExtensions) -> None:
+    extensions.add_error_renderer(api_error)

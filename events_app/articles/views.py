@@ -10,10 +10,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from events_app.articles.service import get_published_article, list_articles
+from events_app.calendar.vevent import app_calendar_site
 from events_app.events.cards import EventCard
 from events_app.events.service import related_live_events
 from events_app.models import Article
-from events_app.previews.json_ld import article_json_ld
+from events_app.previews.json_ld import app_publisher, article_json_ld
 from events_app.sharing.links import share_links
 from events_app.web.context import app_context, render_page
 from events_app.web.forms import parse_page
@@ -50,9 +51,9 @@ async def article_detail(request: Request) -> Response:
     context = {
         "article": article,
         "events": events,
-        "structured_data": article_json_ld(article, site=ctx.publisher),
+        "structured_data": article_json_ld(article, site=app_publisher(ctx)),
         "share": share_links(
-            url=ctx.calendar_site.article_url(article.slug),
+            url=app_calendar_site(ctx).article_url(article.slug),
             title=article.title,
             summary=article.summary,
         ),

@@ -13,12 +13,16 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
 from events_app.calendar.feeds import FeedDocument, FeedScope, build_feed
 from events_app.calendar.vevent import CalendarSite
 from events_app.content import calendar_state
+
+if TYPE_CHECKING:
+    from events_app.web.context import AppContext
 
 
 class FeedCache:
@@ -79,3 +83,8 @@ def current_feed(
         cache.builds += 1
         cache.store(scope, version=version, document=document, built_at=now)
     return document
+
+
+def app_feed_cache(context: AppContext) -> FeedCache:
+    """One per app: the feeds this process has built, kept while they stay true."""
+    return context.part(FeedCache, lambda _settings: FeedCache())

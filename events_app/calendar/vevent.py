@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parseaddr
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from icalendar import Event as VEvent
 from icalendar import vCalAddress, vUri
@@ -23,6 +24,9 @@ from events_app.models import EventStatus
 from events_app.timezones import zone
 from events_app.translations import catalogue
 from events_app.web.markdown import markdown_to_text
+
+if TYPE_CHECKING:
+    from events_app.web.context import AppContext
 
 VEVENT_STATUS = {
     EventStatus.published: STATUS.CONFIRMED,
@@ -175,3 +179,7 @@ def serialised_vevent(
     return build_vevent(
         entry, site, stamp=entry.updated_at, private=private, status=status
     ).to_ical()
+
+
+def app_calendar_site(context: AppContext) -> CalendarSite:
+    return context.part(CalendarSite, calendar_site)

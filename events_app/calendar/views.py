@@ -16,9 +16,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from events_app.calendar.downloads import CalendarFile, attendee_file, event_file, registration_file
-from events_app.calendar.feed_cache import current_feed
+from events_app.calendar.feed_cache import app_feed_cache, current_feed
 from events_app.calendar.feeds import FeedDocument, FeedKind, FeedScope
 from events_app.calendar.links import feed_link
+from events_app.calendar.vevent import app_calendar_site
 from events_app.categories.service import list_categories
 from events_app.web.conditional import conditional_response
 from events_app.web.context import app_context, render_page
@@ -58,8 +59,8 @@ async def _feed(request: Request, scope: FeedScope, filename: str) -> Response:
             session=session,
             now=now,
             scope=scope,
-            site=ctx.calendar_site,
-            cache=ctx.feed_cache,
+            site=app_calendar_site(ctx),
+            cache=app_feed_cache(ctx),
             max_events=ctx.settings.feed_max_events,
         )
     )
@@ -86,7 +87,7 @@ async def event_download(request: Request) -> Response:
     ctx = app_context(request)
     now, slug = ctx.now(), request.path_params["slug"]
     file = await ctx.read(
-        lambda session: event_file(session=session, now=now, slug=slug, site=ctx.calendar_site)
+        lambda session: event_file(session=session, now=now, slug=slug, site=app_calendar_site(ctx))
     )
     if file is None:
         raise HTTPException(status_code=404)
@@ -102,7 +103,7 @@ def _attendee_endpoint(load: Loader, disposition: str) -> Callable[[Request], Aw
         now, token = ctx.now(), request.path_params["token"]
 
         def read(session: Session) -> CalendarFile | None:
-            return load(session=session, now=now, token=token, site=ctx.calendar_site)
+            return load(session=session, now=now, token=token, site=app_calendar_site(ctx))
 
         file = await ctx.read(read)
         if file is None:

@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from events_app.articles.editing import find_article, save_article
 from events_app.demo.articles import ARTICLES
 from events_app.demo.events import EVENTS
-from events_app.events.editing import find_article, find_event, save_article, save_event
+from events_app.events.editing import find_event, save_event
 from events_app.events.schemas import ArticleCreate, EventCreate
 from events_app.models import Event, EventStatus
 from events_app.timezones import localize, zone

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from events_app.calendar.vevent import app_calendar_site
 from events_app.discovery.atom import AtomEntry, AtomFeed, build_atom, tag_uri
 from events_app.discovery.documents import build_robots, build_sitemap
 from events_app.discovery.service import (
@@ -55,7 +56,7 @@ def _event_entry(ctx: AppContext, event: Event) -> AtomEntry:
     return AtomEntry(
         id=tag_uri(base_url, event.created_at, f"event/{event.uid}"),
         title=event.title,
-        url=ctx.calendar_site.event_url(event.slug),
+        url=app_calendar_site(ctx).event_url(event.slug),
         updated=event_changed_at(event.updated_at, event.publish_at),
         published=event.publish_at or event.created_at,
         summary=event.summary or markdown_to_text(event.description),
@@ -68,7 +69,7 @@ def _article_entry(ctx: AppContext, article: Article) -> AtomEntry:
     return AtomEntry(
         id=tag_uri(ctx.settings.base_url, article.created_at, f"article/{article.id}"),
         title=article.title,
-        url=ctx.calendar_site.article_url(article.slug),
+        url=app_calendar_site(ctx).article_url(article.slug),
         updated=article_changed_at(article.updated_at, article.published_at),
         published=article.published_at,
         summary=article.summary or markdown_to_text(article.body),

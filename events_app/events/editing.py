@@ -1,5 +1,6 @@
-"""Creating and updating events and articles. Every change here marks the public content as
-changed (page caches) and raises an event's SEQUENCE when attendees' calendars must update."""
+"""Creating and updating events (articles: events_app/articles/editing.py). Every change
+here marks the public content as changed (page caches) and raises an event's SEQUENCE when
+attendees' calendars must update."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlmodel import Session, col
 
 from events_app.categories.editing import ensure_categories
 from events_app.content import mark_calendar_changed
-from events_app.events.schemas import ArticleCreate, EventCreate
+from events_app.events.schemas import EventCreate
 from events_app.models import Article, Event, EventStatus
 
 # A change to any of these is one a calendar app must see (RFC 5545 SEQUENCE).
@@ -100,26 +101,3 @@ def save_event(
     mark_calendar_changed(session=session, now=now)
     session.flush()
     return event
-
-
-def find_article(*, session: Session, slug: str) -> Article | None:
-    return session.scalar(select(Article).where(col(Article.slug) == slug))
-
-
-def save_article(
-    *, session: Session, now: datetime, data: ArticleCreate, article: Article | None = None
-) -> Article:
-    values = data.model_dump(exclude={"categories"})
-    values["published_at"] = data.published_at or (article.published_at if article else now)
-    categories = ensure_categories(session=session, names=data.categories)
-    if article is None:
-        article = Article(**values, created_at=now, updated_at=now)
-        session.add(article)
-    else:
-        for name, value in values.items():
-            setattr(article, name, value)
-        article.updated_at = now
-    article.categories = categories
-    mark_calendar_changed(session=session, now=now)
-    session.flush()
-    return article

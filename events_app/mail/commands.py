@@ -1,11 +1,13 @@
 """`events-app mail retry`: queue failed mail again, chosen by kind, event or when it was
 queued, or all of it with `--all` (never by accident: no filter and no `--all` is refused).
 Exit codes: 0 done (also when nothing matched); 1 refused (no filter, an unknown kind or
-event, a time that cannot be read), with the reason; 2 the database could not do it."""
+event, a time that cannot be read), with the reason; 2 the database could not do it.
+The kinds of email are the features' (the command line passes them in): mail/ is transport."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Collection
 from datetime import date, datetime
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -13,9 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from events_app.clock import utc_now
 from events_app.config import Settings
 from events_app.db import Database
-from events_app.events.editing import find_event
-from events_app.mail.compose import KINDS
-from events_app.mail.retry import FailedFilters, retry_failed
+from events_app.mail.retry import FailedFilters, event_exists, retry_failed
 from events_app.timezones import WallClockError, day_start, localize, zone
 
 SHOWN_IDS = 20  # ids printed after the count
@@ -40,10 +40,10 @@ def parse_moment(text: str, *, option: str, timezone: str) -> datetime:
         ) from None
 
 
-def _filters(settings: Settings, kind: str | None, event: str | None, since: str | None,
-             until: str | None) -> FailedFilters:  # fmt: skip
-    if kind is not None and kind not in KINDS:
-        raise Refused(f"unknown kind {kind!r}; the kinds are {', '.join(sorted(KINDS))}")
+def _filters(settings: Settings, kinds: Collection[str], kind: str | None, event: str | None,
+             since: str | None, until: str | None) -> FailedFilters:  # fmt: skip
+    if kind is not None and kind not in kinds:
+        raise Refused(f"unknown kind {kind!r}; the kinds are {', '.join(sorted(kinds))}")
 
     def moment(text: str | None, option: str) -> datetime | None:
         return (
@@ -57,7 +57,7 @@ def _filters(settings: Settings, kind: str | None, event: str | None, since: str
 
 def _retry(db: Database, filters: FailedFilters) -> list[int]:
     with db.write() as session:
-        if filters.event_slug and find_event(session=session, slug=filters.event_slug) is None:
+        if filters.event_slug and not event_exists(session=session, slug=filters.event_slug):
             raise Refused(f"no event has the slug {filters.event_slug!r}")
         return retry_failed(session=session, now=utc_now(), filters=filters, actor=None)
 
@@ -65,6 +65,7 @@ def _retry(db: Database, filters: FailedFilters) -> list[int]:
 def run_retry(
     settings: Settings,
     *,
+    kinds: Collection[str],
     kind: str | None = None,
     event: str | None = None,
     since: str | None = None,
@@ -73,7 +74,7 @@ def run_retry(
 ) -> int:
     db = Database.from_url(settings.database_url)
     try:
-        filters = _filters(settings, kind, event, since, until)
+        filters = _filters(settings, kinds, kind, event, since, until)
         if not filters.narrowed and not everything:
             raise Refused("say which messages (--kind, --event, --since, --until) or give --all")
         ids = _retry(db, filters)

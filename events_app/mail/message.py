@@ -13,7 +13,7 @@ import hashlib
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, parseaddr
 
-from events_app.mail.compose import Attachment
+from events_app.mail.composed import Attachment
 from events_app.mail.outbox import decode_attachments
 from events_app.models import OutboxMessage
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session
 
-from events_app.mail.compose import Attachment, ComposedEmail
+from events_app.mail.composed import Attachment, ComposedEmail
 from events_app.models import OutboxMessage
 
 

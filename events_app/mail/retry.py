@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, select, update
 from sqlmodel import Session, col
 
-from events_app.admin.audit import record_audit
+from events_app.audit.records import record_audit
 from events_app.models import Event, OutboxMessage, OutboxStatus, Registration, User
 
 LISTED = 200  # failed messages shown on one page, newest first
@@ -65,6 +65,10 @@ def _conditions(filters: FailedFilters) -> list[ColumnElement[bool]]:
     if filters.ids is not None:
         conditions.append(col(OutboxMessage.id).in_(filters.ids))
     return conditions
+
+
+def event_exists(*, session: Session, slug: str) -> bool:
+    return session.scalar(select(col(Event.id)).where(col(Event.slug) == slug)) is not None
 
 
 def count_failed(*, session: Session) -> int:

@@ -1,7 +1,8 @@
 """The mail worker: every EVENTS_MAIL_POLL_SECONDS, deliver what is due in the outbox, for at
 most EVENTS_MAIL_PASS_BUDGET_SECONDS per pass. Beside it, in a thread of its own, seat
-housekeeping (`events_app.mail.housekeeping`) expires holds and queues reminders every
-EVENTS_HOUSEKEEPING_SECONDS, whatever the mail server does.
+housekeeping expires holds and queues reminders every EVENTS_HOUSEKEEPING_SECONDS, whatever
+the mail server does. That task is registration's (`events_app.registration.housekeeping`):
+the app hands it to the worker, since mail/ is transport and knows no feature.
 
 It runs as `events-app worker` in the foreground, or inside `events-app serve` in a background
 thread when EVENTS_MAIL_IN_PROCESS is true. Any number may run at once: claiming (see
@@ -13,23 +14,35 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from events_app.clock import Clock
 from events_app.config import Settings
 from events_app.db import Database
 from events_app.mail.delivery import Claim, claim_due, mark_sent, record_failure, release
-from events_app.mail.housekeeping import Housekeeper
 from events_app.mail.message import InvalidMessage, build_email, single_address
 from events_app.mail.senders import PermanentFailure, Sender, make_sender
 from events_app.models import OutboxStatus
-from events_app.registration.notify import Notifier
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_LEASE = timedelta(minutes=5)
 DEFAULT_BATCH = 10
+
+
+class Housekeeping(Protocol):
+    """A periodic task that runs beside delivery, in a thread of its own."""
+
+    def run_once(self) -> None: ...
+
+    def start_thread(self, period_seconds: float) -> threading.Thread: ...
+
+
+# Made by the worker, with its stop signal (one signal stops both) and its clock.
+HousekeepingFactory = Callable[[threading.Event, Clock], Housekeeping]
 
 
 @dataclass
@@ -50,10 +63,9 @@ class MailWorker:
         sender: Sender | None = None,
         lease: timedelta = DEFAULT_LEASE,
         batch_size: int = DEFAULT_BATCH,
-        guard_reminders: bool = True,
+        housekeeping: HousekeepingFactory | None = None,
     ) -> None:
-        """`guard_reminders=False` is for one test only: it claims reminders the naive way
-        (read, then write, no lock), to prove that the concurrency test sees duplicates."""
+        """`housekeeping`: what runs beside delivery (the app passes seat housekeeping)."""
         if lease <= timedelta(0) or batch_size < 1:
             raise ValueError("the lease must be positive and the batch at least one message")
         self.settings = settings
@@ -63,23 +75,8 @@ class MailWorker:
         self.lease = lease
         self.batch_size = batch_size
         self._stop = threading.Event()
-        self.housekeeper = Housekeeper(
-            db=db,
-            clock=self.clock,
-            notifier=Notifier(settings),
-            stop=self._stop,
-            guard_reminders=guard_reminders,
-        )
+        self.housekeeper = housekeeping(self._stop, self.clock) if housekeeping else None
         self._thread: threading.Thread | None = None
-
-    @property
-    def notifier(self) -> Notifier:
-        """What writes the emails of expired holds and reminders (tests swap it)."""
-        return self.housekeeper.notifier
-
-    @notifier.setter
-    def notifier(self, notifier: Notifier) -> None:
-        self.housekeeper.notifier = notifier
 
     @property
     def stopping(self) -> bool:
@@ -88,12 +85,6 @@ class MailWorker:
     def stop(self) -> None:
         """Finish the message being sent, hand back the rest of the batch, and return."""
         self._stop.set()
-
-    def expire_holds(self) -> int:
-        return self.housekeeper.expire_holds()
-
-    def send_reminders(self) -> int:
-        return self.housekeeper.send_reminders()
 
     def deliver_due(self) -> DeliveryReport:
         """Claim and send batches until nothing is due, the pass's time budget is spent, or we
@@ -164,19 +155,23 @@ class MailWorker:
 
     def run_once(self) -> DeliveryReport:
         """One round of housekeeping, then one delivery pass (`events-app worker --once`)."""
-        self.housekeeper.run_once()
+        if self.housekeeper is not None:
+            self.housekeeper.run_once()
         return self.deliver_due()
 
     def run_forever(self) -> None:
         logger.info("mail worker started (%s backend)", self.settings.mail_backend)
-        housekeeping = self.housekeeper.start_thread(self.settings.housekeeping_seconds)
+        housekeeping = None
+        if self.housekeeper is not None:
+            housekeeping = self.housekeeper.start_thread(self.settings.housekeeping_seconds)
         while not self.stopping:
             try:
                 self.deliver_due()
             except Exception:
                 logger.exception("mail worker: this round failed; trying again")
             self._stop.wait(self.settings.mail_poll_seconds)
-        housekeeping.join()
+        if housekeeping is not None:
+            housekeeping.join()
         logger.info("mail worker stopped")
 
     def start_thread(self) -> threading.Thread:

@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from events_app.events.present import all_day_span, event_local_range
 from events_app.models import Article, Event, EventFormat, EventStatus
 from events_app.web.markdown import markdown_to_text
+
+if TYPE_CHECKING:
+    from events_app.web.context import AppContext
 
 SCHEMA = "https://schema.org"
 DESCRIPTION_MAX = 1000
@@ -160,3 +163,11 @@ def script_json(data: dict[str, Any]) -> str:
     """JSON to put between <script type="application/ld+json"> and </script>: the same value
     to a JSON parser, with no "</" (or "<" at all) that would end the element."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+
+
+def app_publisher(context: AppContext) -> Publisher:
+    """Who runs the site, as schema.org data names it."""
+    return context.part(
+        Publisher,
+        lambda settings: Publisher(settings.base_url, settings.site_name, settings.currency),
+    )

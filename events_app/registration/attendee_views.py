@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from events_app.registration import service
 from events_app.registration.checkin_codes import format_code
+from events_app.registration.notify import app_notifier
 from events_app.registration.pages import (
     AttendeePage,
     find_registration,
@@ -164,7 +165,7 @@ async def confirm(request: Request) -> Response:
 
     def write(session: Session) -> bool:
         registration = service.confirm_registration(
-            session=session, now=now, token=token, notifier=ctx.notifier, lock=use_lock(ctx)
+            session=session, now=now, token=token, notifier=app_notifier(ctx), lock=use_lock(ctx)
         )
         return registration is not None
 
@@ -220,7 +221,7 @@ async def cancel(request: Request) -> Response:
             session=session,
             now=now,
             registration=registration,
-            notifier=ctx.notifier,
+            notifier=app_notifier(ctx),
             lock=use_lock(ctx),
         ),
         then=("registration_manage", {"token": request.path_params["token"]}),
@@ -243,7 +244,7 @@ async def delete(request: Request) -> Response:
             session=session,
             now=now,
             registration=registration,
-            notifier=ctx.notifier,
+            notifier=app_notifier(ctx),
             lock=use_lock(ctx),
         ),
         then=("registration_deleted", {}),

@@ -17,7 +17,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from events_app.admin.audit import record_audit
+from events_app.audit.records import record_audit
 from events_app.models import Event, Registration, RegistrationStatus, User
 from events_app.registration.checkin_codes import normalise_code
 from events_app.registration.service import lock_event

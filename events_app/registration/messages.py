@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from events_app.admin.audit import record_audit
-from events_app.mail.compose import ComposedEmail
+from events_app.audit.records import record_audit
+from events_app.mail.composed import ComposedEmail
 from events_app.models import AttendeeMessage, Event, Registration, RegistrationStatus, User
 from events_app.registration.notify import Notifier
 from events_app.registration.service import lock_event

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
 from events_app.config import Settings
-from events_app.mail.compose import EmailComposer
 from events_app.mail.outbox import enqueue
 from events_app.models import Event, Registration
+from events_app.registration.emails import EmailComposer
 from events_app.registration.tokens import token_for
+
+if TYPE_CHECKING:
+    from events_app.web.context import AppContext
 
 
 class Notifier:
@@ -53,3 +56,8 @@ class Notifier:
             base_url=self.settings.base_url,
             registration_id=registration.id,
         )
+
+
+def app_notifier(context: AppContext) -> Notifier:
+    """The app's one notifier: it holds the email templates, compiled once."""
+    return context.part(Notifier, Notifier)

@@ -12,15 +12,17 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from pydantic import ValidationError
-from sqlmodel import Session
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from events_app.registration.notify import app_notifier
 from events_app.web.context import AppContext, render_page
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from events_app.models import Event
     from events_app.registration.schemas import RegistrationCreate
 
@@ -123,7 +125,7 @@ async def register_for_event(
             now=now,
             event_id=event_id,
             data=data,
-            notifier=ctx.notifier,
+            notifier=app_notifier(ctx),
             hold=timedelta(minutes=ctx.settings.hold_minutes),
             lock=use_lock(ctx),
         )

@@ -18,8 +18,9 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from events_app.calendar.links import add_to_calendar_links
+from events_app.calendar.vevent import app_calendar_site
 from events_app.events.service import get_live_event
-from events_app.previews.json_ld import event_json_ld
+from events_app.previews.json_ld import app_publisher, event_json_ld
 from events_app.registration import service
 from events_app.registration.pages import (
     EventPage,
@@ -73,12 +74,16 @@ def render_event_page(
         "form": form or {},
         "errors": errors or {},
         "csrf_token": csrf_token(request) if is_open else "",
-        "calendar": add_to_calendar_links(event, ctx.calendar_site, now=ctx.now()),
+        "calendar": add_to_calendar_links(event, app_calendar_site(ctx), now=ctx.now()),
         # Built from the same page: the seats and status it shows are the ones it tells
         # search engines.
-        "structured_data": event_json_ld(event, seats_left=page.seats_left, site=ctx.publisher),
+        "structured_data": event_json_ld(
+            event, seats_left=page.seats_left, site=app_publisher(ctx)
+        ),
         "share": share_links(
-            url=ctx.calendar_site.event_url(event.slug), title=event.title, summary=event.summary
+            url=app_calendar_site(ctx).event_url(event.slug),
+            title=event.title,
+            summary=event.summary,
         ),
     }
     private = page.state in PRIVATE_STATES or status_code != 200

@@ -13,9 +13,10 @@ from sqlmodel import Session
 
 from events_app.articles.service import get_published_article
 from events_app.events.service import get_live_event
-from events_app.mail.compose import EmailComposer
 from events_app.mail.outbox import enqueue
 from events_app.models import Event, OutboxMessage
+from events_app.registration.emails import EmailComposer
+from events_app.sharing.email import compose_share
 from events_app.sharing.schemas import ShareRequest
 from events_app.web.markdown import markdown_to_text
 
@@ -79,7 +80,8 @@ def send_to_friend(
     """One message, to the one validated recipient, through the outbox. Nothing else is
     stored: the sender gives no address, and the recipient's is kept only as the outbox
     keeps every message's."""
-    email = composer.compose_share(
+    email = compose_share(
+        composer,
         to=request.email,
         sender_name=request.name,
         note=request.note,

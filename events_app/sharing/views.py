@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from events_app.registration.notify import app_notifier
 from events_app.registration.view_support import form_text, read_form
 from events_app.sharing.schemas import ShareRequest, error_codes
 from events_app.sharing.service import (
@@ -121,7 +122,7 @@ def _send(kind: ShareKind) -> Endpoint:
                 now=ctx.now(),
                 target=target,
                 request=data,
-                composer=ctx.notifier.composer,
+                composer=app_notifier(ctx).composer,
             )
 
         await ctx.write(write)

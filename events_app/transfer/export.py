@@ -9,12 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
+from events_app.articles.records import article_record
 from events_app.calendar.entries import entry_from_event
 from events_app.calendar.ics import CalendarHead, build_calendar
 from events_app.calendar.vevent import CalendarSite
+from events_app.events.records import exported_event_record
 from events_app.models import Article, Event, EventStatus
 from events_app.transfer.json_format import dump_json
-from events_app.transfer.records import article_record, exported_event_record
 
 
 def all_events(*, session: Session) -> list[Event]:

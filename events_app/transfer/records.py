@@ -1,34 +1,22 @@
-"""The transfer format: the keys of an event and of an article record, and a stored event or
-article written as such a record. Export writes these records and import reads them back, so
-exporting and then importing into an empty database gives the same content."""
+"""The transfer format: a file read as records. An event or article record (its keys, and a
+stored one written as such) is its domain's (events/records.py, articles/records.py), since
+the back office's audit entries store the same; export writes these records and import reads
+them back, so exporting and then importing into an empty database gives the same content."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
-from events_app.events.schemas import EventCreate
-from events_app.models import Article, Event, EventFormat, EventStatus
-from events_app.timezones import zone
-
-CONTENT_KEYS = (
-    "slug", "title", "summary", "description", "starts_at", "ends_at", "timezone", "all_day",
-    "venue", "address", "online_url", "format", "capacity", "status", "publish_at",
-    "categories", "articles",
-)  # fmt: skip
-# The event's calendar identity (RFC 5545 UID and SEQUENCE): carried so that a restore, or a
-# move to another database, keeps every subscriber's and attendee's calendar entry updating
-# instead of duplicating it. Both are optional on import.
-IDENTITY_KEYS = ("uid", "sequence")
-EVENT_KEYS = CONTENT_KEYS + IDENTITY_KEYS
-ARTICLE_KEYS = ("slug", "title", "summary", "body", "author", "published_at", "categories")
-
-# What an event has beyond the format (organizer, map position, registration window...): an
-# import that updates an event keeps these as they are rather than blanking them.
-KEPT_EVENT_FIELDS = tuple(name for name in EventCreate.model_fields if name not in CONTENT_KEYS)
-
-Record = dict[str, Any]
+from events_app.articles.records import ARTICLE_KEYS as ARTICLE_KEYS
+from events_app.articles.records import article_record as article_record
+from events_app.events.records import CONTENT_KEYS as CONTENT_KEYS
+from events_app.events.records import EVENT_KEYS as EVENT_KEYS
+from events_app.events.records import IDENTITY_KEYS as IDENTITY_KEYS
+from events_app.events.records import KEPT_EVENT_FIELDS as KEPT_EVENT_FIELDS
+from events_app.events.records import Record as Record
+from events_app.events.records import event_record as event_record
+from events_app.events.records import exported_event_record as exported_event_record
 
 
 class UnreadableFile(ValueError):
@@ -53,51 +41,3 @@ class Document:
     @property
     def size(self) -> int:
         return len(self.articles) + len(self.events)
-
-
-def event_record(event: Event) -> Record:
-    """The event's content (what EventCreate takes). All-day events as plain dates (last day
-    inclusive), timed ones as ISO 8601 in the event's own timezone: what a person editing the
-    file expects to read."""
-    tz = zone(event.timezone)
-    start, end = event.starts_at.astimezone(tz), event.ends_at.astimezone(tz)
-    if event.all_day:
-        starts_at, ends_at = start.date().isoformat(), (end.date() - timedelta(days=1)).isoformat()
-    else:
-        starts_at, ends_at = start.isoformat(), end.isoformat()
-    return {
-        "slug": event.slug,
-        "title": event.title,
-        "summary": event.summary,
-        "description": event.description,
-        "starts_at": starts_at,
-        "ends_at": ends_at,
-        "timezone": event.timezone,
-        "all_day": event.all_day,
-        "venue": event.venue,
-        "address": event.address,
-        "online_url": event.online_url,
-        "format": EventFormat(event.format).value,
-        "capacity": event.capacity,
-        "status": EventStatus(event.status).value,
-        "publish_at": event.publish_at.astimezone(tz).isoformat() if event.publish_at else None,
-        "categories": [c.name for c in sorted(event.categories, key=lambda c: c.slug)],
-        "articles": sorted(article.slug for article in event.articles),
-    }
-
-
-def exported_event_record(event: Event) -> Record:
-    """An event as the JSON export writes it: its content and its calendar identity."""
-    return {**event_record(event), "uid": event.uid, "sequence": event.sequence}
-
-
-def article_record(article: Article) -> Record:
-    return {
-        "slug": article.slug,
-        "title": article.title,
-        "summary": article.summary,
-        "body": article.body,
-        "author": article.author,
-        "published_at": article.published_at.isoformat(),
-        "categories": [c.name for c in sorted(article.categories, key=lambda c: c.slug)],
-    }

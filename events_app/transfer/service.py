@@ -10,9 +10,9 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from events_app.articles.editing import save_article
 from events_app.categories.editing import slugify
 from events_app.content import mark_calendar_changed
-from events_app.events.editing import save_article
 from events_app.events.schemas import ArticleCreate, EventCreate
 from events_app.models import Article, Event
 from events_app.registration.event_changes import notify_event_change

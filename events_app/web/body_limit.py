@@ -71,11 +71,12 @@ class BodyLimitMiddleware:
 def too_large_response(request: Request, *, malformed: bool = False) -> Response:
     status = 400 if malformed else 413
     try:
-        from events_app.api.problems import http_problem, is_api_path
         from events_app.web.context import render_page
+        from events_app.web.extensions import web_extensions
 
-        if is_api_path(request.url.path):
-            return http_problem(request, status, headers={"connection": "close"})
+        own = web_extensions(request).render_error(request, status, headers={"connection": "close"})
+        if own is not None:
+            return own
         response = render_page(
             request,
             "registration/problem.html",

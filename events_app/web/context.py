@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -20,14 +20,9 @@ from events_app.clock import Clock
 from events_app.config import Settings
 from events_app.content import CONTENT_CHANGED
 from events_app.db import Database
+from events_app.web.extensions import WebExtensions
 from events_app.web.page_cache import PageCache
 from events_app.web.rate_limit import RateLimiter
-
-if TYPE_CHECKING:
-    from events_app.calendar.feed_cache import FeedCache
-    from events_app.calendar.vevent import CalendarSite
-    from events_app.previews.json_ld import Publisher
-    from events_app.registration.notify import Notifier
 
 PUBLIC_CACHE_CONTROL = "public, no-cache"
 T = TypeVar("T")
@@ -40,6 +35,8 @@ class AppContext:
     clock: Clock
     templates: Jinja2Templates
     page_cache: PageCache
+    extensions: WebExtensions = field(default_factory=WebExtensions)
+    parts: dict[type, object] = field(default_factory=dict)
 
     @property
     def site_tz(self) -> ZoneInfo:
@@ -48,33 +45,14 @@ class AppContext:
     def now(self) -> datetime:
         return self.clock.now()
 
-    @cached_property
-    def notifier(self) -> Notifier:
-        """One per app: it holds the email templates, compiled once."""
-        from events_app.registration.notify import Notifier
-
-        return Notifier(self.settings)
-
-    @cached_property
-    def calendar_site(self) -> CalendarSite:
-        from events_app.calendar.vevent import calendar_site
-
-        return calendar_site(self.settings)
-
-    @cached_property
-    def publisher(self) -> Publisher:
-        """Who runs the site, as schema.org data names it."""
-        from events_app.previews.json_ld import Publisher
-
-        settings = self.settings
-        return Publisher(settings.base_url, settings.site_name, settings.currency)
-
-    @cached_property
-    def feed_cache(self) -> FeedCache:
-        """One per app: the feeds this process has built, kept while they stay true."""
-        from events_app.calendar.feed_cache import FeedCache
-
-        return FeedCache()
+    def part(self, kind: type[T], make: Callable[[Settings], T]) -> T:
+        """The one `kind` this app holds for a feature (its email composer, its feed cache),
+        made from the settings on first use. `web/` knows no feature: each feature names its
+        own parts (for example `registration.notify.app_notifier`)."""
+        held = self.parts.get(kind)
+        if held is None:
+            held = self.parts.setdefault(kind, make(self.settings))
+        return cast(T, held)
 
     @cached_property
     def rate_limiter(self) -> RateLimiter:

@@ -9,9 +9,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from events_app.api.problems import http_exception_problem, http_problem, is_api_path
 from events_app.db_errors import is_unavailable
 from events_app.web.context import render_page
+from events_app.web.extensions import web_extensions
 from events_app.web.security import security_headers
 from events_app.web.unavailable import database_error
 
@@ -20,8 +20,9 @@ logger = logging.getLogger("events_app")
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    if is_api_path(request.url.path):
-        return http_exception_problem(request, exc)
+    own = web_extensions(request).render_error(request, exc.status_code, exc=exc)
+    if own is not None:
+        return own
     if exc.status_code == 404:
         return render_page(request, "errors/404.html", {}, status_code=404, public=False)
     return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
@@ -36,10 +37,11 @@ async def server_error(request: Request, exc: Exception) -> Response:
     try:
         if is_unavailable(exc):  # raised outside the views (in a middleware): still a 503
             response = await database_error(request, exc)
-        elif is_api_path(request.url.path):
-            response = http_problem(request, 500)
         else:
-            response = render_page(request, "errors/500.html", {}, status_code=500, public=False)
+            own = web_extensions(request).render_error(request, 500)
+            response = own or render_page(
+                request, "errors/500.html", {}, status_code=500, public=False
+            )
     except Exception:  # the template itself may be what failed
         response = PlainTextResponse("Internal Server Error", status_code=500)
     for name, value in security_headers(hsts=hsts):

@@ -3,7 +3,8 @@
 Registered by create_app as the handler of every database error, so no view catches them:
 errors that events_app/db_errors.py counts as unavailable (pool exhausted, server refused or
 silent, statement timeout, SQLite locked by a writer) become a 503 page, or under /api the
-API's `unavailable` problem; any other database error goes on to the 500 handler.
+API's `unavailable` problem (through the error renderer the API registers); any other
+database error goes on to the 500 handler.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ import logging
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from events_app.api.problems import is_api_path
-from events_app.api.problems import unavailable as unavailable_problem
 from events_app.db_errors import is_unavailable, unavailable_reason
 from events_app.web.context import render_page
+from events_app.web.extensions import web_extensions
 
 logger = logging.getLogger("events_app.unavailable")
 # Long enough for a pool to free a connection or a failed-over server to come back; short
@@ -25,9 +25,12 @@ RETRY_AFTER_SECONDS = 5
 
 
 def unavailable_response(request: Request, retry_after: int = RETRY_AFTER_SECONDS) -> Response:
-    """The 503 itself: the API's problem under /api, the site's page elsewhere."""
-    if is_api_path(request.url.path):
-        return unavailable_problem(request, retry_after)
+    """The 503 itself: the API's problem under /api (its error renderer), the site's page
+    elsewhere."""
+    headers = {"retry-after": str(retry_after)}
+    own = web_extensions(request).render_error(request, 503, headers=headers)
+    if own is not None:
+        return own
     try:
         response = render_page(request, "errors/503.html", {}, status_code=503, public=False)
     except Exception:  # an error page must not fail

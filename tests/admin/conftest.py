@@ -1,16 +1,3 @@
-from __future__ import annotations
+"""The back office is tested over HTTPS: outside development its session cookie is Secure."""
 
-from collections.abc import Iterator
-
-import pytest
-from starlette.applications import Starlette
-from starlette.testclient import TestClient
-
-from tests.registration.web_helpers import https_client
-
-
-@pytest.fixture
-def client(app: Starlette) -> Iterator[TestClient]:
-    """Over HTTPS: outside development the session cookie is Secure."""
-    with https_client(app) as test_client:
-        yield test_client
+from tests.support.http import https_client_fixture  # noqa: F401 (`client`, over HTTPS)

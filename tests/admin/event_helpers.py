@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from starlette.testclient import TestClient
@@ -11,6 +12,8 @@ from events_app.admin.event_form import form_from_event
 from events_app.db import Database
 from events_app.events.editing import find_event
 from events_app.models import Event
+from events_app.registration.notify import Notifier
+from tests.registration.helpers import confirm, register
 from tests.registration.web_helpers import csrf_from
 
 
@@ -56,3 +59,9 @@ def edit_form(
 def load_event(db: Database, slug: str) -> Event | None:
     with db.read() as session:
         return find_event(session=session, slug=slug)
+
+
+def attend(db: Database, now: datetime, notifier: Notifier, event: Event, email: str) -> None:
+    """`email` registers for `event` and confirms."""
+    _registration, token = register(db, now, notifier, event.id, email)  # type: ignore[arg-type]
+    confirm(db, now, notifier, token)

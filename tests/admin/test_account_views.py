@@ -12,10 +12,10 @@ from events_app.admin.passwords import verify_password
 from events_app.clock import FrozenClock
 from events_app.db import Database
 from events_app.models import User
-from tests.admin.test_users import audit_entries
 from tests.admin.web_helpers import log_in, post_form, sign_in
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.registration.web_helpers import https_client
+from tests.support.audit import audit_entries
 
 PAGE = "/admin/account/password"
 NEW = "Tq9#vL2@pW8zKe"

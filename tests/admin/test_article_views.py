@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from events_app.articles.editing import find_article
 from events_app.db import Database
-from events_app.events.editing import find_article
 from events_app.models import Article, User
 from events_app.web.markdown import render_markdown
 from tests.admin.event_helpers import load_event
-from tests.admin.test_users import audit_entries
 from tests.admin.web_helpers import sign_in
 from tests.factories import make_article, make_event, make_user
 from tests.registration.web_helpers import csrf_from
+from tests.support.audit import audit_entries
 
 NEW = "/admin/articles/new"
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from starlette.testclient import TestClient
 
-from events_app.admin.audit import record_audit
+from events_app.audit.records import record_audit
 from events_app.db import Database
 from events_app.models import User
 from tests.admin.web_helpers import sign_in

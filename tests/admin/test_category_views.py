@@ -13,10 +13,10 @@ from starlette.testclient import TestClient
 from events_app.categories.editing import ensure_categories
 from events_app.db import Database
 from events_app.models import Category, User
-from tests.admin.test_users import audit_entries
 from tests.admin.web_helpers import sign_in
 from tests.factories import make_article, make_event, make_user
 from tests.registration.web_helpers import csrf_from
+from tests.support.audit import audit_entries
 
 PAGE = "/admin/categories"
 

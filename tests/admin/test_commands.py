@@ -18,9 +18,9 @@ from events_app.admin.passwords import verify_password
 from events_app.cli import main
 from events_app.db import Database
 from events_app.models import User, UserRole
-from tests.admin.test_users import audit_entries
-from tests.conftest import make_settings
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.support.audit import audit_entries
+from tests.support.settings import FAST_PASSWORD_HASHING, make_settings
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 def env(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("EVENTS_DATABASE_URL", database_url)
     monkeypatch.setenv("EVENTS_SECRET_KEY", "k" * 40)
+    for name, value in FAST_PASSWORD_HASHING.items():
+        monkeypatch.setenv(f"EVENTS_{name.upper()}", str(value))
     return database_url
 
 
@@ -62,6 +64,7 @@ def test_create_from_a_script_reads_one_line(
     assert user is not None
     assert (user.name, user.role) == ("Ada", UserRole.editor)
     assert verify_password(user.password_hash, DEFAULT_PASSWORD)
+    assert "$m=8,t=1,p=1$" in user.password_hash  # EVENTS_PASSWORD_HASH_*, as the env fixture set
     [entry] = audit_entries(db)
     assert (entry.action, entry.actor_id, entry.actor_email) == ("user.create", None, "")
 

@@ -13,13 +13,12 @@ from events_app.clock import FrozenClock
 from events_app.db import Database
 from events_app.models import User
 from events_app.registration.notify import Notifier
-from tests.admin.event_helpers import load_event
-from tests.admin.test_event_views import attend
-from tests.admin.test_users import audit_entries
+from tests.admin.event_helpers import attend, load_event
 from tests.admin.web_helpers import post_form, sign_in
 from tests.factories import make_event, make_user
 from tests.registration.helpers import outbox
 from tests.registration.web_helpers import csrf_from
+from tests.support.audit import audit_entries
 
 
 @pytest.fixture

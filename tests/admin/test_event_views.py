@@ -15,11 +15,11 @@ from events_app.db import Database
 from events_app.models import Event, User
 from events_app.registration.notify import Notifier
 from events_app.web.markdown import render_markdown
-from tests.admin.event_helpers import edit_form, load_event, post_event_form
-from tests.admin.test_users import audit_entries
+from tests.admin.event_helpers import attend, edit_form, load_event, post_event_form
 from tests.admin.web_helpers import sign_in
 from tests.factories import make_article, make_event, make_user
-from tests.registration.helpers import confirm, outbox, register
+from tests.registration.helpers import outbox
+from tests.support.audit import audit_entries
 
 NEW = "/admin/events/new"
 ROW_LINK = r'<td><a href="/admin/events/[a-z-]+" translate="no">([^<]+)</a>'
@@ -154,11 +154,6 @@ def test_a_time_that_happens_twice_is_asked_about_and_saved_as_chosen(
     assert event.starts_at.isoformat() == "2026-10-25T01:30:00+00:00"  # the second 02:30
     page = client.get("/admin/events/open-labs").text
     assert 'name="starts_at_offset" value="+01:00"' in page  # kept on the next save
-
-
-def attend(db: Database, now: datetime, notifier: Notifier, event: Event, email: str) -> None:
-    _registration, token = register(db, now, notifier, event.id, email)  # type: ignore[arg-type]
-    confirm(db, now, notifier, token)
 
 
 def test_moving_an_event_asks_whether_to_email_its_attendees(

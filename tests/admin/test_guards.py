@@ -3,14 +3,11 @@ roles, where `next` may lead, and no-store on every answer under /admin."""
 
 from __future__ import annotations
 
-import re
-import uuid
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
 from starlette.applications import Starlette
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
 from events_app.admin.guards import safe_next
@@ -19,28 +16,12 @@ from events_app.models import UserRole
 from tests.admin.web_helpers import sign_in
 from tests.factories import make_user
 from tests.registration.web_helpers import csrf_from
+from tests.support.routes import concrete, walk
 
 # Reached signed out by design: the sign-in form itself, and signing out (which answers
 # with a redirect to the sign-in page whoever asks).
 SIGNED_OUT_PATHS = {"/admin/login"}
 OPEN_TO_ANYONE = {"/admin/logout"}
-_PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
-
-
-def walk(routes: list[BaseRoute], prefix: str = "") -> Iterator[tuple[str, Route]]:
-    """Every Route of the app with its full path, inside Mounts too."""
-    for route in routes:
-        if isinstance(route, Mount):
-            yield from walk(list(route.routes), prefix + route.path)
-        elif isinstance(route, Route):
-            yield prefix + route.path, route
-
-
-def concrete(path: str) -> str:
-    def value(match: re.Match[str]) -> str:
-        return {"int": "1", "uuid": str(uuid.uuid4())}.get(match.group(2) or "", "x")
-
-    return _PARAM.sub(value, path)
 
 
 def admin_routes(app: Starlette) -> list[tuple[str, str, Route]]:

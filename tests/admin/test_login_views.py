@@ -169,7 +169,7 @@ def test_in_development_the_cookie_also_works_without_https(
     database_url: str, db: Database, clock: FrozenClock
 ) -> None:
     from events_app.app import create_app
-    from tests.conftest import make_settings
+    from tests.support.settings import make_settings
 
     settings = make_settings(database_url, env="development", base_url="http://127.0.0.1:8000")
     settings.allowed_hosts = ["testserver"]

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from starlette.testclient import TestClient
 
-from events_app.admin.audit import AuditFilters, list_audit
+from events_app.audit.records import AuditFilters, list_audit
 from events_app.db import Database
 from events_app.models import OutboxStatus
 from events_app.registration.notify import Notifier

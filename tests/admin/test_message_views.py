@@ -19,11 +19,11 @@ from events_app.db import Database
 from events_app.mail.message import build_email
 from events_app.models import AttendeeMessage, Event, User
 from events_app.registration.notify import Notifier
-from tests.admin.test_users import audit_entries
 from tests.admin.web_helpers import sign_in
 from tests.factories import make_event, make_user
 from tests.registration.helpers import confirm, outbox, register
 from tests.registration.web_helpers import csrf_from, https_client
+from tests.support.audit import audit_entries
 
 PAGE = "/admin/events/talk/message"
 

@@ -15,10 +15,10 @@ from events_app.admin import registration_views
 from events_app.db import Database
 from events_app.models import Event, User
 from events_app.registration.notify import Notifier
-from tests.admin.test_users import audit_entries
 from tests.admin.web_helpers import post_form, sign_in
 from tests.factories import make_event, make_user
 from tests.registration.helpers import confirm, outbox, register, statuses
+from tests.support.audit import audit_entries
 
 PAGE = "/admin/events/talk/registrations"
 

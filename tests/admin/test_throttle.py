@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -14,12 +15,13 @@ from argon2.profiles import CHEAPEST
 from sqlalchemy import func, select
 
 from events_app.admin import login, throttle
-from events_app.admin.passwords import accept_password, verify_password
+from events_app.admin.passwords import DEFAULT_HASHER, accept_password, verify_password
 from events_app.admin.users import reset_password
 from events_app.clock import FrozenClock
 from events_app.db import Database
 from events_app.models import LoginThrottle, User
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.support.passwords import TEST_HASHER
 
 MAX_DELAY = 900
 
@@ -33,7 +35,12 @@ def test_the_delay_doubles_after_five_failures_up_to_the_cap(failures: int, dela
 
 
 def attempt(
-    db: Database, clock: FrozenClock, email: str, password: str, client: str = "10.0.0.1"
+    db: Database,
+    clock: FrozenClock,
+    email: str,
+    password: str,
+    client: str = "10.0.0.1",
+    hasher: PasswordHasher = TEST_HASHER,
 ) -> login.Attempt:
     """One sign-in as the login view makes it: claim, check, then write a success."""
     now = clock.now()
@@ -45,7 +52,7 @@ def attempt(
         return claimed
     with db.read() as session:
         result = login.check_password(
-            session=session, attempt=claimed, email=email, password=password
+            session=session, attempt=claimed, email=email, password=password, hasher=hasher
         )
     if result.succeeded:
         with db.write() as session:
@@ -123,7 +130,9 @@ def test_reset_password_opens_every_door_of_the_account(db: Database, clock: Fro
         clock.advance(timedelta(seconds=wait))
         failures += not wait
     assert attempt(db, clock, "ada@example.org", DEFAULT_PASSWORD).wait > 60
-    new_password = accept_password("a completely new passphrase here", user_inputs=[])
+    new_password = accept_password(
+        "a completely new passphrase here", user_inputs=[], hasher=TEST_HASHER
+    )
     with db.write() as session:
         reset_password(
             session=session, now=clock.now(), actor=None, email="ada@example.org",
@@ -143,10 +152,10 @@ def test_a_burst_checks_no_more_passwords_than_a_sequence(
     real_verify = login.verify_password
     lock = threading.Lock()
 
-    def counting_verify(stored: str | None, password: str) -> bool:
+    def counting_verify(stored: str | None, password: str, **options: Any) -> bool:
         with lock:
             checked.append(password)
-        return real_verify(stored, password)
+        return real_verify(stored, password, **options)
 
     monkeypatch.setattr(login, "verify_password", counting_verify)
     start = threading.Barrier(30)
@@ -204,7 +213,7 @@ def test_signing_in_stamps_the_time_and_upgrades_an_old_hash(
         assert stored is not None
         stored.password_hash = weak
     clock.advance(timedelta(hours=1))
-    assert attempt(db, clock, "ada@example.org", DEFAULT_PASSWORD).succeeded
+    assert attempt(db, clock, "ada@example.org", DEFAULT_PASSWORD, hasher=DEFAULT_HASHER).succeeded
     with db.read() as session:
         stored = session.get(User, user.id)
     assert stored is not None
@@ -223,12 +232,13 @@ def test_a_password_changed_during_the_check_wins(db: Database, clock: FrozenClo
         )  # fmt: skip
     with db.read() as session:
         checked = login.check_password(
-            session=session, attempt=claimed, email="ada@example.org", password=DEFAULT_PASSWORD
-        )
+            session=session, attempt=claimed, email="ada@example.org", password=DEFAULT_PASSWORD,
+            hasher=TEST_HASHER,
+        )  # fmt: skip
     with db.write() as session:
         stored = session.get(User, user.id)
         assert stored is not None
-        stored.password_hash = PasswordHasher().hash("a brand new passphrase")
+        stored.password_hash = TEST_HASHER.hash("a brand new passphrase")
     with db.write() as session:
         assert (
             login.record_login(

@@ -12,10 +12,10 @@ from starlette.testclient import TestClient
 
 from events_app.db import Database
 from events_app.models import User, UserRole
-from tests.admin.test_users import audit_entries, reload
 from tests.admin.web_helpers import log_in, post_form, sign_in
 from tests.factories import make_user
 from tests.registration.web_helpers import https_client
+from tests.support.audit import audit_entries, reload
 
 NEW = "/admin/users/new"
 

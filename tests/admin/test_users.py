@@ -6,27 +6,15 @@ from datetime import datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlmodel import col
 
 from events_app.admin import users
 from events_app.admin.passwords import accept_password, verify_password
 from events_app.admin.schemas import UserCreate
 from events_app.db import Database
-from events_app.models import AuditEntry, User, UserRole
+from events_app.models import UserRole
 from tests.factories import make_user
-
-
-def audit_entries(db: Database) -> list[AuditEntry]:
-    with db.read() as session:
-        return list(session.scalars(select(AuditEntry).order_by(col(AuditEntry.id))).all())
-
-
-def reload(db: Database, user: User) -> User:
-    with db.read() as session:
-        found = session.get(User, user.id)
-        assert found is not None
-        return found
+from tests.support.audit import audit_entries, reload
+from tests.support.passwords import TEST_HASHER
 
 
 def test_create_normalises_the_address_and_logs_without_the_hash(
@@ -60,7 +48,7 @@ def test_one_account_per_address_whatever_its_case(db: Database, now: datetime) 
             now=now,
             actor=None,
             data=data,
-            password=accept_password("Tq9#vL2@pW8zKe"),
+            password=accept_password("Tq9#vL2@pW8zKe", hasher=TEST_HASHER),
         )
     assert refused.value.errors == {"email": "taken"}
     assert len(audit_entries(db)) == 1
@@ -172,7 +160,10 @@ def test_password_change_and_reset_end_sessions_and_log_no_secret(
     user = make_user(db, now, email="ada@example.org")
     with db.write() as session:
         users.change_password(
-            session=session, now=now, user_id=user.id, password=accept_password("Tq9#vL2@pW8zKe")
+            session=session,
+            now=now,
+            user_id=user.id,
+            password=accept_password("Tq9#vL2@pW8zKe", hasher=TEST_HASHER),
         )
     changed = reload(db, user)
     assert changed.session_version == 1
@@ -180,7 +171,7 @@ def test_password_change_and_reset_end_sessions_and_log_no_secret(
     with db.write() as session:
         users.reset_password(
             session=session, now=now, actor=None, email="ADA@example.org ",
-            password=accept_password("another fine passphrase here"),
+            password=accept_password("another fine passphrase here", hasher=TEST_HASHER),
         )  # fmt: skip
     assert reload(db, user).session_version == 2
     change, reset = audit_entries(db)[-2:]
@@ -193,7 +184,7 @@ def test_password_change_and_reset_end_sessions_and_log_no_secret(
     with pytest.raises(users.UserRefused) as refused, db.write() as session:
         users.reset_password(
             session=session, now=now, actor=None, email="nobody@example.org",
-            password=accept_password("another fine passphrase here"),
+            password=accept_password("another fine passphrase here", hasher=TEST_HASHER),
         )  # fmt: skip
     assert refused.value.errors == {"email": "unknown"}
 

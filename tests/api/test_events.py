@@ -12,9 +12,9 @@ from events_app.clock import FrozenClock
 from events_app.db import Database
 from events_app.registration.notify import Notifier
 from tests.api.helpers import BASE, links, page_of, problem, slugs
-from tests.conftest import make_settings
 from tests.factories import make_article, make_event
 from tests.registration.helpers import register
+from tests.support.settings import make_settings
 
 
 def test_only_live_upcoming_events_are_listed_soonest_first(

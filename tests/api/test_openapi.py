@@ -19,8 +19,8 @@ from events_app.api.openapi import REF, build_document
 from events_app.api.operations import DOCUMENT_ROUTES
 from events_app.api.problems import PROBLEM_TYPES
 from events_app.registration.schemas import RegistrationCreate
-from tests.admin.test_guards import walk
 from tests.api.helpers import BASE
+from tests.support.routes import walk
 
 DOCUMENT = build_document(BASE, "Events")
 METHODS = {"get", "post", "put", "patch", "delete"}

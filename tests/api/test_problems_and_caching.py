@@ -14,9 +14,9 @@ from events_app.app import create_app
 from events_app.clock import FrozenClock
 from events_app.db import Database
 from tests.api.helpers import problem
-from tests.conftest import make_settings
 from tests.factories import edit_event, make_event
 from tests.query_counter import count_queries
+from tests.support.settings import make_settings
 
 
 def test_unknown_addresses_and_methods(client: TestClient) -> None:

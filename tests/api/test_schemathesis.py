@@ -33,9 +33,9 @@ from events_app.demo.loader import load_demo
 from events_app.events.schemas import SLUG_PATTERN
 from events_app.registration.notify import Notifier
 from events_app.registration.schemas import normalise_email
-from tests.conftest import START, make_settings
 from tests.factories import make_article, make_event
 from tests.registration.helpers import register
+from tests.support.settings import START, make_settings
 
 # What no answer may contain.
 PRIVATE = (

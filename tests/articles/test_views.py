@@ -8,8 +8,7 @@ from starlette.testclient import TestClient
 
 from events_app.clock import FrozenClock
 from events_app.db import Database
-from tests.events.test_views import PLACEHOLDER
-from tests.factories import make_article, make_event
+from tests.factories import PLACEHOLDER, make_article, make_event
 
 
 def test_articles_are_listed_newest_first_and_future_ones_are_hidden(

@@ -20,7 +20,7 @@ from events_app.clock import FrozenClock
 from events_app.db import Database
 from events_app.demo.loader import load_demo
 from events_app.migrate import upgrade_database
-from tests.conftest import START, make_settings
+from tests.support.settings import START, make_settings
 
 STARTUP_SECONDS = 15.0
 

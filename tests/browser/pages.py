@@ -1,11 +1,11 @@
 """Every public page kind, on the demo site or on the empty site: what the HTML checker and
-axe-core look at. The demo content is dated from tests.conftest.START (1 December 2026)."""
+axe-core look at. The demo content is dated from tests.support.settings.START (1 December 2026)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tests.conftest import START
+from tests.support.settings import START
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.browser.axe import FAILING_IMPACTS, VIEWPORTS, describe, run_axe
 from tests.browser.live_site import LiveSite
 from tests.browser.pages import PAGES, PageKind
 from tests.browser.tools import ARTIFACTS, SCREENSHOTS, AxeScript, artifact_name, find_axe
@@ -18,9 +19,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
-
-FAILING_IMPACTS = {"serious", "critical"}
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
 
 
 @pytest.fixture(scope="module")
@@ -39,32 +37,6 @@ def tabs(browser: Browser) -> Iterator[dict[str, Page]]:
     yield {name: context.new_page() for name, context in contexts.items()}
     for context in contexts.values():
         context.close()
-
-
-def run_axe(page: Page, axe: AxeScript) -> list[dict[str, Any]]:
-    # Evaluated through the DevTools protocol, so the site's CSP (script-src 'self') allows it.
-    page.evaluate(axe.source)
-    results = page.evaluate(
-        "options => axe.run(document, options)", {"resultTypes": ["violations"]}
-    )
-    violations: list[dict[str, Any]] = results["violations"]
-    return violations
-
-
-def describe(violation: dict[str, Any]) -> str:
-    lines = [
-        f"  - {violation['id']} ({violation['impact']}): {violation['help']}",
-        f"    {violation['helpUrl']}",
-    ]
-    for node in violation["nodes"]:
-        target = " ".join(
-            " > ".join(part) if isinstance(part, list) else part for part in node["target"]
-        )
-        lines.append(f"    at {target}: {' '.join(node['html'].split())[:200]}")
-        summary = node.get("failureSummary")
-        if summary:
-            lines.extend(f"       {line.strip()}" for line in summary.splitlines()[1:])
-    return "\n".join(lines)
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))

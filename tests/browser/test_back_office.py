@@ -17,12 +17,12 @@ import pytest
 from events_app.db import Database
 from events_app.registration.checkin_codes import format_code
 from events_app.registration.notify import Notifier
+from tests.browser.axe import FAILING_IMPACTS, describe, run_axe
 from tests.browser.live_site import LiveSite, running_site
-from tests.browser.test_accessibility import FAILING_IMPACTS, describe, run_axe
 from tests.browser.tools import ARTIFACTS, SCREENSHOTS, find_axe, find_checker
-from tests.conftest import START, make_settings
 from tests.factories import DEFAULT_PASSWORD, make_event, make_user
 from tests.registration.helpers import confirm, register
+from tests.support.settings import START, make_settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page

@@ -120,7 +120,7 @@ def test_the_editors_pages_have_no_serious_accessibility_violations(
 ) -> None:
     """axe-core on the event form as it comes back with problems (a repeated time asked
     about, messages beside fields) and with a preview, and on the lists."""
-    from tests.browser.test_accessibility import FAILING_IMPACTS, describe, run_axe
+    from tests.browser.axe import FAILING_IMPACTS, describe, run_axe
     from tests.browser.tools import find_axe
 
     axe = find_axe()

@@ -12,13 +12,13 @@ import pytest
 
 from events_app.resources import STATIC_DIR
 from tests.browser.live_site import LiveSite
+from tests.browser.nu_checker import FAILING_TYPES, describe
 from tests.browser.pages import PAGES, PageKind
 from tests.browser.tools import ARTIFACTS, Checker, find_checker
 
 pytestmark = pytest.mark.browser
 
 STYLESHEET = STATIC_DIR / "css" / "site.css"
-FAILING_TYPES = {"error", "non-document-error"}
 # Checked in the same run: proves that the checker's messages reach the right page.
 CANARY = "canary-invalid.html"
 CANARY_HTML = (
@@ -66,13 +66,6 @@ def checked(
         name = Path(unquote(urlsplit(message.get("url", "")).path)).name
         result.messages.setdefault(name, []).append(message)
     return result
-
-
-def describe(message: dict[str, Any]) -> str:
-    where = f"line {message.get('lastLine', '?')}, column {message.get('firstColumn', '?')}"
-    extract = " ".join(str(message.get("extract", "")).split())
-    text = f"{message['type']} at {where}: {message.get('message', '')}"
-    return f"{text}\n      in: {extract}" if extract else text
 
 
 def errors_in(checked: CheckedPages, filename: str) -> list[dict[str, Any]]:

@@ -14,14 +14,14 @@ import pytest
 from events_app.admin.sessions import COOKIE_NAME, issue_session
 from events_app.db import Database
 from events_app.registration.notify import Notifier
+from tests.browser.axe import FAILING_IMPACTS, VIEWPORTS, describe, run_axe
 from tests.browser.live_site import LiveSite, running_site
-from tests.browser.test_accessibility import FAILING_IMPACTS, VIEWPORTS, describe, run_axe
-from tests.browser.test_html_validity import FAILING_TYPES
-from tests.browser.test_html_validity import describe as describe_html
+from tests.browser.nu_checker import FAILING_TYPES
+from tests.browser.nu_checker import describe as describe_html
 from tests.browser.tools import AxeScript, Checker, find_axe, find_checker
-from tests.conftest import make_settings
 from tests.factories import make_event, make_user
 from tests.registration.helpers import confirm, outbox, register
+from tests.support.settings import make_settings
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext

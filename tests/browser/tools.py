@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 
 import pytest
 
-from tests.conftest import STRICT
+from tests.support.settings import STRICT
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"

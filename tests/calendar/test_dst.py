@@ -30,7 +30,7 @@ from events_app.models import Event
 from events_app.transfer.checking import ImportRejected
 from events_app.transfer.commands import read_document
 from events_app.transfer.service import import_document
-from tests.calendar.test_roundtrip import (
+from tests.calendar.readers import (
     ReadEvent,
     read_vobject_calendar,
     read_with_icalendar,

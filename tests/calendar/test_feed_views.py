@@ -14,9 +14,9 @@ from events_app.app import create_app
 from events_app.clock import FrozenClock
 from events_app.db import Database
 from events_app.registration.notify import Notifier
-from tests.conftest import make_settings
 from tests.factories import edit_event, make_article, make_event
 from tests.registration.helpers import confirm, register
+from tests.support.settings import make_settings
 
 
 def uids(body: bytes) -> list[str]:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from events_app.clock import FrozenClock
@@ -17,17 +15,10 @@ from events_app.events.editing import find_event, save_event
 from events_app.events.schemas import EventCreate
 from events_app.transfer.records import event_record
 from tests.factories import edit_event, make_article, make_event
-from tests.registration.web_helpers import https_client
 
 A = "{http://www.w3.org/2005/Atom}"
 BASE = "https://events.example.org"
 RFC3339_UTC = "%Y-%m-%dT%H:%M:%SZ"
-
-
-@pytest.fixture
-def client(app: Starlette) -> Iterator[TestClient]:
-    with https_client(app) as test_client:
-        yield test_client
 
 
 def feed(client: TestClient, path: str) -> ET.Element:

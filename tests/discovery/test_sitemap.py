@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
-import pytest
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from events_app.app import create_app
 from events_app.clock import FrozenClock
 from events_app.db import Database
-from tests.conftest import make_settings
 from tests.factories import edit_event, make_article, make_event
 from tests.registration.web_helpers import https_client
+from tests.support.settings import make_settings
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 BASE = "https://events.example.org"
-
-
-@pytest.fixture
-def client(app: Starlette) -> Iterator[TestClient]:
-    with https_client(app) as test_client:
-        yield test_client
 
 
 def sitemap(client: TestClient) -> dict[str, str | None]:

@@ -9,9 +9,7 @@ from starlette.testclient import TestClient
 
 from events_app.clock import FrozenClock
 from events_app.db import Database
-from tests.factories import make_article, make_event
-
-PLACEHOLDER = "We are creating some awesome events for you. Kindly bear with us."
+from tests.factories import PLACEHOLDER, make_article, make_event
 
 
 def test_empty_site_shows_the_placeholder_everywhere_events_would_be(

@@ -21,12 +21,11 @@ from events_app.cli import build_parser, main
 from events_app.clock import FrozenClock
 from events_app.db import Database
 from events_app.mail.message import InvalidMessage, UnsafeHeader, build_email
-from events_app.mail.worker import MailWorker
 from events_app.models import OutboxMessage, OutboxStatus
 from events_app.registration.notify import Notifier
-from tests.conftest import make_settings
-from tests.factories import make_event
+from tests.factories import make_event, make_worker
 from tests.registration.helpers import confirm, outbox, register
+from tests.support.settings import make_settings
 
 
 def row(now: datetime, **overrides: object) -> OutboxMessage:
@@ -83,7 +82,7 @@ def test_file_backend_writes_one_eml_per_message_and_a_resend_overwrites(
     event = make_event(db, clock.now())
     _, token = register(db, clock.now(), notifier, event.id, "ada@example.org")
     confirm(db, clock.now(), notifier, token)
-    worker = MailWorker(settings=settings, db=db, clock=clock)
+    worker = make_worker(settings=settings, db=db, clock=clock)
     assert worker.run_once().sent == 2
     files = sorted(mail_dir.glob("*.eml"))
     assert len(files) == 2
@@ -118,7 +117,7 @@ def test_console_backend_logs_the_message(
     event = make_event(db, clock.now())
     register(db, clock.now(), notifier, event.id, "ada@example.org")
     caplog.set_level(logging.INFO, logger="events_app.mail")
-    assert MailWorker(settings=settings, db=db, clock=clock).run_once().sent == 1
+    assert make_worker(settings=settings, db=db, clock=clock).run_once().sent == 1
     [message] = outbox(db)
     logged = "\n".join(r.getMessage() for r in caplog.records if r.name.endswith("senders"))
     assert message.message_id in logged

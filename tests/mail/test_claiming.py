@@ -13,12 +13,13 @@ import pytest
 from events_app.clock import FrozenClock
 from events_app.config import Settings
 from events_app.db import Database
-from events_app.mail.compose import ComposedEmail
+from events_app.mail.composed import ComposedEmail
 from events_app.mail.delivery import claim_due, mark_sent, record_failure
 from events_app.mail.outbox import enqueue
 from events_app.mail.worker import DeliveryReport, MailWorker
-from tests.mail.conftest import SmtpServer
+from tests.factories import make_worker
 from tests.registration.helpers import outbox
+from tests.support.smtp import SmtpServer
 
 LEASE = timedelta(minutes=5)
 
@@ -87,7 +88,7 @@ def test_two_workers_at_once_deliver_each_message_exactly_once(
     message_ids = enqueue_many(db, clock.now(), 50)
     smtp_server.collector.delay = 0.002  # let the two interleave
     workers = [
-        MailWorker(settings=smtp_settings, db=db, clock=clock, batch_size=3) for _ in range(2)
+        make_worker(settings=smtp_settings, db=db, clock=clock, batch_size=3) for _ in range(2)
     ]
     barrier = threading.Barrier(len(workers))
     reports: list[DeliveryReport] = []
@@ -135,7 +136,7 @@ def test_stopping_finishes_the_current_message_and_hands_back_the_rest(
 ) -> None:
     message_ids = enqueue_many(db, clock.now(), 3)
     sender = StoppingSender()
-    worker = MailWorker(settings=settings, db=db, clock=clock, sender=sender)
+    worker = make_worker(settings=settings, db=db, clock=clock, sender=sender)
     sender.worker = worker
     report = worker.deliver_due()
     assert (report.sent, report.released) == (1, 2)

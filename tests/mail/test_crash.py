@@ -17,10 +17,10 @@ from aiosmtpd.controller import Controller
 from events_app.clock import utc_now
 from events_app.db import Database
 from events_app.registration.notify import Notifier
-from tests.conftest import make_settings
 from tests.factories import make_event
-from tests.mail.conftest import Collector, SmtpServer, free_port
 from tests.registration.helpers import outbox, register
+from tests.support.settings import make_settings
+from tests.support.smtp import Collector, SmtpServer, free_port
 
 MESSAGES = 8
 LEASE_SECONDS = 2

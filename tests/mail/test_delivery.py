@@ -11,15 +11,14 @@ from aiosmtpd.controller import Controller
 from events_app.clock import FrozenClock
 from events_app.config import Settings
 from events_app.db import Database
-from events_app.mail.compose import ComposedEmail
+from events_app.mail.composed import ComposedEmail
 from events_app.mail.outbox import enqueue
-from events_app.mail.worker import MailWorker
 from events_app.models import OutboxMessage
 from events_app.registration.notify import Notifier
-from tests.conftest import make_settings
-from tests.factories import make_event
-from tests.mail.conftest import Collector, SmtpServer, free_port
+from tests.factories import make_event, make_worker
 from tests.registration.helpers import HOLD, confirm, outbox, register, statuses
+from tests.support.settings import make_settings
+from tests.support.smtp import Collector, SmtpServer, free_port
 
 
 def enqueue_raw(db: Database, now: datetime, *, to: str, subject: str) -> OutboxMessage:
@@ -39,7 +38,7 @@ def test_smtp_delivers_each_message_exactly_once_with_its_parts(
     event = make_event(db, now, capacity=5)
     _, token = register(db, now, notifier, event.id, "ada@example.org")
     confirm(db, now, notifier, token)
-    worker = MailWorker(settings=smtp_settings, db=db, clock=clock)
+    worker = make_worker(settings=smtp_settings, db=db, clock=clock)
     assert worker.run_once().sent == 2
     assert worker.run_once().sent == 0
 
@@ -84,7 +83,7 @@ def test_the_worker_expires_holds_and_sends_the_news(
     event = make_event(db, clock.now(), capacity=1)
     register(db, clock.now(), notifier, event.id, "slow@example.org")
     clock.advance(HOLD + timedelta(seconds=1))
-    MailWorker(settings=smtp_settings, db=db, clock=clock).run_once()
+    make_worker(settings=smtp_settings, db=db, clock=clock).run_once()
     assert statuses(db, event.id) == {"slow@example.org": "expired"}
     kinds = [m.kind for m in outbox(db)]
     assert kinds == ["confirm_request", "hold_expired"]
@@ -108,7 +107,7 @@ def test_failures_retry_with_backoff_then_fail_and_log(
     )
     event = make_event(db, clock.now())
     register(db, clock.now(), notifier, event.id, "ada@example.org")
-    worker = MailWorker(settings=settings, db=db, clock=clock)
+    worker = make_worker(settings=settings, db=db, clock=clock)
     caplog.set_level(logging.WARNING, logger="events_app.mail")
     start = clock.now()
 
@@ -157,7 +156,7 @@ def test_header_injection_is_refused_and_never_sent(
     subject: str,
 ) -> None:
     enqueue_raw(db, clock.now(), to=to, subject=subject)
-    report = MailWorker(settings=smtp_settings, db=db, clock=clock).run_once()
+    report = make_worker(settings=smtp_settings, db=db, clock=clock).run_once()
     assert (report.sent, report.failed) == (0, 1)
     assert smtp_server.collector.received == []
     [message] = outbox(db)
@@ -188,7 +187,7 @@ def test_a_recipient_refused_for_good_fails_at_once_and_the_rest_still_go(
         )
         enqueue_raw(db, clock.now(), to="nobody@example.org", subject="Refused")
         enqueue_raw(db, clock.now(), to="ada@example.org", subject="Accepted")
-        report = MailWorker(settings=settings, db=db, clock=clock).run_once()
+        report = make_worker(settings=settings, db=db, clock=clock).run_once()
     finally:
         controller.stop()
     assert (report.sent, report.failed) == (1, 1)

@@ -24,14 +24,13 @@ from sqlmodel import col
 from events_app.clock import FrozenClock, utc_now
 from events_app.config import Settings
 from events_app.db import Database
-from events_app.mail.worker import MailWorker
 from events_app.models import OutboxMessage, OutboxStatus, Registration
 from events_app.registration.notify import Notifier
-from tests.conftest import make_settings
-from tests.factories import make_event
+from tests.factories import make_event, make_worker
 from tests.faults.proxy import FaultProxy, Mode, fault_proxy
-from tests.mail.conftest import SmtpServer
 from tests.registration.helpers import HOLD, confirm, outbox, register, statuses
+from tests.support.settings import make_settings
+from tests.support.smtp import SmtpServer
 
 # Generous bounds for something that takes a few housekeeping periods; far below how long
 # the hanging delivery lasts, so reaching them means housekeeping waited for mail.
@@ -87,7 +86,7 @@ def test_an_expired_hold_is_released_while_delivery_hangs(
     _, token = register(db, now, notifier, event.id, "quick@example.org")
     assert confirm(db, now, notifier, token).status == "waitlisted"
     smtp_proxy.set_mode(Mode.SILENT)
-    worker = MailWorker(settings=settings, db=db, clock=clock)
+    worker = make_worker(settings=settings, db=db, clock=clock)
     worker.start_thread()
     try:
         # The worker is stuck in its first delivery, waiting for a greeting that never comes.
@@ -179,7 +178,7 @@ def test_a_delivery_pass_stops_taking_messages_when_its_budget_is_spent(
     for i in range(5):
         register(db, now, notifier, event.id, f"p{i}@example.org")
     smtp_proxy.set_mode(Mode.SILENT)
-    report = MailWorker(settings=settings, db=db, clock=clock).deliver_due()
+    report = make_worker(settings=settings, db=db, clock=clock).deliver_due()
     # Each try costs the whole SMTP timeout, so the budget runs out before the fifth: the
     # rest of the batch goes back untried (not counted as an attempt), for the next pass.
     assert report.sent == 0

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from events_app.admin.audit import AuditFilters, list_audit
+from events_app.audit.records import AuditFilters, list_audit
 from events_app.db import Database
 from events_app.mail.delivery import claim_due
 from events_app.mail.retry import FailedFilters, count_failed, list_failed, retry_failed

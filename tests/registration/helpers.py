@@ -10,9 +10,9 @@ from sqlmodel import col
 
 from events_app.clock import FrozenClock
 from events_app.db import Database
-from events_app.mail.housekeeping import Housekeeper
 from events_app.models import OutboxMessage, Registration
 from events_app.registration import service
+from events_app.registration.housekeeping import Housekeeper
 from events_app.registration.notify import Notifier
 from events_app.registration.schemas import RegistrationCreate
 

@@ -15,10 +15,10 @@ from events_app.registration.checkin_codes import format_code
 from events_app.registration.door_list import load_door_list
 from events_app.registration.notify import Notifier
 from events_app.registration.seats import seats_left
-from tests.admin.test_users import audit_entries
 from tests.factories import make_event, make_user
 from tests.query_counter import count_queries
 from tests.registration.helpers import confirm, register
+from tests.support.audit import audit_entries
 
 
 def seat(

@@ -26,9 +26,9 @@ from sqlalchemy.exc import OperationalError
 from events_app.db import Database
 from events_app.registration.notify import Notifier
 from events_app.registration.service import events_with_lapsed_holds, expire_event_holds
-from tests.conftest import make_settings
 from tests.factories import make_event
 from tests.registration.helpers import HOLD, expire_holds, register, statuses
+from tests.support.settings import make_settings
 
 EVENTS = 30
 REGISTRATIONS = 90  # the issue's reproduction: 30 events, 90 registrations
@@ -68,7 +68,7 @@ def race(db: Database, now: datetime, notifier: Notifier, expire: Expiry) -> lis
     error, from registrations and from worker rounds."""
     event_ids = [make_event(db, now, slug=f"e{i}", capacity=1000).id for i in range(EVENTS)]
     for event_id in event_ids:  # every event starts with a lapsed hold: the worker has work
-        register(db, now, notifier, event_id, "early@example.org")
+        register(db, now, notifier, event_id, f"early{event_id}@example.org")
     later = now + HOLD + timedelta(minutes=1)
     errors: list[BaseException] = []
     done = threading.Event()

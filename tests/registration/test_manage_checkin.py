@@ -3,13 +3,11 @@ fetched from elsewhere), while the registration has a seat, and only then."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
 from sqlalchemy import update
 from sqlmodel import col
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from events_app.db import Database
@@ -19,13 +17,6 @@ from events_app.registration.checkin_codes import format_code
 from events_app.registration.notify import Notifier
 from tests.factories import make_event
 from tests.registration.helpers import confirm, register
-from tests.registration.web_helpers import https_client
-
-
-@pytest.fixture
-def client(app: Starlette) -> Iterator[TestClient]:
-    with https_client(app) as test_client:
-        yield test_client
 
 
 def set_status(

@@ -14,9 +14,9 @@ from events_app.registration import organiser
 from events_app.registration.notify import Notifier
 from events_app.registration.organiser import OrganiserRefused
 from events_app.registration.schemas import AttendeeDetails
-from tests.admin.test_users import audit_entries
 from tests.factories import make_event, make_user
 from tests.registration.helpers import confirm, outbox, register, statuses
+from tests.support.audit import audit_entries
 
 
 def seated(db: Database, now: datetime, notifier: Notifier, event: Event, *emails: str) -> None:

@@ -14,10 +14,10 @@ import pytest
 from events_app.clock import FrozenClock
 from events_app.config import Settings
 from events_app.db import Database
-from events_app.mail.worker import MailWorker
 from events_app.models import Event, Registration
+from events_app.registration.housekeeping import Housekeeper
 from events_app.registration.notify import Notifier
-from tests.factories import make_event
+from tests.factories import make_event, make_worker
 from tests.registration.helpers import confirm, outbox, register
 
 DAY = timedelta(hours=24)
@@ -37,8 +37,10 @@ def reminders(db: Database) -> list[Any]:
     return [m for m in outbox(db) if m.kind == "reminder"]
 
 
-def worker(settings: Settings, db: Database, clock: FrozenClock, **kwargs: Any) -> MailWorker:
-    return MailWorker(settings=settings, db=db, clock=clock, **kwargs)
+def worker(settings: Settings, db: Database, clock: FrozenClock, **kwargs: Any) -> Housekeeper:
+    """The mail worker's seat housekeeping, as `events-app worker` runs it."""
+    notifier = Notifier(settings)
+    return Housekeeper(db=db, clock=clock, notifier=notifier, stop=threading.Event(), **kwargs)
 
 
 def test_confirmed_attendees_are_reminded_once_when_the_moment_comes(
@@ -139,7 +141,7 @@ def test_the_worker_loop_sends_them(
     event = make_event(db, now, starts_at=now + timedelta(hours=30))
     seat_people(db, now, notifier, event, 2)
     clock.advance(timedelta(hours=6))
-    report = worker(settings, db, clock).run_once()
+    report = make_worker(settings=settings, db=db, clock=clock).run_once()
     assert len(reminders(db)) == 2
     assert report.sent == len(outbox(db))  # delivered in the same round
 
@@ -194,7 +196,7 @@ def run_two_workers(
     barrier = threading.Barrier(len(workers))
     errors: list[BaseException] = []
 
-    def run(each: MailWorker) -> None:
+    def run(each: Housekeeper) -> None:
         try:
             barrier.wait()
             each.send_reminders()

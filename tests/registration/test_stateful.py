@@ -38,9 +38,9 @@ from events_app.registration.notify import Notifier
 from events_app.registration.schemas import RegistrationCreate
 from events_app.registration.seats import SEATED
 from events_app.registration.tokens import token_for
-from tests.conftest import START, make_settings
 from tests.factories import make_event
 from tests.registration.helpers import HOLD, expire_holds
+from tests.support.settings import START, make_settings
 
 ACTIVE = ("pending", "confirmed", "waitlisted", "attended")
 SEATED_NAMES = tuple(str(s) for s in SEATED)

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from events_app.clock import FrozenClock
@@ -23,17 +21,10 @@ from tests.registration.helpers import confirm, outbox, register, statuses
 from tests.registration.web_helpers import (
     CONFIRM_LINK,
     csrf_from,
-    https_client,
     last_token,
     post_with_csrf,
     register_form,
 )
-
-
-@pytest.fixture
-def client(app: Starlette) -> Iterator[TestClient]:
-    with https_client(app) as test_client:
-        yield test_client
 
 
 def registrations(db: Database) -> int:

@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 
 from events_app.db import Database
 from tests.registration.helpers import outbox
+from tests.support.http import https_client  # noqa: F401 (imported from here by many tests)
 
 CSRF_FIELD = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]+)">')
 CONFIRM_LINK = re.compile(r"/r/([A-Za-z0-9_-]{32})/confirm")
@@ -48,8 +49,3 @@ def last_token(db: Database, address: str) -> str:
 def post_with_csrf(client: TestClient, page: str, action: str, **fields: str) -> Any:
     data = {"csrf_token": csrf_from(client, page), **fields}
     return client.post(action, data=data, follow_redirects=False)
-
-
-def https_client(app: Any) -> TestClient:
-    """Over HTTPS, like the configured base URL (the CSRF cookie is Secure)."""
-    return TestClient(app, base_url="https://testserver")

@@ -1,5 +1,5 @@
 """The real SMTP server of the mail tests, for the end-to-end test of sharing."""
 
-from tests.mail.conftest import smtp_server, smtp_settings
+from tests.support.smtp import smtp_server, smtp_settings
 
 __all__ = ["smtp_server", "smtp_settings"]

@@ -15,10 +15,10 @@ from starlette.testclient import TestClient
 from events_app.app import create_app
 from events_app.clock import FrozenClock
 from events_app.db import Database
-from tests.conftest import make_settings
 from tests.factories import make_event
 from tests.sharing.helpers import share_form, shared
-from tests.web.test_rate_limit import REDIS_URL, redis_db, storage_url  # noqa: F401
+from tests.support.redis import REDIS_URL, storage_url
+from tests.support.settings import make_settings
 
 PAGE = "/events/talk/share"
 GENEROUS = "1000/day"

@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 import pytest
 
 from events_app.db import Database
-from events_app.mail.compose import SUBJECT_MAX, EmailComposer
 from events_app.models import Registration
+from events_app.registration.emails import EmailComposer
 from events_app.registration.notify import Notifier
+from events_app.sharing.email import SUBJECT_MAX
 from events_app.sharing.schemas import ShareRequest
 from events_app.sharing.service import (
     ShareKind,

@@ -12,10 +12,9 @@ from events_app.app import create_app
 from events_app.clock import FrozenClock
 from events_app.config import Settings
 from events_app.db import Database
-from events_app.mail.worker import MailWorker
-from tests.factories import make_event
-from tests.mail.conftest import SmtpServer
+from tests.factories import make_event, make_worker
 from tests.sharing.helpers import share_form, shared
+from tests.support.smtp import SmtpServer
 
 HEADERS_WE_SET = {"from", "to", "subject", "date", "message-id", "auto-submitted",
                   "mime-version", "content-type"}  # fmt: skip
@@ -36,7 +35,7 @@ def test_one_message_to_one_recipient_over_smtp(
             note="Bring <b>everyone</b> & more",
         )  # fmt: skip
     assert response.status_code == 303
-    report = MailWorker(settings=smtp_settings, db=db, clock=clock).run_once()
+    report = make_worker(settings=smtp_settings, db=db, clock=clock).run_once()
     assert (report.sent, report.failed) == (1, 0)
 
     [received] = smtp_server.collector.received
@@ -87,6 +86,6 @@ def test_injection_attempts_never_reach_the_server(
     app = create_app(smtp_settings, clock=clock, database=db)
     with TestClient(app, base_url="https://testserver") as client:
         assert share_form(client, "/events/talk/share", **fields).status_code == 400
-    MailWorker(settings=smtp_settings, db=db, clock=clock).run_once()
+    make_worker(settings=smtp_settings, db=db, clock=clock).run_once()
     assert smtp_server.collector.received == []
     assert shared(db) == []

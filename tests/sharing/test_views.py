@@ -4,27 +4,20 @@ header injection refused, the honeypot, and the share box under events and artic
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from events_app.db import Database
 from events_app.web.csrf import COOKIE_NAME
 from tests.factories import make_article, make_event
 from tests.registration.helpers import outbox
-from tests.registration.web_helpers import CSRF_FIELD, csrf_from, https_client
+from tests.registration.web_helpers import CSRF_FIELD, csrf_from
 from tests.sharing.helpers import share_form
+from tests.support.http import https_client_fixture  # noqa: F401 (`client`, over HTTPS)
 
 PAGES = ["/events/talk/share", "/articles/news/share"]
-
-
-@pytest.fixture
-def client(app: Starlette) -> Iterator[TestClient]:
-    with https_client(app) as test_client:
-        yield test_client
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from events_app.transfer.commands import read_document
 from events_app.transfer.export import export_ics, export_json
 from events_app.transfer.records import ARTICLE_KEYS, EVENT_KEYS
 from events_app.transfer.service import import_document
-from tests.conftest import TABLES
 from tests.factories import make_article, make_event
+from tests.support.settings import TABLES
 
 
 def _empty(db: Database) -> None:

@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from events_app.articles.editing import find_article
 from events_app.content import content_version
 from events_app.db import Database
-from events_app.events.editing import find_article, find_event
+from events_app.events.editing import find_event
 from events_app.models import Article, Category, Event
 from events_app.transfer.checking import ImportRejected
 from events_app.transfer.commands import read_document

@@ -5,20 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-import pytest
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from events_app.db import Database
 from tests.factories import make_event
 from tests.registration.helpers import outbox
-from tests.registration.web_helpers import csrf_from, https_client
-
-
-@pytest.fixture
-def client(app: Starlette) -> Iterator[TestClient]:
-    with https_client(app) as test_client:
-        yield test_client
+from tests.registration.web_helpers import csrf_from
+from tests.support.http import https_client_fixture  # noqa: F401 (`client`, over HTTPS)
 
 
 def test_a_declared_length_over_the_limit_is_refused(

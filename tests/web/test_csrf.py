@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
-import pytest
 from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -17,26 +15,20 @@ from events_app.admin.sessions import COOKIE_NAME as SESSION_COOKIE
 from events_app.db import Database
 from events_app.models import Registration, User
 from events_app.web.csrf import COOKIE_NAME, new_token
-from tests.admin.test_guards import concrete, walk
-from tests.admin.test_users import audit_entries
 from tests.admin.web_helpers import sign_in
 from tests.factories import DEFAULT_PASSWORD, make_event, make_user
 from tests.registration.helpers import outbox
 from tests.registration.web_helpers import (
     CSRF_FIELD,
-    https_client,
     last_token,
     post_with_csrf,
     register_form,
 )
+from tests.support.audit import audit_entries
+from tests.support.http import https_client_fixture  # noqa: F401 (`client`, over HTTPS)
+from tests.support.routes import concrete, walk
 
 FORM_TYPE = {"content-type": "application/x-www-form-urlencoded"}
-
-
-@pytest.fixture
-def client(app: Starlette) -> Iterator[TestClient]:
-    with https_client(app) as test_client:
-        yield test_client
 
 
 def test_the_form_page_sets_the_cookie_once_and_the_field_matches_it(

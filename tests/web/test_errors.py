@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 from events_app.app import create_app
 from events_app.clock import FrozenClock
 from events_app.db import Database
-from tests.conftest import make_settings
+from tests.support.settings import make_settings
 
 
 def boom(_request: Request) -> Response:

@@ -11,9 +11,9 @@ from events_app.clock import FrozenClock
 from events_app.db import Database
 from events_app.web.conditional import etag_matches
 from events_app.web.page_cache import PageCache
-from tests.conftest import make_settings
 from tests.factories import make_event
 from tests.query_counter import count_queries
+from tests.support.settings import make_settings
 
 
 def test_repeat_request_is_served_from_the_cache_and_conditional_gets_304(

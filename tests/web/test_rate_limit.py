@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 
 import pytest
@@ -12,14 +11,11 @@ from starlette.testclient import TestClient
 from events_app.app import create_app
 from events_app.clock import FrozenClock
 from events_app.db import Database
-from tests.conftest import make_settings
 from tests.factories import make_event
 from tests.registration.helpers import outbox
 from tests.registration.web_helpers import https_client, register_form
-
-# A scratch Redis database this suite may flush; EVENTS_TEST_REDIS_URL lets two suites on one
-# machine (parallel branches) each take their own.
-REDIS_URL = os.environ.get("EVENTS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+from tests.support.redis import REDIS_URL, storage_url
+from tests.support.settings import make_settings
 
 
 def client_for(
@@ -29,26 +25,8 @@ def client_for(
     return https_client(create_app(settings, clock=clock, database=db))
 
 
-@pytest.fixture
-def redis_db() -> redis.Redis:
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.flushdb()
-    except redis.ConnectionError:
-        pytest.skip("Redis is not running at 127.0.0.1:6379")
-    return connection
-
-
 def register_three_times(client: TestClient) -> list[int]:
     return [register_form(client, "talk", email=f"p{i}@example.org").status_code for i in range(3)]
-
-
-def storage_url(store: str, request: pytest.FixtureRequest) -> str:
-    """EVENTS_REDIS_URL for a store: empty for in-memory counting, a scratch Redis db else."""
-    if store != "redis":
-        return ""
-    request.getfixturevalue("redis_db")
-    return REDIS_URL
 
 
 @pytest.mark.parametrize("store", ["memory", "redis"])

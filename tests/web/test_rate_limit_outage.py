@@ -21,12 +21,12 @@ from events_app.app import create_app
 from events_app.clock import FrozenClock
 from events_app.db import Database
 from events_app.web.rate_limit import RateLimiter
-from tests.conftest import make_settings
 from tests.factories import make_event
 from tests.faults.proxy import FaultProxy, Mode, fault_proxy
 from tests.registration.helpers import outbox
 from tests.registration.web_helpers import https_client, register_form
-from tests.web.test_rate_limit import REDIS_URL
+from tests.support.redis import REDIS_URL
+from tests.support.settings import make_settings
 
 # A bound on requests that should take one Redis timeout (0.3 s) at most; a request that
 # still waits for Redis after this is hanging on it.

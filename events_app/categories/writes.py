@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from events_app.admin.audit import record_audit
+from events_app.audit.records import record_audit
 from events_app.categories.editing import (
     create_category,
     delete_category,

@@ -1,7 +1,8 @@
 """Seat housekeeping: expire unconfirmed holds (which promotes the waitlist and writes
 emails) and queue the reminders that are due, every EVENTS_HOUSEKEEPING_SECONDS.
 
-It runs in a thread of its own beside the mail worker's delivery loop, so a hanging SMTP
+The app hands it to the mail worker (`seat_housekeeping`), and it runs in a thread of its own
+beside the worker's delivery loop, so a hanging SMTP
 server, which can hold a delivery pass for its whole time budget, never holds back the release
 of a seat. Each event's holds expire in a short transaction of their own (see
 `events_app.registration.service.expire_event_holds`): one transaction across many events
@@ -12,8 +13,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from events_app.clock import Clock
+from events_app.config import Settings
 from events_app.db import Database
 from events_app.models import Event, Registration
 from events_app.registration.notify import Notifier
@@ -34,7 +37,8 @@ class Housekeeper:
         guard_reminders: bool = True,
     ) -> None:
         """`stop` is shared with the mail worker: one signal stops both. `guard_reminders=False`
-        is for one test only (see `MailWorker`)."""
+        is for one test only: it claims reminders the naive way (read, then write, no lock), to
+        prove that the concurrency test sees duplicates."""
         self.db = db
         self.clock = clock
         self.notifier = notifier
@@ -115,3 +119,13 @@ class Housekeeper:
         )
         thread.start()
         return thread
+
+
+def seat_housekeeping(
+    settings: Settings, db: Database
+) -> Callable[[threading.Event, Clock], Housekeeper]:
+    """Seat housekeeping as the mail worker takes it: made with the worker's stop signal and
+    clock."""
+    return lambda stop, clock: Housekeeper(
+        db=db, clock=clock, notifier=Notifier(settings), stop=stop
+    )

@@ -18,9 +18,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from events_app.admin.audit import record_audit
+from events_app.audit.records import record_audit
 from events_app.content import mark_calendar_changed
 from events_app.events.editing import UnknownArticles, changes_calendar, find_event, save_event
+from events_app.events.records import KEPT_EVENT_FIELDS, event_record
 from events_app.events.schemas import EventCreate
 from events_app.models import (
     ACTIVE_STATUSES,
@@ -33,7 +34,6 @@ from events_app.models import (
 from events_app.registration.event_changes import notify_event_change
 from events_app.registration.notify import Notifier
 from events_app.registration.service import change_capacity, lock_event
-from events_app.transfer.records import KEPT_EVENT_FIELDS, event_record
 
 TARGET = "event"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from events_app.admin.audit import AuditFilters, audit_choices, changes, list_audit, record_audit
+from events_app.audit.records import AuditFilters, audit_choices, changes, list_audit, record_audit
 from events_app.db import Database
 from events_app.models import AuditEntry, EventStatus
 from tests.factories import make_user

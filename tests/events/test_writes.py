@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from events_app.admin.event_writes import (
+from events_app.db import Database
+from events_app.events.writes import (
     EventRefused,
     NotifyDecisionNeeded,
     changed_data,
@@ -16,12 +17,11 @@ from events_app.admin.event_writes import (
     delete_event,
     update_event,
 )
-from events_app.db import Database
 from events_app.models import Event, User
 from events_app.registration.notify import Notifier
-from tests.admin.test_users import audit_entries
 from tests.factories import event_data, make_event, make_user
 from tests.registration.helpers import confirm, outbox, register, statuses
+from tests.support.audit import audit_entries
 
 
 @pytest.fixture

@@ -1,11 +1,10 @@
-"""Writing the emails: multipart (plain text and HTML) from templates, in the site's voice,
-with the event's time in its own timezone. Composing is separate from sending: what is
-composed goes to the outbox, and the worker sends it later."""
+"""Writing the emails about registrations: multipart (plain text and HTML) from templates, in
+the site's voice, with the event's time in its own timezone. Composing is separate from
+sending: what is composed goes to the outbox (events_app.mail), and the worker sends it later."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,16 +16,18 @@ from events_app.calendar.invitation import InvitationMethod, build_invitation
 from events_app.calendar.vevent import calendar_site
 from events_app.config import Settings
 from events_app.events.present import format_event_when
+from events_app.mail.composed import Attachment, ComposedEmail
 from events_app.models import Event, Registration, RegistrationStatus
 from events_app.registration.checkin_codes import format_code
 from events_app.registration.qr import qr_png, qr_png_size
 from events_app.resources import TEMPLATE_DIR
-from events_app.web.templating import load_translations
+from events_app.translations import load_translations
 
 REQUEST, CANCEL = InvitationMethod.request, InvitationMethod.cancel
 # Every kind of email the site sends, and the calendar invitation it carries: REQUEST puts the
 # event in the attendee's calendar (or moves it there), CANCEL takes it out. All but the last
-# are caused by a registration or a change to its event.
+# are caused by a registration or a change to its event. ("Send this to a friend" is
+# sharing's own: events_app/sharing/email.py.)
 KINDS: dict[str, InvitationMethod | None] = {
     "confirm_request": None,
     "manage_link": None,
@@ -39,10 +40,7 @@ KINDS: dict[str, InvitationMethod | None] = {
     "event_cancelled": CANCEL,
     "attendee_message": None,  # an organiser's own words (registration/messages.py)
     "reminder": REQUEST,  # the day before, or whenever the event says (registration/reminders.py)
-    "shared": None,  # "Send this to a friend" (compose_share)
 }
-# The outbox's subject column; a long name and a long title together could pass it.
-SUBJECT_MAX = 300
 CALENDAR_TYPE = "text/calendar"
 
 
@@ -57,26 +55,6 @@ def one_line(text: str) -> str:
     """A subject on one line whatever a title stored before the single-line rule holds: a
     line break in a header would make the message unsendable for good."""
     return " ".join(text.replace("\x00", " ").split())
-
-
-@dataclass(frozen=True)
-class Attachment:
-    filename: str
-    content_type: str
-    content: bytes
-    # Set for an image the HTML shows inline (<img src="cid:...">): it travels beside the
-    # HTML in multipart/related, not as a file to download.
-    content_id: str = ""
-
-
-@dataclass(frozen=True)
-class ComposedEmail:
-    kind: str
-    to: str
-    subject: str
-    text: str
-    html: str
-    attachments: tuple[Attachment, ...] = field(default=())
 
 
 class EmailComposer:
@@ -114,7 +92,7 @@ class EmailComposer:
         """`with_calendar=False` leaves the invitation out: a CANCEL to someone whose calendar
         never held the event (a waitlisted place) would only confuse. `extra`: what a kind's
         templates need besides (an organiser's subject and text)."""
-        if kind not in KINDS or kind == "shared":
+        if kind not in KINDS:
             raise ValueError(f"{kind!r} is not an email about a registration")
         seated = registration.status in HOLDS_A_SEAT
         context: dict[str, Any] = {
@@ -157,36 +135,6 @@ class EmailComposer:
             content_type = f"{CALENDAR_TYPE}; method={method.value}"
             attachments += (Attachment(f"{event.slug}.ics", content_type, ics),)
         return ComposedEmail(kind, registration.email, subject, text, html, attachments)
-
-    def compose_share(
-        self,
-        *,
-        to: str,
-        sender_name: str,
-        note: str,
-        title: str,
-        summary: str,
-        path: str,
-        event: Event | None = None,
-    ) -> ComposedEmail:
-        """ "Send this to a friend": the page's title, summary and link and the sender's note,
-        all as text (the HTML part escapes every value). `to` is one address already checked
-        by email-validator; the message builder refuses CR, LF and NUL in headers again."""
-        context: dict[str, Any] = {
-            "site_name": self.settings.site_name,
-            "sender_name": sender_name,
-            "note": note,
-            "title": title,
-            "summary": summary,
-            "url": self.url(path),
-            "event": event,
-        }
-        subject = one_line(self.env.get_template("shared.subject.txt").render(context))
-        if len(subject) > SUBJECT_MAX:
-            subject = subject[: SUBJECT_MAX - 1] + "…"
-        text = self.env.get_template("shared.txt").render(context)
-        html = self.env.get_template("shared.html").render(context)
-        return ComposedEmail("shared", to, subject, text, html)
 
     def _checkin_qr(self, code: str) -> Attachment:
         # The same Content-ID for the same code: a message composed twice is the same bytes.

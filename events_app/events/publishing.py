@@ -15,8 +15,8 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from events_app.admin.event_writes import EventRefused, changed_data, update_event
 from events_app.events.queries import event_is_live
+from events_app.events.writes import EventRefused, changed_data, update_event
 from events_app.models import Event, EventStatus, User
 from events_app.registration.notify import Notifier
 from events_app.registration.service import lock_event

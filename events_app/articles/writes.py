@@ -13,14 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
-from events_app.admin.audit import record_audit
+from events_app.articles.editing import find_article, save_article
+from events_app.articles.records import article_record
+from events_app.audit.records import record_audit
 from events_app.content import mark_calendar_changed
-from events_app.events.editing import find_article, save_article
 from events_app.events.queries import relation
 from events_app.events.schemas import ArticleCreate
 from events_app.models import Article, Event, User
 from events_app.pagination import Page, clamp_page
-from events_app.transfer.records import article_record
 
 TARGET = "article"
 

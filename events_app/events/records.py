@@ -1,0 +1,65 @@
+"""An event as a record: its content as the event form and the transfer format name it,
+with times in the event's own timezone. The audit trail stores these before and after a
+change; `events-app export` writes them and import reads them back."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from events_app.events.schemas import EventCreate
+from events_app.models import Event, EventFormat, EventStatus
+from events_app.timezones import zone
+
+CONTENT_KEYS = (
+    "slug", "title", "summary", "description", "starts_at", "ends_at", "timezone", "all_day",
+    "venue", "address", "online_url", "format", "capacity", "status", "publish_at",
+    "categories", "articles",
+)  # fmt: skip
+# The event's calendar identity (RFC 5545 UID and SEQUENCE): carried so that a restore, or a
+# move to another database, keeps every subscriber's and attendee's calendar entry updating
+# instead of duplicating it. Both are optional on import.
+IDENTITY_KEYS = ("uid", "sequence")
+EVENT_KEYS = CONTENT_KEYS + IDENTITY_KEYS
+
+# What an event has beyond the format (organizer, map position, registration window...): an
+# import that updates an event keeps these as they are rather than blanking them.
+KEPT_EVENT_FIELDS = tuple(name for name in EventCreate.model_fields if name not in CONTENT_KEYS)
+
+Record = dict[str, Any]
+
+
+def event_record(event: Event) -> Record:
+    """The event's content (what EventCreate takes). All-day events as plain dates (last day
+    inclusive), timed ones as ISO 8601 in the event's own timezone: what a person editing the
+    file expects to read."""
+    tz = zone(event.timezone)
+    start, end = event.starts_at.astimezone(tz), event.ends_at.astimezone(tz)
+    if event.all_day:
+        starts_at, ends_at = start.date().isoformat(), (end.date() - timedelta(days=1)).isoformat()
+    else:
+        starts_at, ends_at = start.isoformat(), end.isoformat()
+    return {
+        "slug": event.slug,
+        "title": event.title,
+        "summary": event.summary,
+        "description": event.description,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "timezone": event.timezone,
+        "all_day": event.all_day,
+        "venue": event.venue,
+        "address": event.address,
+        "online_url": event.online_url,
+        "format": EventFormat(event.format).value,
+        "capacity": event.capacity,
+        "status": EventStatus(event.status).value,
+        "publish_at": event.publish_at.astimezone(tz).isoformat() if event.publish_at else None,
+        "categories": [c.name for c in sorted(event.categories, key=lambda c: c.slug)],
+        "articles": sorted(article.slug for article in event.articles),
+    }
+
+
+def exported_event_record(event: Event) -> Record:
+    """An event as the JSON export writes it: its content and its calendar identity."""
+    return {**event_record(event), "uid": event.uid, "sequence": event.sequence}

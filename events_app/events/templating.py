@@ -1,0 +1,84 @@
+"""What pages need to show events, given to the page environment at start-up: dates written
+for people, labels for formats and statuses, and the event card macro, remembered per card."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, cast
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from events_app.config import Settings
+from events_app.events.cards import EventCard
+from events_app.events.present import format_event_date, format_event_when
+from events_app.models import EventFormat, EventStatus
+from events_app.translations import load_translations
+from events_app.web.extensions import WebExtensions
+
+CARD_MEMO_SIZE = 4096
+
+
+def _format_labels(gettext: Callable[[str], str]) -> dict[str, str]:
+    return {
+        EventFormat.in_person: gettext("In person"),
+        EventFormat.online: gettext("Online"),
+        EventFormat.hybrid: gettext("Hybrid"),
+        EventStatus.cancelled: gettext("Cancelled"),
+        EventStatus.postponed: gettext("Postponed"),
+        EventStatus.published: gettext("Scheduled"),
+        EventStatus.draft: gettext("Draft"),
+    }
+
+
+def _card_renderer(env: Environment, *, memo: bool) -> Callable[..., Markup]:
+    """The `event_card` macro, remembered per card. A card's HTML is a function of the
+    database row it was made from (read again on every request) and the heading level, so a
+    remembered card cannot be stale; a listing of fifty cards then renders only what
+    changed. Off in development, where templates reload."""
+    macro = env.get_template("_macros.html").module.event_card  # type: ignore[attr-defined]
+    if not memo:
+        return cast(Callable[..., Markup], macro)
+    remembered: dict[tuple[Any, int], Markup] = {}
+
+    def event_card(event: object, level: int = 3) -> Markup:
+        if not isinstance(event, EventCard):
+            return cast(Markup, macro(event, level))
+        key = (event.row, level)
+        html = remembered.get(key)
+        if html is None:
+            if len(remembered) >= CARD_MEMO_SIZE:
+                remembered.clear()  # rare (more distinct cards than this): start afresh
+            html = remembered[key] = macro(event, level)
+        return html
+
+    return event_card
+
+
+def _cards_renderer(event_card: Callable[..., Markup]) -> Callable[..., Markup]:
+    """Several cards in one template call: Jinja's per-call work costs about as much as
+    looking a remembered card up, and a listing has fifty."""
+
+    def event_cards(events: Sequence[object], level: int = 3) -> Markup:
+        return Markup("").join(event_card(event, level) for event in events)
+
+    return event_cards
+
+
+def add_filters(env: Environment, settings: Settings) -> None:
+    labels = _format_labels(load_translations(settings.language).gettext)
+    env.filters.update(
+        when=lambda event: format_event_when(event, settings.language),
+        event_date=lambda event: format_event_date(event, settings.language),
+        label=lambda value: labels.get(value, str(value)),
+    )
+
+
+def add_cards(env: Environment, settings: Settings) -> None:
+    event_card = _card_renderer(env, memo=not settings.is_development)
+    env.globals.update(event_card=event_card, event_cards=_cards_renderer(event_card))
+
+
+def register(extensions: WebExtensions) -> None:
+    extensions.add_templates(add_filters)
+    extensions.add_templates(add_cards, late=True)
