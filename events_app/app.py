@@ -15,7 +15,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
 
 from events_app.admin.guards import AccessRefused, access_refused
-from events_app.admin.pages import NoStoreMiddleware
+from events_app.admin.pages import NoStoreMiddleware, csrf_refused
 from events_app.admin.views import routes as admin_routes
 from events_app.api import problems as api_problems
 from events_app.api.cors import ApiCorsMiddleware
@@ -35,11 +35,13 @@ from events_app.events import templating as event_templating
 from events_app.events.views import routes as event_routes
 from events_app.previews import templating as preview_templating
 from events_app.registration.attendee_views import routes as attendee_routes
+from events_app.registration.view_support import forbidden
 from events_app.registration.views import routes as registration_routes
 from events_app.resources import STATIC_DIR
 from events_app.sharing.views import routes as sharing_routes
 from events_app.web.body_limit import BodyLimitMiddleware
 from events_app.web.context import AppContext
+from events_app.web.csrf import CsrfMiddleware, CsrfPolicy
 from events_app.web.errors import http_error, server_error
 from events_app.web.extensions import WebExtensions
 from events_app.web.health import routes as health_routes
@@ -150,6 +152,8 @@ def create_app(
             # Inside the page cache: a cached page is served before any body could matter.
             Middleware(PageCacheMiddleware, cache=page_cache),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            # Inside the body limit: it reads the form of every unsafe request.
+            Middleware(CsrfMiddleware, policies=CSRF_POLICIES),
         ],
         exception_handlers={
             HTTPException: http_error,
@@ -171,6 +175,15 @@ def create_app(
         extensions=extensions,
     )
     return app
+
+
+# How each group of unsafe routes is protected against cross-site requests; the first prefix
+# that matches decides, and a route in no other group gets the last one.
+CSRF_POLICIES = (
+    CsrfPolicy("/api/", refuse=None),  # JSON only (415 for forms), with its own CORS rules
+    CsrfPolicy("/admin/", refuse=csrf_refused),
+    CsrfPolicy("/", refuse=forbidden),
+)
 
 
 def build_app() -> Starlette:

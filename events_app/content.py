@@ -13,6 +13,9 @@ from sqlmodel import Session, col
 
 from events_app.models import Article, Event, EventStatus, SiteState
 
+# The key in `Session.info` under which a write transaction records that public content changed.
+CONTENT_CHANGED = "events_app.content_changed"
+
 
 def content_version(*, session: Session) -> int:
     version = session.scalar(select(col(SiteState.content_version)).where(col(SiteState.id) == 1))
@@ -20,7 +23,10 @@ def content_version(*, session: Session) -> int:
 
 
 def mark_content_changed(*, session: Session) -> None:
-    """Call inside the write transaction that changes anything a public page shows."""
+    """Call inside the write transaction that changes anything a public page shows. The
+    session remembers it, so that `AppContext.write` empties this process's page cache once the
+    transaction has committed (other processes see the new version at their next check)."""
+    session.info[CONTENT_CHANGED] = True
     result = session.execute(
         update(SiteState)
         .where(col(SiteState.id) == 1)

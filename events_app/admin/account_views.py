@@ -8,6 +8,7 @@ password ends every other session of the user; this browser gets a new cookie an
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -17,7 +18,7 @@ from starlette.routing import BaseRoute, Route
 from events_app.admin import login
 from events_app.admin.guards import requires, set_session_cookie
 from events_app.admin.login_views import checked_attempt, client_address
-from events_app.admin.pages import csrf_refused, render_admin
+from events_app.admin.pages import render_admin
 from events_app.admin.passwords import (
     NewPassword,
     PasswordRefused,
@@ -28,7 +29,9 @@ from events_app.admin.users import change_password
 from events_app.models import User, UserRole
 from events_app.registration.view_support import form_text, read_form, redirect_to
 from events_app.web.context import app_context
-from events_app.web.csrf import csrf_ok
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 FIELDS = ("current", "new", "again")  # the three password fields of the form
 
@@ -67,8 +70,6 @@ async def password_form(request: Request, user: User) -> Response:
 async def password_submit(request: Request, user: User) -> Response:
     ctx = app_context(request)
     form = await read_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request, user)
     current, new, again = (form_text(form, name) for name in FIELDS)
     errors = {
         name: "required"
@@ -109,11 +110,10 @@ async def password_submit(request: Request, user: User) -> Response:
     user_id, password = user.id, accepted
     assert user_id is not None
 
-    def write() -> User:
-        with ctx.db.write() as session:
-            return change_password(session=session, now=now, user_id=user_id, password=password)
+    def write(session: Session) -> User:
+        return change_password(session=session, now=now, user_id=user_id, password=password)
 
-    changed = await run_in_threadpool(write)
+    changed = await ctx.write(write)
     response = redirect_to(request, "admin_account_password")
     response.headers["location"] += "?changed=1"
     set_session_cookie(request, response, changed)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -16,7 +15,7 @@ from starlette.routing import BaseRoute, Route
 from events_app.admin import article_form
 from events_app.admin.guards import requires
 from events_app.admin.local_times import Problem
-from events_app.admin.pages import csrf_refused, read_admin_form, render_admin
+from events_app.admin.pages import read_admin_form, render_admin
 from events_app.articles.editing import find_article
 from events_app.articles.writes import (
     ArticleRefused,
@@ -27,7 +26,6 @@ from events_app.articles.writes import (
 from events_app.models import Article, User, UserRole
 from events_app.timezones import zone
 from events_app.web.context import app_context
-from events_app.web.csrf import csrf_ok
 from events_app.web.forms import clean_text, parse_page
 
 if TYPE_CHECKING:
@@ -113,20 +111,19 @@ async def _submit(request: Request, user: User, raw: FormData, article: Article 
         return await _render(request, user, form, article=article, errors=problems, status_code=400)
     valid, events, article_id = data, form["events"], article.id if article else None
 
-    def write() -> str | None:
-        with ctx.db.write() as session:
-            saved = save_from_form(
-                session=session,
-                now=now,
-                actor=user,
-                data=valid,
-                events=events,
-                article_id=article_id,
-            )
-            return None if saved is None else saved.slug
+    def write(session: Session) -> str | None:
+        saved = save_from_form(
+            session=session,
+            now=now,
+            actor=user,
+            data=valid,
+            events=events,
+            article_id=article_id,
+        )
+        return None if saved is None else saved.slug
 
     try:
-        slug = await run_in_threadpool(write)
+        slug = await ctx.write(write)
     except ArticleRefused as refused:
         problems = {name: Problem(code) for name, code in refused.errors.items()}
         return await _render(request, user, form, article=article, errors=problems, status_code=400)
@@ -140,8 +137,6 @@ async def _submit(request: Request, user: User, raw: FormData, article: Article 
 @requires(UserRole.editor)
 async def create_submit(request: Request, user: User) -> Response:
     raw = await read_admin_form(request)
-    if not csrf_ok(request, raw):
-        return csrf_refused(request, user)
     return await _submit(request, user, raw, None)
 
 
@@ -162,8 +157,6 @@ async def article_page(request: Request, user: User) -> Response:
 @requires(UserRole.editor)
 async def update_submit(request: Request, user: User) -> Response:
     raw = await read_admin_form(request)
-    if not csrf_ok(request, raw):
-        return csrf_refused(request, user)
     article, _form = await _load(request)
     return await _submit(request, user, raw, article)
 
@@ -178,18 +171,14 @@ async def delete_page(request: Request, user: User) -> Response:
 @requires(UserRole.editor)
 async def delete_submit(request: Request, user: User) -> Response:
     ctx = app_context(request)
-    raw = await read_admin_form(request)
-    if not csrf_ok(request, raw):
-        return csrf_refused(request, user)
     article, _form = await _load(request)
     article_id, now = article.id, ctx.now()
     assert article_id is not None
 
-    def write() -> bool:
-        with ctx.db.write() as session:
-            return delete_article(session=session, now=now, actor=user, article_id=article_id)
+    def write(session: Session) -> bool:
+        return delete_article(session=session, now=now, actor=user, article_id=article_id)
 
-    if not await run_in_threadpool(write):
+    if not await ctx.write(write):
         raise HTTPException(status_code=404)
     path = request.app.url_path_for("admin_articles")
     return RedirectResponse(f"{path}?deleted=1", status_code=303)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -16,12 +15,11 @@ from starlette.routing import BaseRoute, Route
 from events_app.admin.form_errors import text
 from events_app.admin.guards import requires
 from events_app.admin.local_times import Problem
-from events_app.admin.pages import csrf_refused, read_admin_form, render_admin
+from events_app.admin.pages import read_admin_form, render_admin
 from events_app.categories import writes as category_writes
 from events_app.categories.editing import CategoryRefused, category_uses
 from events_app.models import User, UserRole
 from events_app.web.context import app_context
-from events_app.web.csrf import csrf_ok
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -65,12 +63,11 @@ async def _change(
     """Run `change` in a write transaction; a refusal re-renders the page beside `key`."""
     ctx = app_context(request)
 
-    def write() -> object:
-        with ctx.db.write() as session:
-            return change(session)
+    def write(session: Session) -> object:
+        return change(session)
 
     try:
-        outcome = await run_in_threadpool(write)
+        outcome = await ctx.write(write)
     except CategoryRefused as refused:
         status = 409 if refused.code in ("taken", "in_use") else 400
         return await _render(
@@ -85,8 +82,6 @@ async def _change(
 @requires(UserRole.editor)
 async def create_submit(request: Request, user: User) -> Response:
     form = await read_admin_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request, user)
     name, now = text(form, "name"), app_context(request).now()
     return await _change(
         request,
@@ -101,8 +96,6 @@ async def create_submit(request: Request, user: User) -> Response:
 @requires(UserRole.editor)
 async def rename_submit(request: Request, user: User) -> Response:
     form = await read_admin_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request, user)
     slug, name, now = request.path_params["slug"], text(form, "name"), app_context(request).now()
     return await _change(
         request,
@@ -116,9 +109,6 @@ async def rename_submit(request: Request, user: User) -> Response:
 
 @requires(UserRole.editor)
 async def delete_submit(request: Request, user: User) -> Response:
-    form = await read_admin_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request, user)
     slug, now = request.path_params["slug"], app_context(request).now()
     return await _change(
         request,

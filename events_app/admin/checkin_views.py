@@ -13,14 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from events_app.admin.guards import requires
-from events_app.admin.pages import REGISTRATIONS_PATH, csrf_refused, render_admin, route_name_at
+from events_app.admin.pages import render_admin
 from events_app.events.editing import find_event
 from events_app.models import User, UserRole
 from events_app.registration import checkin
@@ -28,7 +27,6 @@ from events_app.registration.checkin import CheckinResult, Outcome
 from events_app.registration.door_list import load_door_list
 from events_app.registration.view_support import form_text, read_form, use_lock
 from events_app.web.context import app_context
-from events_app.web.csrf import csrf_ok
 from events_app.web.forms import clean_text
 
 if TYPE_CHECKING:
@@ -71,7 +69,6 @@ async def _page(
         "search": search or "",
         "result": result,
         "code": code,
-        "registrations_route": route_name_at(request, REGISTRATIONS_PATH),
     }
     status = STATUS[result.outcome] if result else 200
     return render_admin(request, "admin/checkin.html", context, user=user, status_code=status)
@@ -91,20 +88,17 @@ async def _post(request: Request, user: User, change: Change, *, row: bool = Fal
     page with its outcome. `row`: a list button, whose unknown registration is a 404."""
     ctx = app_context(request)
     form = await read_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request, user)
     slug: str = request.path_params["slug"]
 
-    def write() -> CheckinResult | None:
-        with ctx.db.write() as session:
-            event = find_event(session=session, slug=slug)
-            if event is None:
-                return None
-            assert event.id is not None
-            return change(session, event.id, form)
+    def write(session: Session) -> CheckinResult | None:
+        event = find_event(session=session, slug=slug)
+        if event is None:
+            return None
+        assert event.id is not None
+        return change(session, event.id, form)
 
     try:
-        result = await run_in_threadpool(write)
+        result = await ctx.write(write)
     except checkin.EventGone:
         result = None
     if result is None or (row and result.outcome == Outcome.unknown):

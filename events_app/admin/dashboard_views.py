@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 from events_app.admin.chart import bar_chart
 from events_app.admin.dashboard import CHART_DAYS, registrations_per_day, upcoming_fill
 from events_app.admin.guards import requires
-from events_app.admin.pages import REGISTRATIONS_PATH, render_admin, route_name_at
+from events_app.admin.pages import render_admin
 from events_app.mail.retry import count_failed
 from events_app.models import User, UserRole
 from events_app.web.context import app_context
@@ -43,7 +43,6 @@ async def dashboard(request: Request, user: User) -> Response:
         "chart_days": CHART_DAYS,
         "short_day": partial(_day_label, language, "d MMM"),
         "long_day": partial(_day_label, language, "EEEE d MMMM y"),
-        "registrations_route": route_name_at(request, REGISTRATIONS_PATH),
         "failed_mail": failed_mail,
     }
     return render_admin(request, "admin/dashboard.html", context, user=user)

@@ -6,9 +6,8 @@ first (which tells its attendees) — see events_app.events.writes.delete_event 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -23,23 +22,23 @@ from events_app.admin.event_views import (
 from events_app.admin.form_errors import text
 from events_app.admin.guards import requires
 from events_app.admin.local_times import Problem, resolve_instant
-from events_app.admin.pages import csrf_refused, read_admin_form, render_admin
+from events_app.admin.pages import read_admin_form, render_admin
 from events_app.events.publishing import Publication, publish_event
 from events_app.events.writes import EventRefused, NotifyDecisionNeeded, delete_event
 from events_app.models import EventStatus, User, UserRole
 from events_app.registration.notify import app_notifier
 from events_app.timezones import zone
 from events_app.web.context import app_context
-from events_app.web.csrf import csrf_ok
 from events_app.web.forms import parse_choice
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @requires(UserRole.editor)
 async def publication_submit(request: Request, user: User) -> Response:
     ctx = app_context(request)
     raw = await read_admin_form(request)
-    if not csrf_ok(request, raw):
-        return csrf_refused(request, user)
     row, stored = await load_row(request)
     sent = {name: text(raw, name) for name in PUBLISH_FIELDS}
     action, _ok = parse_choice(sent["action"], Publication)
@@ -65,23 +64,22 @@ async def publication_submit(request: Request, user: User) -> Response:
     notify = NOTIFY_CHOICES.get(text(raw, "notify"))
     assert event_id is not None
 
-    def write() -> int | None:
-        with ctx.db.write() as session:
-            done = publish_event(
-                session=session,
-                now=now,
-                actor=user,
-                event_id=event_id,
-                action=chosen,
-                notify=notify,
-                notifier=app_notifier(ctx),
-                publish_at=publish_at,
-                reason=sent["reason"],
-            )
-            return None if done is None else done[1]
+    def write(session: Session) -> int | None:
+        done = publish_event(
+            session=session,
+            now=now,
+            actor=user,
+            event_id=event_id,
+            action=chosen,
+            notify=notify,
+            notifier=app_notifier(ctx),
+            publish_at=publish_at,
+            reason=sent["reason"],
+        )
+        return None if done is None else done[1]
 
     try:
-        notified = await run_in_threadpool(write)
+        notified = await ctx.write(write)
     except NotifyDecisionNeeded as question:
         context = {"row": row, "sent": sent, "action": chosen, "count": question.count}
         return render_admin(request, "admin/event_confirm.html", context, user=user)
@@ -122,19 +120,15 @@ async def delete_page(request: Request, user: User) -> Response:
 @requires(UserRole.editor)
 async def delete_submit(request: Request, user: User) -> Response:
     ctx = app_context(request)
-    raw = await read_admin_form(request)
-    if not csrf_ok(request, raw):
-        return csrf_refused(request, user)
     row, _stored = await load_row(request)
     event_id, now = row.event.id, ctx.now()
     assert event_id is not None
 
-    def write() -> bool:
-        with ctx.db.write() as session:
-            return delete_event(session=session, now=now, actor=user, event_id=event_id)
+    def write(session: Session) -> bool:
+        return delete_event(session=session, now=now, actor=user, event_id=event_id)
 
     try:
-        deleted = await run_in_threadpool(write)
+        deleted = await ctx.write(write)
     except EventRefused:
         # Registrations arrived since the page was shown: show it again, as it now stands.
         row, _stored = await load_row(request)

@@ -6,9 +6,8 @@ Publishing and deleting are in event_action_views."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -19,7 +18,7 @@ from events_app.admin.event_list import EventRow, Standing, find_row, list_event
 from events_app.admin.form_errors import text
 from events_app.admin.guards import requires
 from events_app.admin.local_times import Problem, wall_value
-from events_app.admin.pages import csrf_refused, path_exists, read_admin_form, render_admin
+from events_app.admin.pages import read_admin_form, render_admin
 from events_app.events.editing import find_event
 from events_app.events.publishing import allowed_publications
 from events_app.events.schemas import EventCreate
@@ -33,8 +32,10 @@ from events_app.models import EventFormat, User, UserRole
 from events_app.registration.notify import app_notifier
 from events_app.timezones import timezone_names, zone
 from events_app.web.context import app_context
-from events_app.web.csrf import csrf_ok
 from events_app.web.forms import clean_text, parse_choice, parse_page
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 NOTIFY_CHOICES = {"yes": True, "no": False}
 PUBLISH_FIELDS = ("action", "publish_at", "publish_at_offset", "reason")
@@ -57,15 +58,9 @@ async def event_list(request: Request, user: User) -> Response:
         "standings": list(Standing),
         "raw": {"standing": wanted.value if wanted else "", "q": query or ""},
         "errors": {} if wanted_ok else {"standing": "choice"},
-        "registrations_link": _registrations_link(request),
     }
     status = 200 if wanted_ok else 400
     return render_admin(request, "admin/events.html", context, user=user, status_code=status)
-
-
-def _registrations_link(request: Request) -> bool:
-    """Whether the registrations page (another part of the back office) is there to link."""
-    return path_exists(request, "/admin/events/x/registrations")
 
 
 async def render_event_form(
@@ -95,7 +90,6 @@ async def render_event_form(
         event, now = row.event, ctx.now()
         context["publications"] = allowed_publications(event, now)
         context["publish_at"] = wall_value(event.publish_at, zone(event.timezone))
-        context["registrations_link"] = _registrations_link(request)
         context.setdefault(
             "publish_form", {"publish_at": "", "publish_at_offset": "", "reason": ""}
         )
@@ -162,8 +156,6 @@ def _refused(refused: EventRefused) -> dict[str, Problem]:
 async def create_event_submit(request: Request, user: User) -> Response:
     ctx = app_context(request)
     raw = await read_admin_form(request)
-    if not csrf_ok(request, raw):
-        return csrf_refused(request, user)
     form = event_form.read_form(raw)
     copied_from = clean_text(text(raw, "copied_from"))
     if raw.get("action") == "preview":
@@ -175,15 +167,14 @@ async def create_event_submit(request: Request, user: User) -> Response:
         )
     valid, now = data, ctx.now()
 
-    def write() -> str:
-        with ctx.db.write() as session:
-            event = create_event(
-                session=session, now=now, actor=user, data=valid, copied_from=copied_from
-            )
-            return event.slug
+    def write(session: Session) -> str:
+        event = create_event(
+            session=session, now=now, actor=user, data=valid, copied_from=copied_from
+        )
+        return event.slug
 
     try:
-        slug = await run_in_threadpool(write)
+        slug = await ctx.write(write)
     except EventRefused as refused:
         return await render_event_form(
             request, user, form, errors=_refused(refused), status_code=400, copied_from=copied_from
@@ -216,8 +207,6 @@ async def event_page(request: Request, user: User) -> Response:
 async def update_event_submit(request: Request, user: User) -> Response:
     ctx = app_context(request)
     raw = await read_admin_form(request)
-    if not csrf_ok(request, raw):
-        return csrf_refused(request, user)
     row, _stored = await load_row(request)
     form = event_form.read_form(raw)
     if raw.get("action") == "preview":
@@ -231,21 +220,20 @@ async def update_event_submit(request: Request, user: User) -> Response:
     valid, now, event_id = data, ctx.now(), row.event.id
     assert event_id is not None
 
-    def write() -> tuple[str, int] | None:
-        with ctx.db.write() as session:
-            done = update_event(
-                session=session,
-                now=now,
-                actor=user,
-                event_id=event_id,
-                data=valid,
-                notify=notify,
-                notifier=app_notifier(ctx),
-            )
-            return None if done is None else (done[0].slug, done[1])
+    def write(session: Session) -> tuple[str, int] | None:
+        done = update_event(
+            session=session,
+            now=now,
+            actor=user,
+            event_id=event_id,
+            data=valid,
+            notify=notify,
+            notifier=app_notifier(ctx),
+        )
+        return None if done is None else (done[0].slug, done[1])
 
     try:
-        saved = await run_in_threadpool(write)
+        saved = await ctx.write(write)
     except NotifyDecisionNeeded as question:
         return await render_event_form(request, user, form, row=row, ask_notify=question.count)
     except EventRefused as refused:

@@ -5,13 +5,13 @@ schemas and the words stay in the templates."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Any, Protocol
 
 from pydantic import ValidationError
 
 from events_app.admin.local_times import Problem
+from events_app.slugs import slugify
 
 # Model-level messages name the field they are about ("ends_at: ...", "timezone: ...").
 _NAMED = re.compile(r"^(?:Value error, )?(\w+): ")
@@ -38,10 +38,9 @@ def texts(form: FormInput, name: str) -> list[str]:
 
 
 def slug_from(title: str) -> str:
-    """A URL slug made from a title (ASCII letters and digits joined by hyphens), for when the
-    organiser leaves the slug empty; may be "" for a title with no Latin letters."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:120].strip("-")
+    """A URL slug made from a title, for when the organiser leaves the slug empty; "" for a
+    title with no letter or digit."""
+    return slugify(title, max_length=120)
 
 
 def _code(error: Mapping[str, Any], value: object) -> str:

@@ -8,7 +8,7 @@ failures the throttle (throttle.py) refuses attempts for a while: 429 with Retry
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -22,13 +22,15 @@ from events_app.admin.guards import (
     safe_next,
     set_session_cookie,
 )
-from events_app.admin.pages import csrf_refused, render_admin
+from events_app.admin.pages import render_admin
 from events_app.admin.passwords import hasher_for
 from events_app.admin.users import end_sessions
 from events_app.models import User
 from events_app.registration.view_support import form_text, read_form
 from events_app.web.context import AppContext, app_context
-from events_app.web.csrf import csrf_ok
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 def client_address(request: Request) -> str:
@@ -87,8 +89,6 @@ async def login_form(request: Request) -> Response:
 async def login_submit(request: Request) -> Response:
     ctx = app_context(request)
     form = await read_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request)
     email, password = form_text(form, "email").strip(), form_text(form, "password")
     values = {"email": email[:320], "next": safe_next(form_text(form, "next"))}
     fields = (("email", email), ("password", password))
@@ -123,18 +123,14 @@ async def login_submit(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     """Signs out everywhere: every session of this user ends, not only this browser's."""
     ctx = app_context(request)
-    form = await read_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request)
     user = await current_user(request)
     if user is not None and user.id is not None:
         user_id = user.id
 
-        def write() -> None:
-            with ctx.db.write() as session:
-                end_sessions(session=session, user_id=user_id)
+        def write(session: Session) -> None:
+            end_sessions(session=session, user_id=user_id)
 
-        await run_in_threadpool(write)
+        await ctx.write(write)
     login_path = str(request.app.url_path_for("admin_login"))
     response = RedirectResponse(f"{login_path}?signed_out=1", status_code=303)
     clear_session_cookie(request, response)

@@ -6,20 +6,21 @@ entry per submit."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from events_app.admin.guards import requires
-from events_app.admin.pages import csrf_refused, read_admin_form, render_admin
+from events_app.admin.pages import read_admin_form, render_admin
 from events_app.mail.retry import LISTED, FailedFilters, count_failed, list_failed, retry_failed
 from events_app.models import User, UserRole
 from events_app.registration.view_support import redirect_to
 from events_app.web.context import app_context
-from events_app.web.csrf import csrf_ok
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 MAX_ID = 2**31 - 1  # an id the database's integer column cannot hold is simply not found
 
@@ -60,8 +61,6 @@ async def send_again(request: Request, user: User) -> Response:
     `selected` boxes."""
     ctx = app_context(request)
     form = await read_admin_form(request, max_fields=LISTED + 10)
-    if not csrf_ok(request, form):
-        return csrf_refused(request, user)
     one = form.get("message")
     values = [one] if isinstance(one, str) else form.getlist("selected")
     ids = chosen_ids([v for v in values if isinstance(v, str)])
@@ -69,12 +68,11 @@ async def send_again(request: Request, user: User) -> Response:
         return await _render(request, user, status_code=400, error="none_selected")
     now = ctx.now()
 
-    def write() -> list[int]:
-        with ctx.db.write() as session:
-            filters = FailedFilters(ids=ids)
-            return retry_failed(session=session, now=now, filters=filters, actor=user)
+    def write(session: Session) -> list[int]:
+        filters = FailedFilters(ids=ids)
+        return retry_failed(session=session, now=now, filters=filters, actor=user)
 
-    retried = await run_in_threadpool(write)
+    retried = await ctx.write(write)
     response = redirect_to(request, "admin_mail_failed")
     response.headers["location"] += f"?queued={len(retried)}"
     return response

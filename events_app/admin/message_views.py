@@ -9,21 +9,19 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from events_app.admin.guards import requires
-from events_app.admin.pages import csrf_refused, render_admin
+from events_app.admin.pages import render_admin
 from events_app.admin.registration_views import load_event
 from events_app.models import Event, User, UserRole
 from events_app.registration import messages
 from events_app.registration.notify import app_notifier
 from events_app.registration.view_support import form_text, read_form, redirect_to
 from events_app.web.context import app_context
-from events_app.web.csrf import csrf_ok
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -107,8 +105,6 @@ async def _read_draft(
     """The event and the valid draft; or the answer when the form is refused (403 without
     its token, 400 with its input kept and a message beside each field)."""
     form = await read_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request, user)
     event = await load_event(request)
     values = _values(form)
     draft, errors = messages.parse_draft(values["audience"], values["subject"], values["body"])
@@ -141,16 +137,15 @@ async def send_message(request: Request, user: User) -> Response:
     ctx = app_context(request)
     now, event_id, valid = ctx.now(), event.id, draft
 
-    def write() -> int:
-        with ctx.db.write() as session:
-            sent = messages.send_message(
-                session=session, now=now, actor=user, event_id=event_id, draft=valid,
-                notifier=app_notifier(ctx), per_hour=ctx.settings.admin_messages_per_hour,
-            )  # fmt: skip
-            return sent.recipients
+    def write(session: Session) -> int:
+        sent = messages.send_message(
+            session=session, now=now, actor=user, event_id=event_id, draft=valid,
+            notifier=app_notifier(ctx), per_hour=ctx.settings.admin_messages_per_hour,
+        )  # fmt: skip
+        return sent.recipients
 
     try:
-        count = await run_in_threadpool(write)
+        count = await ctx.write(write)
     except messages.MessageRefused as refused:
         limited = refused.code == "rate_limited"
         return await _render(

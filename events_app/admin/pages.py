@@ -10,7 +10,6 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Match, NoMatchFound
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from events_app.admin.passwords import MIN_LENGTH
@@ -20,8 +19,7 @@ from events_app.web.context import render_page
 from events_app.web.csrf import csrf_token, set_csrf_cookie
 
 ADMIN_PREFIX = "/admin"
-# The nav, in order, with the role each entry needs. Later parts add their pages by giving
-# their routes these names; an entry whose route does not exist yet is left out.
+# The nav, in order: each entry's route name and the role it needs.
 NAV = (
     ("admin_dashboard", UserRole.editor),
     ("admin_events", UserRole.editor),
@@ -31,36 +29,6 @@ NAV = (
     ("admin_audit", UserRole.admin),
     ("admin_account_password", UserRole.editor),
 )
-
-
-def _route_exists(request: Request, name: str) -> bool:
-    try:
-        request.app.url_path_for(name)
-    except NoMatchFound:
-        return False
-    return True
-
-
-# Another part's page, linked from the dashboard and the check-in page once it exists.
-REGISTRATIONS_PATH = "/admin/events/{slug}/registrations"
-
-
-def route_name_at(request: Request, path: str) -> str | None:
-    """The name of the app's route at `path` as declared (e.g. "/admin/events/{slug}"), or
-    None: how a page links to another part's page only once that part exists, whatever it
-    names its route."""
-    for route in request.app.routes:
-        if getattr(route, "path", None) == path:
-            name: str | None = getattr(route, "name", None)
-            return name
-    return None
-
-
-def path_exists(request: Request, path: str) -> bool:
-    """Whether a GET of `path` reaches a route: for linking to a page another part of the
-    back office adds, by its address, only once that part is there."""
-    scope = {"type": "http", "method": "GET", "path": path, "root_path": ""}
-    return any(route.matches(scope)[0] == Match.FULL for route in request.app.routes)
 
 
 async def read_admin_form(request: Request, *, max_fields: int = 300) -> FormData:
@@ -78,7 +46,7 @@ def nav_for(request: Request, user: User | None) -> list[str]:
     """The route names of the nav entries this user may open."""
     if user is None:
         return []
-    return [name for name, role in NAV if may(user.role, role) and _route_exists(request, name)]
+    return [name for name, role in NAV if may(user.role, role)]
 
 
 def render_admin(

@@ -9,14 +9,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from events_app.admin.guards import requires
-from events_app.admin.pages import csrf_refused, render_admin
+from events_app.admin.pages import render_admin
 from events_app.admin.registration_views import load_event
 from events_app.models import Event, Registration, User, UserRole
 from events_app.registration import organiser, roster
@@ -25,7 +24,6 @@ from events_app.registration.seats import waitlist_position
 from events_app.registration.service import RESEND_COOLDOWN
 from events_app.registration.view_support import form_text, read_form, redirect_to
 from events_app.web.context import app_context
-from events_app.web.csrf import csrf_ok
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -90,8 +88,6 @@ async def _act(request: Request, user: User, action: Action, done: str, **extra:
     """CSRF, the action in one write transaction, then back to the registration's page."""
     ctx = app_context(request)
     form = await read_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request, user)
     event = await load_event(request)
     registration_id: int = request.path_params["registration_id"]
     if registration_id > MAX_ID:
@@ -99,22 +95,20 @@ async def _act(request: Request, user: User, action: Action, done: str, **extra:
     now, event_id = ctx.now(), event.id
     values = {name: parse(form) for name, parse in extra.items()}
 
-    def write() -> Registration | None:
-        with ctx.db.write() as session:
-            return action(
-                session=session, now=now, actor=user, event_id=event_id,
-                registration_id=registration_id, notifier=app_notifier(ctx), **values,
-            )  # fmt: skip
+    def write(session: Session) -> Registration | None:
+        return action(
+            session=session, now=now, actor=user, event_id=event_id,
+            registration_id=registration_id, notifier=app_notifier(ctx), **values,
+        )  # fmt: skip
 
     try:
-        changed = await run_in_threadpool(write)
+        changed = await ctx.write(write)
     except organiser.OrganiserRefused as refused:
         return await _render(
             request, user, event, problem=refused.code, retry_at=refused.retry_at, status_code=409
         )
     if changed is None:
         raise HTTPException(status_code=404)
-    ctx.page_cache.invalidate()
     response = redirect_to(
         request, "admin_registration", slug=event.slug, registration_id=str(registration_id)
     )

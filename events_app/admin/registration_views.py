@@ -10,14 +10,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter, ValidationError
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, NoMatchFound, Route
+from starlette.routing import BaseRoute, Route
 
 from events_app.admin.guards import requires
-from events_app.admin.pages import csrf_refused, render_admin
+from events_app.admin.pages import render_admin
 from events_app.events.editing import find_event
 from events_app.events.schemas import Capacity
 from events_app.models import Event, RegistrationStatus, User, UserRole
@@ -28,7 +27,6 @@ from events_app.registration.schemas import AttendeeDetails
 from events_app.registration.view_support import field_errors, form_text, read_form, redirect_to
 from events_app.translations import catalogue
 from events_app.web.context import app_context
-from events_app.web.csrf import csrf_ok
 from events_app.web.forms import clean_text, parse_choice, parse_page
 
 if TYPE_CHECKING:
@@ -92,7 +90,6 @@ async def _render_list(
         "filter_params": params,
         "statuses": list(RegistrationStatus),
         "add_form": add_form or dict.fromkeys(ADD_FIELDS, ""),
-        "checkin_path": checkin_path(request, event),
         "capacity_form": capacity_form if capacity_form is not None else event.capacity,
         "errors": errors or {},
         "flash": request.query_params.get("done", ""),
@@ -112,8 +109,6 @@ async def registrations_page(request: Request, user: User) -> Response:
 async def add_registration(request: Request, user: User) -> Response:
     ctx = app_context(request)
     form = await read_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request, user)
     event = await load_event(request)
     values = {name: form_text(form, name) for name in ADD_FIELDS}
     try:
@@ -126,36 +121,26 @@ async def add_registration(request: Request, user: User) -> Response:
     now, event_id = ctx.now(), event.id
     assert event_id is not None
 
-    def write() -> int | None:
-        with ctx.db.write() as session:
-            added = organiser.add_attendee(
-                session=session, now=now, actor=user, event_id=event_id, data=data,
-                notifier=app_notifier(ctx),
-            )  # fmt: skip
-            return added.id
+    def write(session: Session) -> int | None:
+        added = organiser.add_attendee(
+            session=session, now=now, actor=user, event_id=event_id, data=data,
+            notifier=app_notifier(ctx),
+        )  # fmt: skip
+        return added.id
 
     try:
-        added_id = await run_in_threadpool(write)
+        added_id = await ctx.write(write)
     except organiser.OrganiserRefused as refused:
         field = "email" if refused.code == "already_registered" else "add"
         errors = {field: refused.code}
         return await _render_list(
             request, user, event, add_form=values, errors=errors, status_code=409
         )
-    ctx.page_cache.invalidate()
     response = redirect_to(
         request, "admin_registration", slug=event.slug, registration_id=str(added_id)
     )
     response.headers["location"] += "?done=added"
     return response
-
-
-def checkin_path(request: Request, event: Event) -> str | None:
-    """The event's check-in page, once that part of the back office exists."""
-    try:
-        return str(request.app.url_path_for("admin_checkin", slug=event.slug))
-    except NoMatchFound:
-        return None
 
 
 def parse_capacity(raw: str) -> tuple[int | None, bool]:
@@ -173,8 +158,6 @@ def parse_capacity(raw: str) -> tuple[int | None, bool]:
 async def change_capacity(request: Request, user: User) -> Response:
     ctx = app_context(request)
     form = await read_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request, user)
     event = await load_event(request)
     raw = form_text(form, "capacity")
     capacity, ok = parse_capacity(raw)
@@ -186,16 +169,14 @@ async def change_capacity(request: Request, user: User) -> Response:
     now, event_id = ctx.now(), event.id
     assert event_id is not None
 
-    def write() -> int:
-        with ctx.db.write() as session:
-            _event, promoted = organiser.set_capacity(
-                session=session, now=now, actor=user, event_id=event_id, capacity=capacity,
-                notifier=app_notifier(ctx),
-            )  # fmt: skip
-            return promoted
+    def write(session: Session) -> int:
+        _event, promoted = organiser.set_capacity(
+            session=session, now=now, actor=user, event_id=event_id, capacity=capacity,
+            notifier=app_notifier(ctx),
+        )  # fmt: skip
+        return promoted
 
-    promoted = await run_in_threadpool(write)
-    ctx.page_cache.invalidate()
+    promoted = await ctx.write(write)
     response = redirect_to(request, "admin_registrations", slug=event.slug)
     response.headers["location"] += f"?done=capacity&promoted={promoted}"
     return response

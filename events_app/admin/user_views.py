@@ -6,7 +6,7 @@ transaction with its audit entry."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -17,14 +17,16 @@ from starlette.routing import BaseRoute, Route
 
 from events_app.admin import users
 from events_app.admin.guards import requires
-from events_app.admin.pages import csrf_refused, render_admin
+from events_app.admin.pages import render_admin
 from events_app.admin.passwords import PasswordRefused, accept_password, hasher_for
 from events_app.admin.schemas import UserCreate
 from events_app.models import User, UserRole
 from events_app.registration.view_support import field_errors, form_text, read_form, redirect_to
 from events_app.web.context import app_context
-from events_app.web.csrf import csrf_ok
 from events_app.web.forms import parse_choice
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 NEW_FIELDS = ("email", "name", "role")
 ACTIVE_VALUES = {"1": True, "0": False}
@@ -57,8 +59,6 @@ async def new_user_form(request: Request, user: User) -> Response:
 async def new_user_submit(request: Request, user: User) -> Response:
     ctx = app_context(request)
     form = await read_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request, user)
     values = {name: form_text(form, name) for name in NEW_FIELDS}
     password = form_text(form, "password")
     errors: dict[str, str] = {}
@@ -80,14 +80,13 @@ async def new_user_submit(request: Request, user: User) -> Response:
         return _render_new(request, user, values, errors, status_code=400)
     valid, now = data, ctx.now()
 
-    def write() -> User:
-        with ctx.db.write() as session:
-            return users.create_user(
-                session=session, now=now, actor=user, data=valid, password=accepted
-            )
+    def write(session: Session) -> User:
+        return users.create_user(
+            session=session, now=now, actor=user, data=valid, password=accepted
+        )
 
     try:
-        created = await run_in_threadpool(write)
+        created = await ctx.write(write)
     except users.UserRefused as refused:
         return _render_new(request, user, values, refused.errors, status_code=400)
     return _to_user(request, created, "created")
@@ -142,8 +141,6 @@ async def _change(request: Request, user: User, field: str) -> Response:
     """A role change or (de)activation: one field, parsed, applied, or refused beside it."""
     ctx = app_context(request)
     form = await read_form(request)
-    if not csrf_ok(request, form):
-        return csrf_refused(request, user)
     target = await _load(request)
     raw = form_text(form, field)
     role, role_ok = parse_choice(raw, UserRole)
@@ -155,18 +152,17 @@ async def _change(request: Request, user: User, field: str) -> Response:
     target_id, now = target.id, ctx.now()
     assert target_id is not None
 
-    def write() -> User | None:
-        with ctx.db.write() as session:
-            if role is not None:
-                return users.change_role(
-                    session=session, now=now, actor=user, user_id=target_id, role=role
-                )
-            return users.set_active(
-                session=session, now=now, actor=user, user_id=target_id, active=bool(active)
+    def write(session: Session) -> User | None:
+        if role is not None:
+            return users.change_role(
+                session=session, now=now, actor=user, user_id=target_id, role=role
             )
+        return users.set_active(
+            session=session, now=now, actor=user, user_id=target_id, active=bool(active)
+        )
 
     try:
-        changed = await run_in_threadpool(write)
+        changed = await ctx.write(write)
     except users.UserRefused as refused:
         return _render_user(request, user, target, errors=refused.errors, status_code=409)
     if changed is None:

@@ -8,15 +8,12 @@ exclusive end. The online link goes only into an attendee's own calendar (`priva
 
 from __future__ import annotations
 
-import html
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parseaddr
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import nh3
 from icalendar import Event as VEvent
 from icalendar import vCalAddress, vUri
 from icalendar.enums import STATUS
@@ -26,7 +23,7 @@ from events_app.config import Settings
 from events_app.models import EventStatus
 from events_app.timezones import zone
 from events_app.translations import catalogue
-from events_app.web.markdown import render_markdown
+from events_app.web.markdown import markdown_to_text
 
 if TYPE_CHECKING:
     from events_app.web.context import AppContext
@@ -39,10 +36,6 @@ VEVENT_STATUS = {
 }
 # A feed stays small and a calendar app's event view readable: the full text is on the page.
 DESCRIPTION_LIMIT = 4000
-
-_LINK = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
-_LINE_END = re.compile(r"<br\s*/?>\n?|</(?:p|h[2-6]|blockquote|pre|tr|table)>")
-_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,21 +63,9 @@ def calendar_site(settings: Settings) -> CalendarSite:
     )
 
 
-def _link_as_text(match: re.Match[str]) -> str:
-    href, label = match.group(1), match.group(2)
-    return label if html.unescape(href) == html.unescape(label) else f"{label} ({href})"
-
-
 def markdown_to_plain_text(source: str) -> str:
-    """Plain text that keeps paragraphs, list items and link targets: calendar apps show
-    DESCRIPTION as text, and a Markdown source or a one-line summary reads badly there."""
-    markup = str(render_markdown(source))
-    markup = _LINK.sub(_link_as_text, markup)
-    markup = re.sub(r"<li[^>]*>\s*", "- ", markup)
-    markup = _LINE_END.sub("\n", markup)
-    text = html.unescape(nh3.clean(markup, tags=set()))
-    lines = (line.rstrip() for line in text.splitlines())
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    """Calendar apps show DESCRIPTION as text: keep its paragraphs, list items and links."""
+    return markdown_to_text(source, layout=True)
 
 
 def place_text(venue: str, address: str) -> str:

@@ -8,7 +8,6 @@ share a name, or a name one of whose slug another category has.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +17,7 @@ from sqlmodel import Session, col
 from events_app.content import mark_calendar_changed
 from events_app.models import ArticleCategory, Category, EventCategory
 from events_app.plain_text import is_single_line
+from events_app.slugs import slugify as make_slug
 
 MAX_NAME_LENGTH = 120
 
@@ -43,9 +43,8 @@ class CategoryUse:
 
 
 def slugify(name: str) -> str:
-    """Lowercase words joined by hyphens; letters of any script are kept (URLs carry them)."""
-    slug = re.sub(r"[^\w]+", "-", name.strip().lower()).strip("-_")
-    return slug.replace("_", "-")[:80] or "category"
+    """A category's slug: the one rule (events_app.slugs), at most 80 characters."""
+    return make_slug(name, max_length=80) or "category"
 
 
 def ensure_categories(*, session: Session, names: list[str]) -> list[Category]:

@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from events_app import slugs
 from events_app.date_range import check_range
 from events_app.models import EventFormat, EventStatus
 from events_app.nulls import NullMeansEmpty
 from events_app.plain_text import SINGLE_LINE_MESSAGE, PlainText, SingleLine, is_single_line
 from events_app.timezones import WallClockError, day_start, localize, zone
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_PATTERN = slugs.SLUG_PATTERN
 
 
 def _http_url(value: str) -> str:

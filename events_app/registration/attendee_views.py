@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -29,7 +28,7 @@ from events_app.registration.qr import qr_svg
 from events_app.registration.schemas import RegistrationUpdate
 from events_app.registration.tokens import looks_like_token
 from events_app.web.context import AppContext, app_context, render_page
-from events_app.web.csrf import csrf_ok, csrf_token, set_csrf_cookie
+from events_app.web.csrf import csrf_token, set_csrf_cookie
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -38,7 +37,6 @@ if TYPE_CHECKING:
 
 from events_app.registration.view_support import (
     field_errors,
-    forbidden,
     form_text,
     read_form,
     redirect_to,
@@ -114,17 +112,20 @@ def _render_attendee(
     return response
 
 
-def _write_with_registration(
+async def _write_with_registration(
     ctx: AppContext, token: str, change: Callable[[Session, Any], object]
 ) -> bool:
     """Run `change(session, registration)` in one write transaction; False when the token
     finds nothing (any more)."""
-    with ctx.db.write() as session:
+
+    def write(session: Session) -> bool:
         registration = find_registration(session=session, token=token)
         if registration is None:
             return False
         change(session, registration)
         return True
+
+    return await ctx.write(write)
 
 
 async def _act_on_registration(
@@ -136,13 +137,9 @@ async def _act_on_registration(
     """A confirmed POST on the attendee's registration: CSRF, one write transaction, the
     page cache told, then where to go next (404 when the token finds nothing any more)."""
     ctx = app_context(request)
-    form = await read_form(request)
-    if not csrf_ok(request, form):
-        return forbidden(request)
     token = request.path_params["token"]
-    if not await run_in_threadpool(_write_with_registration, ctx, token, change):
+    if not await _write_with_registration(ctx, token, change):
         raise HTTPException(status_code=404)
-    ctx.page_cache.invalidate()
     name, params = then
     return redirect_to(request, name, **params)
 
@@ -164,27 +161,16 @@ async def confirm_page(request: Request) -> Response:
 async def confirm(request: Request) -> Response:
     ctx = app_context(request)
     token: str = request.path_params["token"]
-    form = await read_form(request)
-    if not csrf_ok(request, form):
-        return forbidden(request)
     now = ctx.now()
 
-    def write() -> bool:
-        if not looks_like_token(token):
-            return False
-        with ctx.db.write() as session:
-            registration = service.confirm_registration(
-                session=session,
-                now=now,
-                token=token,
-                notifier=app_notifier(ctx),
-                lock=use_lock(ctx),
-            )
-            return registration is not None
+    def write(session: Session) -> bool:
+        registration = service.confirm_registration(
+            session=session, now=now, token=token, notifier=app_notifier(ctx), lock=use_lock(ctx)
+        )
+        return registration is not None
 
-    if not await run_in_threadpool(write):
+    if not looks_like_token(token) or not await ctx.write(write):
         raise HTTPException(status_code=404)
-    ctx.page_cache.invalidate()
     return redirect_to(request, "registration_manage", token=token)
 
 
@@ -193,8 +179,6 @@ async def update_details(request: Request) -> Response:
     ctx = app_context(request)
     token: str = request.path_params["token"]
     form = await read_form(request)
-    if not csrf_ok(request, form):
-        return forbidden(request)
     values = {name: form_text(form, name) for name in ("name", "organisation")}
     try:
         data = RegistrationUpdate.model_validate(values)
@@ -214,7 +198,7 @@ async def update_details(request: Request) -> Response:
     def change(session: Session, registration: Any) -> None:
         service.update_details(session=session, now=now, registration=registration, data=data)
 
-    if not await run_in_threadpool(_write_with_registration, ctx, token, change):
+    if not await _write_with_registration(ctx, token, change):
         raise HTTPException(status_code=404)
     response = redirect_to(request, "registration_manage", token=token)
     response.headers["location"] += "?saved=1"

@@ -29,13 +29,12 @@ from events_app.registration.pages import (
 from events_app.registration.schemas import RegistrationCreate
 from events_app.sharing.links import share_links
 from events_app.web.context import app_context, render_page
-from events_app.web.csrf import csrf_ok, csrf_token, set_csrf_cookie
+from events_app.web.csrf import csrf_token, set_csrf_cookie
 
 if TYPE_CHECKING:
     from events_app.models import Event
 from events_app.registration.view_support import (
     field_errors,
-    forbidden,
     form_text,
     format_moment,
     problem_page,
@@ -102,8 +101,6 @@ async def register(request: Request) -> Response:
     ctx = app_context(request)
     slug: str = request.path_params["slug"]
     form = await read_form(request)
-    if not csrf_ok(request, form):
-        return forbidden(request)
     now = ctx.now()
     page = await ctx.read(lambda session: load_event_page(session=session, slug=slug, now=now))
     if page is None:

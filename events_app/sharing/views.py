@@ -10,7 +10,7 @@ whole site per day) before its one email goes to the outbox.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -20,7 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from events_app.registration.notify import app_notifier
-from events_app.registration.view_support import forbidden, form_text, read_form
+from events_app.registration.view_support import form_text, read_form
 from events_app.sharing.schemas import ShareRequest, error_codes
 from events_app.sharing.service import (
     ShareKind,
@@ -30,7 +30,10 @@ from events_app.sharing.service import (
     send_to_friend,
 )
 from events_app.web.context import app_context, render_page
-from events_app.web.csrf import csrf_ok, csrf_token, set_csrf_cookie
+from events_app.web.csrf import csrf_token, set_csrf_cookie
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 FIELDS = ("email", "name", "note")
 HONEYPOT = "website"
@@ -90,8 +93,6 @@ def _send(kind: ShareKind) -> Endpoint:
     async def share_send(request: Request) -> Response:
         ctx = app_context(request)
         form = await read_form(request)
-        if not csrf_ok(request, form):
-            return forbidden(request)
         target = await _target(request, kind)
         path = request.app.url_path_for(f"{kind.value}_share", slug=target.slug)
         sent = RedirectResponse(f"{path}?sent=1", status_code=303)
@@ -115,17 +116,16 @@ def _send(kind: ShareKind) -> Endpoint:
             response.headers["retry-after"] = str(verdict.retry_after)
             return response
 
-        def write() -> None:
-            with ctx.db.write() as session:
-                send_to_friend(
-                    session=session,
-                    now=ctx.now(),
-                    target=target,
-                    request=data,
-                    composer=app_notifier(ctx).composer,
-                )
+        def write(session: Session) -> None:
+            send_to_friend(
+                session=session,
+                now=ctx.now(),
+                target=target,
+                request=data,
+                composer=app_notifier(ctx).composer,
+            )
 
-        await run_in_threadpool(write)
+        await ctx.write(write)
         return sent
 
     return share_send

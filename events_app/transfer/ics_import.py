@@ -6,7 +6,6 @@ from the existing event."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -19,6 +18,7 @@ from sqlmodel import Session, col
 from events_app.calendar.vevent import place_text, plain_description
 from events_app.date_range import OUT_OF_RANGE, in_range
 from events_app.models import Event, EventStatus
+from events_app.slugs import slugify
 from events_app.timezones import WallClockError, localize, zone
 from events_app.transfer.matching import events_by
 from events_app.transfer.records import (
@@ -36,8 +36,7 @@ _ESCAPED = re.compile(r"\\([\\;,])")
 
 
 def ascii_slug(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:80].strip("-") or "event"
+    return slugify(text, max_length=80) or "event"
 
 
 def unique_slug(title: str, *, taken: set[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,6 +18,7 @@ from starlette.templating import Jinja2Templates
 
 from events_app.clock import Clock
 from events_app.config import Settings
+from events_app.content import CONTENT_CHANGED
 from events_app.db import Database
 from events_app.web.extensions import WebExtensions
 from events_app.web.page_cache import PageCache
@@ -66,6 +68,25 @@ class AppContext:
                 "share_daily": self.settings.rate_limit_share_daily,
             },
         )
+
+    async def write(self, change: Callable[[Session], T]) -> T:
+        """Run `change` in one write transaction (BEGIN IMMEDIATE on SQLite) in the thread
+        pool. After it commits, if it changed what public pages show (`mark_content_changed`),
+        this process's page cache forgets its pages, so the change shows at once. Calendar
+        feeds need nothing here: they check the calendar version on every request. The
+        database's lock timeout counts from now, so it includes the wait for a thread."""
+        arrived = time.monotonic()
+
+        def run() -> tuple[T, bool]:
+            with self.db.write(since=arrived) as session:
+                result = change(session)
+                changed = bool(session.info.get(CONTENT_CHANGED))
+            return result, changed
+
+        result, changed = await run_in_threadpool(run)
+        if changed:
+            self.page_cache.invalidate()
+        return result
 
     async def read(self, load: Callable[[Session], T]) -> T:
         """Run `load` with a read-only session. On SQLite it runs right here: in WAL mode a

@@ -3,11 +3,17 @@ then sanitised with nh3, so that even a renderer bug cannot put script on a page
 
 from __future__ import annotations
 
+import html
+import re
 from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+_LINK = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+_LINE_END = re.compile(r"<br\s*/?>\n?|</(?:p|h[2-6]|blockquote|pre|tr|table)>")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 _ALLOWED_TAGS = {
     "a",
@@ -63,10 +69,21 @@ def render_markdown(source: str) -> Markup:
     return Markup(cleaned)  # noqa: S704 - sanitised by nh3 just above
 
 
-def markdown_to_text(source: str) -> str:
-    """Plain text of a Markdown source (for meta descriptions and calendar descriptions)."""
-    html = _renderer().render(source or "")
-    text = nh3.clean(html, tags=set())
-    import html as html_module
+def _link_as_text(match: re.Match[str]) -> str:
+    href, label = match.group(1), match.group(2)
+    return label if html.unescape(href) == html.unescape(label) else f"{label} ({href})"
 
-    return " ".join(html_module.unescape(text).split())
+
+def markdown_to_text(source: str, *, layout: bool = False) -> str:
+    """Plain text of a Markdown source: one line (meta descriptions, previews, summaries), or
+    with `layout` its paragraphs, list items ("- ") and link targets kept (calendar apps)."""
+    if not layout:
+        text = nh3.clean(_renderer().render(source or ""), tags=set())
+        return " ".join(html.unescape(text).split())
+    markup = str(render_markdown(source))
+    markup = _LINK.sub(_link_as_text, markup)
+    markup = re.sub(r"<li[^>]*>\s*", "- ", markup)
+    markup = _LINE_END.sub("\n", markup)
+    text = html.unescape(nh3.clean(markup, tags=set()))
+    lines = (line.rstrip() for line in text.splitlines())
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

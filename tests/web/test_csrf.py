@@ -6,6 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from events_app.admin.sessions import COOKIE_NAME as SESSION_COOKIE
@@ -24,6 +27,8 @@ from tests.registration.web_helpers import (
 from tests.support.audit import audit_entries
 from tests.support.http import https_client_fixture  # noqa: F401 (`client`, over HTTPS)
 from tests.support.routes import concrete, walk
+
+FORM_TYPE = {"content-type": "application/x-www-form-urlencoded"}
 
 
 def test_the_form_page_sets_the_cookie_once_and_the_field_matches_it(
@@ -128,3 +133,31 @@ def test_every_post_route_refuses_a_missing_or_mismatched_token(
         assert session.get(User, admin.id).session_version == 0  # type: ignore[union-attr]
         assert session.get(User, editor.id).active  # type: ignore[union-attr]
     assert client.get("/admin").status_code == 200  # still signed in: logout was refused too
+
+
+def test_a_new_unsafe_route_is_protected_without_opting_in(
+    client: TestClient, db: Database, now: datetime
+) -> None:
+    """The check is the default (CsrfMiddleware), not a call each view must remember."""
+    reached: list[str] = []
+
+    async def new_form(request: Request) -> Response:
+        reached.append(request.method)
+        return PlainTextResponse("done")
+
+    app: Starlette = client.app  # type: ignore[assignment]
+    app.router.routes.append(
+        Route("/a-new-form", new_form, methods=["POST", "PUT", "PATCH", "DELETE"])
+    )
+    app.router.routes.append(Route("/api/v1/a-new-call", new_form, methods=["POST"]))
+    make_event(db, now, slug="talk")
+    valid = CSRF_FIELD.search(client.get("/events/talk").text).group(1)  # type: ignore[union-attr]
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        response = client.request(method, "/a-new-form", data={"csrf_token": "forged"})
+        assert response.status_code == 403, method
+        assert "Form expired" in response.text
+    assert reached == []
+    assert client.post("/a-new-form", content=b"%%%\xff", headers=FORM_TYPE).status_code == 403
+    assert client.post("/a-new-form", data={"csrf_token": valid}).text == "done"
+    assert client.post("/api/v1/a-new-call", data={}).text == "done"  # exempt: its own rules
+    assert reached == ["POST", "POST"]
