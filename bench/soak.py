@@ -79,8 +79,8 @@ class Traffic:
 class Visitor:
     """One keep-alive connection's worth of visitors, paced to its share of the rate."""
 
-    def __init__(self, base_url: str, client: httpx.AsyncClient, csrf: str, slugs: list[str]):
-        self.base_url, self.client, self.csrf, self.slugs = base_url, client, csrf, slugs
+    def __init__(self, base_url: str, client: httpx.AsyncClient, slugs: list[str]):
+        self.base_url, self.client, self.slugs = base_url, client, slugs
         self.etag: str | None = None
         self.numbers = iter(range(10**9))
 
@@ -101,7 +101,6 @@ class Visitor:
             else:
                 kind = "register"
                 site = Site(self.base_url, random.choice(self.slugs), self.client)
-                site.csrf = self.csrf
                 status = await site.register(f"{prefix}{next(self.numbers)}@example.org")
         except httpx.HTTPError as exc:
             traffic.errors.append(f"{kind}: {exc.__class__.__name__}")
@@ -115,12 +114,12 @@ async def drive(base_url: str, slugs: list[str], seconds: float, rate: float, co
         httpx.AsyncClient(base_url=base_url, timeout=30.0, limits=limits)
     ) as client:
         first = Site(base_url, slugs[0], client)
-        await first.fetch_csrf()
+        await first.open_event_page()
         interval = connections / rate
         deadline = time.monotonic() + seconds
 
         async def loop(number: int) -> None:
-            visitor = Visitor(base_url, client, first.csrf, slugs)
+            visitor = Visitor(base_url, client, slugs)
             next_at = time.monotonic() + interval * number / connections
             while next_at < deadline:
                 await asyncio.sleep(max(0.0, next_at - time.monotonic()))

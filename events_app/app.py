@@ -15,6 +15,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
 
 from events_app.admin.guards import AccessRefused, access_refused
+from events_app.admin.pages import CSRF_TOKEN as ADMIN_CSRF_TOKEN
 from events_app.admin.pages import NoStoreMiddleware, csrf_refused
 from events_app.admin.views import routes as admin_routes
 from events_app.api import problems as api_problems
@@ -41,6 +42,7 @@ from events_app.resources import STATIC_DIR
 from events_app.sharing.views import routes as sharing_routes
 from events_app.web.body_limit import BodyLimitMiddleware
 from events_app.web.context import AppContext
+from events_app.web.cross_origin import SameOriginCheck
 from events_app.web.csrf import CsrfMiddleware, CsrfPolicy
 from events_app.web.errors import http_error, server_error
 from events_app.web.extensions import WebExtensions
@@ -178,11 +180,13 @@ def create_app(
 
 
 # How each group of unsafe routes is protected against cross-site requests; the first prefix
-# that matches decides, and a route in no other group gets the last one.
+# that matches decides, and a route in no other group gets the last one. The public forms
+# need no per-visitor token, so their pages are the same for every visitor; the back office
+# adds a token bound to its session, in case a browser leaves out both headers.
 CSRF_POLICIES = (
-    CsrfPolicy("/api/", refuse=None),  # JSON only (415 for forms), with its own CORS rules
-    CsrfPolicy("/admin/", refuse=csrf_refused),
-    CsrfPolicy("/", refuse=forbidden),
+    CsrfPolicy("/api/"),  # exempt: JSON only (415 for forms), with its own CORS rules
+    CsrfPolicy("/admin/", checks=(SameOriginCheck(), ADMIN_CSRF_TOKEN), refuse=csrf_refused),
+    CsrfPolicy("/", checks=(SameOriginCheck(),), refuse=forbidden),
 )
 
 

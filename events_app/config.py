@@ -11,6 +11,7 @@ import secrets
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from argon2.profiles import RFC_9106_LOW_MEMORY
@@ -339,6 +340,13 @@ class Settings(BaseSettings):
         description="Origins whose pages may post registrations to the JSON API from a "
         "browser (the CORS preflight is refused for others)." + LIST_HELP,
     )
+    csrf_trusted_origins: StrList = Field(
+        default_factory=list,
+        description="Origins (`https://host[:port]`, no path) besides the site's own whose "
+        "pages may post its forms, such as a sibling subdomain's landing page. Other "
+        "cross-site and same-site form posts are refused (403), however the browser marks "
+        "them (`Sec-Fetch-Site`, `Origin`); see [Security](../security.md)." + LIST_HELP,
+    )
     # The back office: how long a sign-in lasts, and the longest wait after failed sign-ins
     # (at most an hour: admin/throttle.py forgets failures an hour after the last one).
     admin_session_hours: int = Field(
@@ -398,6 +406,18 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("csrf_trusted_origins")
+    @classmethod
+    def _origins(cls, values: list[str]) -> list[str]:
+        origins = []
+        for value in values:
+            parts = urlsplit(value)
+            origin = f"{parts.scheme}://{parts.netloc}".lower()
+            if parts.scheme not in ("http", "https") or value.lower() != origin or not parts.netloc:
+                raise ValueError(f"{value!r} is not an origin such as https://www.example.org")
+            origins.append(origin)
+        return origins
 
     @field_validator("timezone")
     @classmethod

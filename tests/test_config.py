@@ -26,6 +26,9 @@ LIST_SETTINGS = [
 ]
 
 
+ORIGIN_SETTINGS = {"csrf_trusted_origins"}
+
+
 def test_the_list_settings_are_found() -> None:
     assert {"allowed_hosts", "api_cors_origins", "api_cors_post_origins"} <= set(LIST_SETTINGS)
 
@@ -45,8 +48,22 @@ def test_the_list_settings_are_found() -> None:
 def test_list_settings_take_json_or_commas(
     name: str, value: str, expected: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if name in ORIGIN_SETTINGS:  # checked to be origins: the same lists, as origins
+        value = value.replace("a.example", "https://a.example").replace("b.ex", "https://b.ex")
+        expected = [f"https://{item}" for item in expected]
     monkeypatch.setenv(f"EVENTS_{name.upper()}", value)
     assert getattr(Settings(), name) == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["www.example.org", "https://www.example.org/", "https://x.example/path", "ftp://x"]
+)
+def test_trusted_origins_must_be_origins(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVENTS_CSRF_TRUSTED_ORIGINS", value)
+    with pytest.raises(ValidationError, match="is not an origin"):
+        Settings()
+    monkeypatch.setenv("EVENTS_CSRF_TRUSTED_ORIGINS", "HTTPS://WWW.Example.org:8443")
+    assert Settings().csrf_trusted_origins == ["https://www.example.org:8443"]
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,7 +20,7 @@ from urllib.parse import urlencode, urlsplit
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from events_app.admin.pages import ADMIN_PREFIX, admin_problem
+from events_app.admin.pages import ADMIN_PREFIX, CSRF_TOKEN, admin_problem
 from events_app.admin.sessions import COOKIE_NAME, issue_session, read_session
 from events_app.admin.users import may, session_user
 from events_app.config import Settings
@@ -126,7 +126,8 @@ def _cookie_path(settings: Settings) -> str:
 
 
 def set_session_cookie(request: Request, response: Response, user: User) -> None:
-    """Sign `user` in on this browser, at their current session version."""
+    """Sign `user` in on this browser, at their current session version. The new session
+    value brings a new CSRF token with it, and the pre-session one is dropped."""
     ctx = app_context(request)
     settings = ctx.settings
     assert user.id is not None
@@ -142,6 +143,7 @@ def set_session_cookie(request: Request, response: Response, user: User) -> None
         samesite="lax",
         secure=not settings.is_development,
     )
+    CSRF_TOKEN.forget_pre_session(request, response)
 
 
 def clear_session_cookie(request: Request, response: Response) -> None:

@@ -1,5 +1,9 @@
 """What every back-office page shares: rendering with the admin nav and a CSRF token,
-problem pages, and `Cache-Control: no-store` on every answer under /admin."""
+problem pages, and `Cache-Control: no-store` on every answer under /admin.
+
+The token is `CSRF_TOKEN`'s: bound to the back-office session (so renewed at every sign-in),
+a pre-session token on the sign-in form; app.py's `CSRF_POLICIES` checks it on every unsafe
+request under /admin, beside the Fetch Metadata and Origin check."""
 
 from __future__ import annotations
 
@@ -13,12 +17,14 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from events_app.admin.passwords import MIN_LENGTH
+from events_app.admin.sessions import COOKIE_NAME as SESSION_COOKIE
 from events_app.admin.users import may
 from events_app.models import User, UserRole
 from events_app.web.context import render_page
-from events_app.web.csrf import csrf_token, set_csrf_cookie
+from events_app.web.csrf_token import SessionBoundToken
 
 ADMIN_PREFIX = "/admin"
+CSRF_TOKEN = SessionBoundToken(session_cookie=SESSION_COOKIE)
 # The nav, in order: each entry's route name and the role it needs.
 NAV = (
     ("admin_dashboard", UserRole.editor),
@@ -63,21 +69,21 @@ def render_admin(
     values = {
         "user": user,
         "admin_nav": nav_for(request, user),
-        "csrf_token": csrf_token(request),
+        "csrf_token": CSRF_TOKEN.for_page(request),
         "password_min_length": MIN_LENGTH,
         **context,
     }
     response = render_page(request, template, values, status_code=status_code, public=False)
     response.headers.update(headers or {})
-    set_csrf_cookie(request, response)
+    CSRF_TOKEN.set_cookie(request, response)
     return response
 
 
 def admin_problem(
     request: Request, problem: str, *, status_code: int, user: User | None = None
 ) -> Response:
-    """'csrf' (the form's token is missing or wrong), 'forbidden' (the role does not allow it)
-    or 'signed_out' (a form sent after the session ended)."""
+    """'csrf' (sent from another site, or without the form's token), 'forbidden' (the role
+    does not allow it) or 'signed_out' (a form sent after the session ended)."""
     return render_admin(
         request, "admin/problem.html", {"problem": problem}, user=user, status_code=status_code
     )

@@ -28,7 +28,6 @@ from events_app.registration.qr import qr_svg
 from events_app.registration.schemas import RegistrationUpdate
 from events_app.registration.tokens import looks_like_token
 from events_app.web.context import AppContext, app_context, render_page
-from events_app.web.csrf import csrf_token, set_csrf_cookie
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -83,7 +82,6 @@ def _attendee_context(request: Request, page: AttendeePage) -> dict[str, Any]:
         "event": page.event,
         "position": page.position,
         "token": request.path_params["token"],
-        "csrf_token": csrf_token(request),
         **_checkin_pass(page.registration),
     }
 
@@ -106,9 +104,7 @@ def _render_attendee(
     **extra: Any,
 ) -> Response:
     context = {**_attendee_context(request, page), **extra}
-    response = render_page(request, template, context, status_code=status_code, public=False)
-    set_csrf_cookie(request, response)
-    return response
+    return render_page(request, template, context, status_code=status_code, public=False)
 
 
 async def _write_with_registration(
@@ -133,8 +129,9 @@ async def _act_on_registration(
     *,
     then: tuple[str, dict[str, str]],
 ) -> Response:
-    """A confirmed POST on the attendee's registration: CSRF, one write transaction, the
-    page cache told, then where to go next (404 when the token finds nothing any more)."""
+    """A confirmed POST on the attendee's registration (CSRF checked before it got here):
+    one write transaction, the page cache told, then where to go next (404 when the token
+    finds nothing any more)."""
     ctx = app_context(request)
     token = request.path_params["token"]
     if not await _write_with_registration(ctx, token, change):

@@ -2,7 +2,8 @@
 "check your email", and the privacy notice. The attendee's own pages (reached by the manage
 token) are in attendee_views.py.
 
-Every POST carries the CSRF token (events_app/web/csrf.py).
+Every POST is checked for where it comes from, by Fetch Metadata and Origin, before it gets
+here (CSRF_POLICIES in app.py): the forms carry no per-visitor token.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from events_app.registration.pages import (
 from events_app.registration.schemas import RegistrationCreate
 from events_app.sharing.links import share_links
 from events_app.web.context import app_context, render_page
-from events_app.web.csrf import csrf_token, set_csrf_cookie
 
 if TYPE_CHECKING:
     from events_app.models import Event
@@ -44,8 +44,8 @@ from events_app.registration.view_support import (
 )
 
 HONEYPOT = "website"
-# The event page carries the visitor's CSRF token while the form is (or is about to be)
-# shown: the page cache and shared caches must not keep it, but browsers may revalidate.
+# The event page is private while the form is (or is about to be) shown, whose seats left
+# change with every registration: shared caches must not keep it, browsers may revalidate.
 PRIVATE_CACHE_CONTROL = "private, no-cache"
 PRIVATE_STATES = ("open", "not_yet")
 
@@ -62,7 +62,6 @@ def render_event_page(
     events.views.event_detail, and here to show the form again with its errors."""
     ctx = app_context(request)
     event, language = page.event, ctx.settings.language
-    is_open = page.state == "open"
     context = {
         "event": event,
         "is_past": page.is_past,
@@ -73,7 +72,6 @@ def render_event_page(
         "closes_at": format_moment(event.registration_closes_at, event, language),
         "form": form or {},
         "errors": errors or {},
-        "csrf_token": csrf_token(request) if is_open else "",
         "calendar": add_to_calendar_links(event, app_calendar_site(ctx), now=ctx.now()),
         # Built from the same page: the seats and status it shows are the ones it tells
         # search engines.
@@ -92,8 +90,6 @@ def render_event_page(
     )
     if private:
         response.headers["cache-control"] = PRIVATE_CACHE_CONTROL
-    if is_open:
-        set_csrf_cookie(request, response)
     return response
 
 

@@ -17,7 +17,7 @@ from events_app.registration.notify import Notifier
 from tests.admin.web_helpers import post_form, sign_in
 from tests.factories import make_event, make_user
 from tests.registration.helpers import confirm, register
-from tests.registration.web_helpers import https_client
+from tests.registration.web_helpers import csrf_from, https_client
 
 PAGE = "/admin/events/talk/checkin"
 
@@ -251,7 +251,7 @@ def test_editors_may_check_in_and_visitors_may_not(
         response = visitor.get(PAGE, follow_redirects=False)
         assert response.status_code == 303
         assert response.headers["location"].startswith("/admin/login?next=")
-        token = visitor.get("/admin/login").cookies.get("events_csrf") or ""
+        token = csrf_from(visitor, "/admin/login")  # a valid token: only the guard refuses
         refused = visitor.post(PAGE, data={"csrf_token": token, "code": ada.checkin_code})
         assert refused.status_code == 403
     with db.read() as session:

@@ -14,9 +14,10 @@ from events_app.db import Database
 from events_app.models import User
 from tests.admin.web_helpers import log_in, sign_in
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.registration.web_helpers import csrf_from, https_client
+from tests.registration.web_helpers import SAME_ORIGIN, csrf_from, https_client
 
 GENERIC = "Email or password is wrong."
+PRE_SESSION_COOKIE = "__Host-events_csrf"  # the clients here speak HTTPS, as the base URL
 
 
 def fresh_user(db: Database, user: User) -> User:
@@ -178,3 +179,56 @@ def test_in_development_the_cookie_also_works_without_https(
         response = log_in(client, "ada@example.org")
         assert "secure" not in response.headers["set-cookie"].lower()
         assert client.get("/admin").status_code == 200
+
+
+def test_the_csrf_token_is_renewed_at_sign_in_and_a_planted_one_is_refused(
+    client: TestClient, db: Database, now: datetime
+) -> None:
+    """Before sign-in the form carries a pre-session token (double submit); after it, only
+    the token of the new session counts, so a pair planted in the browser is worth nothing."""
+    make_user(db, now, email="ada@example.org")
+    assert client.post("/admin/login", data={"email": "ada@example.org"}).status_code == 403
+    planted = csrf_from(client, "/admin/login")
+    planted_cookie = client.cookies[PRE_SESSION_COOKIE]
+    signed_in = log_in(client, "ada@example.org")
+    assert signed_in.status_code == 303
+    assert f'{PRE_SESSION_COOKIE}=""' in signed_in.headers["set-cookie"]  # dropped
+    first = csrf_from(client, "/admin")
+    assert first != planted
+    client.cookies.set(PRE_SESSION_COOKIE, planted_cookie)
+    refused = client.post("/admin/logout", data={"csrf_token": planted}, headers=SAME_ORIGIN)
+    assert refused.status_code == 403
+    assert client.get("/admin").status_code == 200  # still signed in
+    log_in(client, "ada@example.org")
+    second = csrf_from(client, "/admin")
+    assert second not in (first, planted)
+    stale = client.post("/admin/logout", data={"csrf_token": first}, headers=SAME_ORIGIN)
+    assert stale.status_code == 403
+    out = client.post(
+        "/admin/logout", data={"csrf_token": second}, headers=SAME_ORIGIN, follow_redirects=False
+    )
+    assert out.status_code == 303
+
+
+def test_over_https_the_pre_session_cookie_is_a_host_cookie(client: TestClient) -> None:
+    cookie = client.get("/admin/login").headers["set-cookie"]
+    assert cookie.startswith(f"{PRE_SESSION_COOKIE}=")
+    for attribute in ("HttpOnly", "Path=/;", "SameSite=lax", "Secure"):
+        assert attribute.lower() in f"{cookie};".lower(), attribute
+    assert "domain" not in cookie.lower()
+
+
+def test_over_plain_http_it_has_no_prefix_and_no_secure_flag(
+    database_url: str, db: Database, clock: FrozenClock
+) -> None:
+    from events_app.app import create_app
+    from tests.support.settings import make_settings
+
+    settings = make_settings(database_url, env="development", base_url="http://127.0.0.1:8000")
+    settings.allowed_hosts = ["testserver"]
+    make_user(db, clock.now(), email="ada@example.org")
+    with TestClient(create_app(settings, clock=clock, database=db)) as client:
+        cookie = client.get("/admin/login").headers["set-cookie"]
+        assert cookie.startswith("events_csrf=")
+        assert "secure" not in cookie.lower()
+        assert log_in(client, "ada@example.org").status_code == 303

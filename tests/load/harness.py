@@ -35,7 +35,8 @@ STARTUP_SECONDS = 30.0
 REQUEST_TIMEOUT = 30.0
 KEEPALIVE_SECONDS = 1.0  # below uvicorn's --timeout-keep-alive (5 s): see site_client
 SECRET_KEY = "load-test-secret-key-0123456789abcdefghi"  # 40 characters
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+# What a browser adds to a form sent from the site's own page; the public forms need no token.
+SAME_ORIGIN = {"sec-fetch-site": "same-origin"}
 CONFIRM_LINK = re.compile(r"/r/([A-Za-z0-9_-]+)/confirm")
 ROOT = Path(__file__).resolve().parents[2]
 APP = "events_app.app:build_app"  # what `events-app serve` runs
@@ -156,30 +157,27 @@ class Results:
 
 
 class Site:
-    """One shared client (a pool of loopback connections) and one CSRF token: the token is
-    stateless and signed, so every simulated visitor may present the same one."""
+    """One shared client (a pool of loopback connections); the forms need no per-visitor
+    token, so every simulated visitor posts as a browser on the event page would."""
 
     def __init__(self, base_url: str, slug: str, client: httpx.AsyncClient) -> None:
         self.base_url = base_url
         self.slug = slug
         self.client = client
-        self.csrf = ""
         self.results = Results()
 
-    async def fetch_csrf(self) -> None:
+    async def open_event_page(self) -> None:
         response = await self.client.get(f"/events/{self.slug}")
         assert response.status_code == 200, response.text[:500]
-        match = CSRF_FIELD.search(response.text)
-        assert match, "no csrf_token field on the event page"
-        assert response.cookies.get("events_csrf") == match.group(1)
-        self.csrf = match.group(1)
-        self.client.cookies.set("events_csrf", self.csrf)
+        assert "csrf_token" not in response.text
+        assert "set-cookie" not in response.headers
 
     async def _post(self, path: str, data: dict[str, str], expect: str) -> int:
         try:
             response = await self.client.post(
                 path,
-                data={**data, "csrf_token": self.csrf},
+                data=data,
+                headers=SAME_ORIGIN,
             )
         except httpx.HTTPError as exc:
             self.results.errors.append(f"{path}: {exc.__class__.__name__}: {exc}")

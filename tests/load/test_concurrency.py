@@ -34,7 +34,7 @@ async def _register_and_confirm_everyone(base_url: str, slug: str, database_url:
     with site_client(base_url) as client:
         async with client:
             site = Site(base_url, slug, client)
-            await site.fetch_csrf()
+            await site.open_event_page()
             emails = [f"person{i:03d}@example.org" for i in range(PEOPLE)]
             await together(site.register(email) for email in emails)
             tokens = read_state(database_url).confirm_tokens()
@@ -96,7 +96,7 @@ async def _double_click(base_url: str, slug: str) -> Site:
     with site_client(base_url) as client:
         async with client:
             site = Site(base_url, slug, client)
-            await site.fetch_csrf()
+            await site.open_event_page()
             await together(site.register("Double.Click@example.org") for _ in range(20))
             return site
 
@@ -123,7 +123,7 @@ async def _cancellations_race(base_url: str, slug: str, database_url: str) -> Si
     with site_client(base_url) as client:
         async with client:
             site = Site(base_url, slug, client)
-            await site.fetch_csrf()
+            await site.open_event_page()
             # 40 registered: the first 10 hold the seats and confirm; 10 more wait in line.
             for i in range(40):
                 await site.register(f"early{i:02d}@example.org")

@@ -1,5 +1,6 @@
-"""Helpers for HTTP tests of the registration pages: forms with their CSRF token, and the
-manage token read back from the outbox."""
+"""Helpers for HTTP tests of the registration pages: forms posted as a browser on this site's
+page posts them, the back office's CSRF token read from a page, and the manage token read
+back from the outbox."""
 
 from __future__ import annotations
 
@@ -12,11 +13,15 @@ from events_app.db import Database
 from tests.registration.helpers import outbox
 from tests.support.http import https_client  # noqa: F401 (imported from here by many tests)
 
+# What a browser adds to a form it sends from one of this site's pages; the public forms need
+# nothing else (no token).
+SAME_ORIGIN = {"sec-fetch-site": "same-origin"}
 CSRF_FIELD = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]+)">')
 CONFIRM_LINK = re.compile(r"/r/([A-Za-z0-9_-]{32})/confirm")
 
 
 def csrf_from(client: TestClient, path: str) -> str:
+    """The CSRF token of a back-office page's forms."""
     response = client.get(path)
     match = CSRF_FIELD.search(response.text)
     assert match, f"no CSRF field on {path} ({response.status_code})"
@@ -25,7 +30,6 @@ def csrf_from(client: TestClient, path: str) -> str:
 
 def register_form(client: TestClient, slug: str, **fields: Any) -> Any:
     data = {
-        "csrf_token": csrf_from(client, f"/events/{slug}"),
         "name": "Ada Lovelace",
         "email": "ada@example.org",
         "organisation": "Analytical Engines",
@@ -33,7 +37,9 @@ def register_form(client: TestClient, slug: str, **fields: Any) -> Any:
         "website": "",
     }
     data.update(fields)
-    return client.post(f"/events/{slug}/register", data=data, follow_redirects=False)
+    return client.post(
+        f"/events/{slug}/register", data=data, headers=SAME_ORIGIN, follow_redirects=False
+    )
 
 
 def last_token(db: Database, address: str) -> str:
@@ -46,6 +52,7 @@ def last_token(db: Database, address: str) -> str:
     raise AssertionError(f"no email to {address}")
 
 
-def post_with_csrf(client: TestClient, page: str, action: str, **fields: str) -> Any:
-    data = {"csrf_token": csrf_from(client, page), **fields}
-    return client.post(action, data=data, follow_redirects=False)
+def post_from_page(client: TestClient, page: str, action: str, **fields: str) -> Any:
+    """Open `page` and send its form to `action`, as a browser does."""
+    assert client.get(page).status_code < 500
+    return client.post(action, data=fields, headers=SAME_ORIGIN, follow_redirects=False)

@@ -39,7 +39,7 @@ def share_app(
 
 @contextmanager
 def visitor(app: Starlette, address: str) -> Iterator[TestClient]:
-    """A browser at client address `address`, with its own CSRF cookie."""
+    """A browser at client address `address`, with its own cookies."""
     with TestClient(app, base_url="https://testserver", client=(address, 50000)) as client:
         yield client
 

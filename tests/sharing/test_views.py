@@ -10,10 +10,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from events_app.db import Database
-from events_app.web.csrf import COOKIE_NAME
 from tests.factories import make_article, make_event
 from tests.registration.helpers import outbox
-from tests.registration.web_helpers import CSRF_FIELD, csrf_from
+from tests.registration.web_helpers import SAME_ORIGIN
 from tests.sharing.helpers import share_form
 from tests.support.http import https_client_fixture  # noqa: F401 (`client`, over HTTPS)
 
@@ -34,14 +33,17 @@ def field_value(html: str, name: str) -> str:
 
 @pytest.mark.usefixtures("content")
 @pytest.mark.parametrize("page", PAGES)
-def test_the_form_page_is_private_and_sets_the_csrf_cookie(client: TestClient, page: str) -> None:
+def test_the_form_page_is_private_and_the_same_for_every_visitor(
+    client: TestClient, page: str
+) -> None:
     response = client.get(page)
     assert response.status_code == 200
     assert response.headers["cache-control"] == "private, no-cache"
     assert "etag" not in response.headers
-    assert response.headers["set-cookie"].startswith(f"{COOKIE_NAME}=")
+    assert "set-cookie" not in response.headers  # no per-visitor token
     html = response.text
-    assert CSRF_FIELD.search(html).group(1) == client.cookies[COOKIE_NAME]  # type: ignore[union-attr]
+    assert "csrf_token" not in html
+    assert client.get(page).text == html
     assert f'action="{page}"' in html
     for name in ("email", "name", "note", "website"):
         assert f'name="{name}"' in html
@@ -118,10 +120,13 @@ def test_the_honeypot_is_told_sent_and_nothing_is(client: TestClient, db: Databa
 
 
 @pytest.mark.usefixtures("content")
-def test_without_the_csrf_token_nothing_is_sent(client: TestClient, db: Database) -> None:
-    response = share_form(client, "/events/talk/share", csrf_token="forged")
-    assert response.status_code == 403
-    assert "Form expired" in response.text
+def test_a_form_sent_from_another_site_sends_nothing(client: TestClient, db: Database) -> None:
+    page = "/events/talk/share"
+    data = {"email": "friend@example.org", "name": "Ada"}
+    for headers in ({"sec-fetch-site": "cross-site"}, {"origin": "https://evil.example"}):
+        response = client.post(page, data=data, headers=headers)
+        assert response.status_code == 403
+        assert "Form refused" in response.text
     assert outbox(db) == []
 
 
@@ -131,10 +136,9 @@ def test_drafts_and_unknown_pages_are_404(client: TestClient, db: Database, now:
     make_event(db, now, slug="live")
     for page in ("/events/draft/share", "/events/missing/share", "/articles/soon/share"):
         assert client.get(page).status_code == 404
-    token = csrf_from(client, "/events/live/share")  # a valid token: only the page can refuse
     for page in ("/events/draft/share", "/articles/soon/share"):
-        data = {"csrf_token": token, "email": "friend@example.org", "name": "Ada"}
-        assert client.post(page, data=data).status_code == 404
+        data = {"email": "friend@example.org", "name": "Ada"}
+        assert client.post(page, data=data, headers=SAME_ORIGIN).status_code == 404
     assert outbox(db) == []
 
 

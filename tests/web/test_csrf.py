@@ -1,4 +1,5 @@
-"""Double-submit CSRF: the cookie, the hidden field, and every POST route refusing without."""
+"""CSRF over every unsafe route: a form sent from another site is refused everywhere (walked
+over the router), the public forms need no token, the back office needs its token as well."""
 
 from __future__ import annotations
 
@@ -11,17 +12,16 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from events_app.admin.sessions import COOKIE_NAME as SESSION_COOKIE
 from events_app.db import Database
 from events_app.models import Registration, User
-from events_app.web.csrf import COOKIE_NAME, new_token
 from tests.admin.web_helpers import sign_in
 from tests.factories import DEFAULT_PASSWORD, make_event, make_user
 from tests.registration.helpers import outbox
 from tests.registration.web_helpers import (
-    CSRF_FIELD,
+    SAME_ORIGIN,
+    csrf_from,
     last_token,
-    post_with_csrf,
+    post_from_page,
     register_form,
 )
 from tests.support.audit import audit_entries
@@ -29,30 +29,16 @@ from tests.support.http import https_client_fixture  # noqa: F401 (`client`, ove
 from tests.support.routes import concrete, walk
 
 FORM_TYPE = {"content-type": "application/x-www-form-urlencoded"}
-
-
-def test_the_form_page_sets_the_cookie_once_and_the_field_matches_it(
-    client: TestClient, db: Database, now: datetime
-) -> None:
-    make_event(db, now, slug="talk")
-    first = client.get("/events/talk")
-    cookie = first.headers["set-cookie"]
-    assert cookie.startswith(f"{COOKIE_NAME}=")
-    for attribute in ("HttpOnly", "Path=/", "SameSite=lax", "Secure"):
-        assert attribute.lower() in cookie.lower()
-    match = CSRF_FIELD.search(first.text)
-    assert match
-    assert match.group(1) == client.cookies[COOKIE_NAME]
-    again = client.get("/events/talk")
-    assert "set-cookie" not in again.headers  # kept while valid
-    assert CSRF_FIELD.search(again.text).group(1) == match.group(1)  # type: ignore[union-attr]
-
-
-def test_no_secure_flag_over_plain_http(app: Starlette, db: Database, now: datetime) -> None:
-    app.state.context.settings.base_url = "http://events.example.org"
-    make_event(db, now, slug="talk")
-    with TestClient(app) as client:
-        assert "secure" not in client.get("/events/talk").headers["set-cookie"].lower()
+# How browsers mark a form sent from another site's page, alone and together.
+FROM_ANOTHER_SITE = [
+    {"sec-fetch-site": "cross-site"},
+    {"sec-fetch-site": "same-site"},  # a sibling subdomain, which may be someone else's
+    {"sec-fetch-site": "cross-site", "origin": "https://testserver"},
+    {"origin": "https://evil.example"},
+    {"origin": "https://events.example.org.evil.example"},
+    {"origin": "http://evil.example:443"},
+    {"origin": "null"},  # a sandboxed frame, a data: URL
+]
 
 
 def post_routes(app: Starlette) -> list[str]:
@@ -67,23 +53,22 @@ def is_json_api(path: str) -> bool:
     return path.startswith("/api/")
 
 
-def test_every_post_route_refuses_a_missing_or_mismatched_token(
+def test_every_post_route_refuses_a_form_from_another_site(
     client: TestClient, db: Database, now: datetime
 ) -> None:
     make_event(db, now, slug="talk")
     register_form(client, "talk")
     token = last_token(db, "ada@example.org")
-    post_with_csrf(client, f"/r/{token}/confirm", f"/r/{token}/confirm")
+    post_from_page(client, f"/r/{token}/confirm", f"/r/{token}/confirm")
     with db.read() as session:
         ada = session.scalars(select(Registration)).one()
-    assert ada.status == "confirmed"  # so that a check-in without the token would do something
-    # Admin forms are tried signed in as an admin, so that only the token can refuse them.
+    assert ada.status == "confirmed"  # so that a check-in from another site would do something
+    # Admin forms are tried signed in as an admin and with the session's token, so that only
+    # where the form comes from can refuse them.
     admin = make_user(db, now, email="admin@example.org")
     editor = make_user(db, now, email="ed@example.org", role="editor")
     sign_in(client, admin)
-    session_cookie = client.cookies[SESSION_COOKIE]
-    valid = client.cookies[COOKIE_NAME]
-    forged = new_token("another-site-key-" + "y" * 32)  # well formed, wrong signature
+    admin_token = csrf_from(client, "/admin")
     every_path = post_routes(client.app)  # type: ignore[arg-type]
     assert len(every_path) == 35
     api_paths = [path for path in every_path if is_json_api(path)]
@@ -93,7 +78,7 @@ def test_every_post_route_refuses_a_missing_or_mismatched_token(
         "name": "Eve", "email": "eve@example.org", "consent": "yes", "role": "admin",
         "active": "0", "password": "another fine passphrase",
         "current": DEFAULT_PASSWORD, "new": "Tq9#vL2@pW8zKe", "again": "Tq9#vL2@pW8zKe",
-        "code": ada.checkin_code,
+        "code": ada.checkin_code, "csrf_token": admin_token,
     }  # fmt: skip
     sent_before = len(outbox(db))
     for template in paths:
@@ -103,27 +88,15 @@ def test_every_post_route_refuses_a_missing_or_mismatched_token(
             .replace("{user_id:int}", str(editor.id))
             .replace("{registration_id:int}", str(ada.id))
         )
-        attempts = [
-            ({}, valid),  # no field
-            ({"csrf_token": valid + "x"}, valid),  # mismatch
-            ({"csrf_token": forged}, forged),  # matches, but not ours
-            ({"csrf_token": valid}, None),  # no cookie
-        ]
-        for extra, cookie in attempts:
-            client.cookies.clear()
-            client.cookies.set(SESSION_COOKIE, session_cookie)
-            if cookie is not None:
-                client.cookies.set(COOKIE_NAME, cookie)
-            response = client.post(path, data={**fields, **extra}, follow_redirects=False)
-            assert response.status_code == 403, (path, extra, cookie)
-            assert "Form expired" in response.text
-        client.cookies.set(COOKIE_NAME, valid)
+        refusal = "Form expired" if path.startswith("/admin/") else "Form refused"
+        for headers in FROM_ANOTHER_SITE:
+            response = client.post(path, data=fields, headers=headers, follow_redirects=False)
+            assert response.status_code == 403, (path, headers)
+            assert refusal in response.text
     for template in api_paths:
         path = template.replace("{slug}", "talk")
-        client.cookies.set(COOKIE_NAME, valid)
-        for data in ({**fields, "csrf_token": valid}, fields):
-            response = client.post(path, data=data, follow_redirects=False)
-            assert response.status_code == 415, (path, data)
+        response = client.post(path, data=fields, headers=FROM_ANOTHER_SITE[0])
+        assert response.status_code == 415, path
     assert len(outbox(db)) == sent_before
     assert "Ada Lovelace" in client.get(f"/r/{token}").text
     with db.read() as session:
@@ -133,6 +106,74 @@ def test_every_post_route_refuses_a_missing_or_mismatched_token(
         assert session.get(User, admin.id).session_version == 0  # type: ignore[union-attr]
         assert session.get(User, editor.id).active  # type: ignore[union-attr]
     assert client.get("/admin").status_code == 200  # still signed in: logout was refused too
+
+
+def test_every_admin_post_route_refuses_a_missing_or_wrong_token(
+    client: TestClient, db: Database, now: datetime
+) -> None:
+    """From the site's own page (so only the token can refuse), signed in as an admin."""
+    admin = make_user(db, now, email="admin@example.org")
+    editor = make_user(db, now, email="ed@example.org", role="editor")
+    anonymous = csrf_from(client, "/admin/login")  # a valid pre-session pair, before sign-in
+    pre_session_cookie = client.cookies["__Host-events_csrf"]
+    sign_in(client, admin)
+    valid = csrf_from(client, "/admin")
+    assert valid != anonymous
+    paths = [path for path in post_routes(client.app) if path.startswith("/admin/")]  # type: ignore[arg-type]
+    assert len(paths) == 27
+    fields = {"name": "Eve", "email": "eve@example.org", "role": "admin", "active": "0"}
+    for template in paths:
+        path = concrete(template.replace("{user_id:int}", str(editor.id)))
+        for extra in ({}, {"csrf_token": valid + "x"}, {"csrf_token": anonymous}):
+            client.cookies.set("__Host-events_csrf", pre_session_cookie)
+            response = client.post(
+                path, data={**fields, **extra}, headers=SAME_ORIGIN, follow_redirects=False
+            )
+            assert response.status_code == 403, (path, extra)
+            assert "Form expired" in response.text
+    assert [entry.action for entry in audit_entries(db)] == ["user.create", "user.create"]
+    assert client.get("/admin").status_code == 200  # still signed in: logout was refused too
+
+
+def test_public_forms_need_no_token_from_this_site_or_outside_a_browser(
+    client: TestClient, db: Database, now: datetime
+) -> None:
+    make_event(db, now, slug="talk")
+    page = client.get("/events/talk")
+    assert "set-cookie" not in page.headers
+    assert "csrf_token" not in page.text
+    own = [
+        SAME_ORIGIN,
+        {"sec-fetch-site": "none"},  # typed in, a bookmark
+        {"sec-fetch-site": "same-origin", "origin": "https://testserver"},
+        {"origin": "https://testserver"},  # a browser without Fetch Metadata
+        {"origin": "https://events.example.org"},  # the configured base URL
+        {},  # no browser at all: curl, a script
+    ]
+    for number, headers in enumerate(own):
+        client.cookies.clear()
+        response = client.post(
+            "/events/talk/register",
+            data={"name": "Ada", "email": f"ada{number}@example.org", "consent": "yes"},
+            headers=headers,
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, headers
+    with db.read() as session:
+        assert len(session.scalars(select(Registration)).all()) == len(own)
+
+
+def test_trusted_origins_may_post_from_a_sibling_site(
+    client: TestClient, db: Database, now: datetime
+) -> None:
+    client.app.state.context.settings.csrf_trusted_origins = ["https://www.example.org"]  # type: ignore[attr-defined]
+    make_event(db, now, slug="talk")
+    data = {"name": "Ada", "email": "ada@example.org", "consent": "yes"}
+    trusted = {"sec-fetch-site": "same-site", "origin": "https://www.example.org"}
+    other = {"sec-fetch-site": "same-site", "origin": "https://blog.example.org"}
+    path = "/events/talk/register"
+    assert client.post(path, data=data, headers=other).status_code == 403
+    assert client.post(path, data=data, headers=trusted, follow_redirects=False).status_code == 303
 
 
 def test_a_new_unsafe_route_is_protected_without_opting_in(
@@ -146,18 +187,28 @@ def test_a_new_unsafe_route_is_protected_without_opting_in(
         return PlainTextResponse("done")
 
     app: Starlette = client.app  # type: ignore[assignment]
-    app.router.routes.append(
-        Route("/a-new-form", new_form, methods=["POST", "PUT", "PATCH", "DELETE"])
-    )
+    methods = ["POST", "PUT", "PATCH", "DELETE"]
+    app.router.routes.append(Route("/a-new-form", new_form, methods=methods))
+    app.router.routes.append(Route("/admin/a-new-form", new_form, methods=methods))
     app.router.routes.append(Route("/api/v1/a-new-call", new_form, methods=["POST"]))
-    make_event(db, now, slug="talk")
-    valid = CSRF_FIELD.search(client.get("/events/talk").text).group(1)  # type: ignore[union-attr]
-    for method in ("POST", "PUT", "PATCH", "DELETE"):
-        response = client.request(method, "/a-new-form", data={"csrf_token": "forged"})
-        assert response.status_code == 403, method
-        assert "Form expired" in response.text
+    sign_in(client, make_user(db, now, email="admin@example.org"))
+    valid = csrf_from(client, "/admin")
+    for method in methods:
+        for path in ("/a-new-form", "/admin/a-new-form"):
+            response = client.request(
+                method, path, data={"csrf_token": valid}, headers={"sec-fetch-site": "cross-site"}
+            )
+            assert response.status_code == 403, (method, path)
+        response = client.request(method, "/admin/a-new-form", data={}, headers=SAME_ORIGIN)
+        assert response.status_code == 403, method  # no token
     assert reached == []
-    assert client.post("/a-new-form", content=b"%%%\xff", headers=FORM_TYPE).status_code == 403
-    assert client.post("/a-new-form", data={"csrf_token": valid}).text == "done"
-    assert client.post("/api/v1/a-new-call", data={}).text == "done"  # exempt: its own rules
-    assert reached == ["POST", "POST"]
+    bad_body = client.post("/admin/a-new-form", content=b"%%%\xff", headers=FORM_TYPE)
+    assert bad_body.status_code == 403
+    assert client.post("/a-new-form", data={}, headers=SAME_ORIGIN).text == "done"
+    same_origin_with_token = client.post(
+        "/admin/a-new-form", data={"csrf_token": valid}, headers=SAME_ORIGIN
+    )
+    assert same_origin_with_token.text == "done"
+    cross_site = {"sec-fetch-site": "cross-site"}
+    assert client.post("/api/v1/a-new-call", data={}, headers=cross_site).text == "done"
+    assert reached == ["POST", "POST", "POST"]
