@@ -12,8 +12,8 @@ from starlette.testclient import TestClient
 
 from events_app.articles.editing import find_article
 from events_app.db import Database
+from events_app.markdown import render_markdown
 from events_app.models import Article, User
-from events_app.web.markdown import render_markdown
 from tests.admin.event_helpers import load_event
 from tests.admin.web_helpers import sign_in
 from tests.factories import make_article, make_event, make_user

@@ -12,9 +12,9 @@ from starlette.testclient import TestClient
 
 from events_app.admin.event_form import blank_form
 from events_app.db import Database
+from events_app.markdown import render_markdown
 from events_app.models import Event, User
 from events_app.registration.notify import Notifier
-from events_app.web.markdown import render_markdown
 from tests.admin.event_helpers import attend, edit_form, load_event, post_event_form
 from tests.admin.web_helpers import sign_in
 from tests.factories import make_article, make_event, make_user
