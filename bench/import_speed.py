@@ -37,6 +37,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
 from events_app.db import Database
+from events_app.markdown import render
 from events_app.migrate import upgrade_database
 from events_app.models import new_event_uid
 from events_app.transfer.commands import read_document
@@ -123,11 +124,14 @@ def raw_insert(path: Path, events: int) -> tuple[float, float]:
     prepared before the clock starts: the floor under any import."""
     stamp = NOW.replace(tzinfo=None).isoformat(sep=" ")
     records = [event_record(n) for n in range(events)]
+    # The rendered description too: prepared like every other value, so the floor stays a
+    # floor (the import renders each description as it writes it).
+    rendered = [render(r["description"]) for r in records]
     rows = [
-        (new_event_uid(), r["slug"], r["title"], r["summary"], r["description"], stamp, stamp,
-         r["timezone"], 0, r["venue"], r["address"], "", "in_person", r["capacity"],
-         "published", "", "", 0, 24, stamp, stamp)
-        for r in records
+        (new_event_uid(), r["slug"], r["title"], r["summary"], r["description"], page.html,
+         page.text, stamp, stamp, r["timezone"], 0, r["venue"], r["address"], "", "in_person",
+         r["capacity"], "published", "", "", 0, 24, stamp, stamp)
+        for r, page in zip(records, rendered, strict=True)
     ]  # fmt: skip
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("PRAGMA journal_mode=WAL")
@@ -140,15 +144,15 @@ def raw_insert(path: Path, events: int) -> tuple[float, float]:
         connection.execute("BEGIN IMMEDIATE")
         connection.executemany("INSERT INTO category (slug, name) VALUES (?, ?)", categories)
         connection.executemany(
-            "INSERT INTO article (slug, title, summary, body, author, published_at, created_at,"
-            " updated_at) VALUES (?, ?, '', '', '', ?, ?, ?)",
+            "INSERT INTO article (slug, title, summary, body, body_html, body_text, author,"
+            " published_at, created_at, updated_at) VALUES (?, ?, '', '', '', '', '', ?, ?, ?)",
             articles,
         )
         connection.executemany(
-            "INSERT INTO event (uid, slug, title, summary, description, starts_at, ends_at,"
-            " timezone, all_day, venue, address, online_url, format, capacity, status,"
-            " status_reason, organizer, sequence, reminder_hours, created_at, updated_at)"
-            f" VALUES ({', '.join('?' * 21)})",
+            "INSERT INTO event (uid, slug, title, summary, description, description_html,"
+            " description_text, starts_at, ends_at, timezone, all_day, venue, address,"
+            " online_url, format, capacity, status, status_reason, organizer, sequence,"
+            f" reminder_hours, created_at, updated_at) VALUES ({', '.join('?' * 23)})",
             rows,
         )
         links = [(n + 1, 1 + n % 24) for n in range(events)]

@@ -118,6 +118,9 @@ class Article(SQLModel, table=True):
     title: str = Field(max_length=200)
     summary: str = Field(default="", max_length=1000)
     body: str = Field(default="", sa_type=sa.Text)
+    # The body rendered when it was saved (events_app/markdown.py `render`): what pages show.
+    body_html: str = Field(default="", sa_type=sa.Text)
+    body_text: str = Field(default="", sa_type=sa.Text)
     author: str = Field(default="", max_length=200)
     published_at: datetime = _utc_column(index=True)
     created_at: datetime = _utc_column()
@@ -136,6 +139,9 @@ class Event(SQLModel, table=True):
     title: str = Field(max_length=200)
     summary: str = Field(default="", max_length=1000)
     description: str = Field(default="", sa_type=sa.Text)
+    # The description rendered when it was saved (events_app/markdown.py `render`).
+    description_html: str = Field(default="", sa_type=sa.Text)
+    description_text: str = Field(default="", sa_type=sa.Text)
     starts_at: datetime = _utc_column(index=True)
     ends_at: datetime = _utc_column(index=True)
     timezone: str = Field(max_length=64)

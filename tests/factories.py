@@ -18,6 +18,7 @@ from events_app.events.editing import find_event, save_event
 from events_app.events.schemas import ArticleCreate, EventCreate
 from events_app.mail.delivery import claim_due, record_failure
 from events_app.mail.worker import MailWorker
+from events_app.markdown import render
 from events_app.models import Article, Event, User
 from events_app.registration.housekeeping import seat_housekeeping
 from events_app.transfer.records import event_record
@@ -79,14 +80,17 @@ def make_article(db: Database, now: datetime, **overrides: Any) -> Article:
 
 
 def make_entry(**overrides: Any) -> CalendarEntry:
-    """A calendar entry as a feed loads it, without a database: for the iCalendar builders."""
+    """A calendar entry as a feed loads it, without a database: for the iCalendar builders.
+    A `description` is Markdown, stored rendered as saving an event would."""
     slug = overrides.pop("slug", f"entry-{next(_counter)}")
+    if "description" in overrides:
+        overrides["description_html"] = render(overrides.pop("description")).html
     values: dict[str, Any] = {
         "uid": f"{slug}@events-app",
         "slug": slug,
         "title": slug.replace("-", " ").title(),
         "summary": "",
-        "description": "",
+        "description_html": "",
         "starts_at": datetime(2026, 12, 8, 13, 0, tzinfo=UTC),
         "ends_at": datetime(2026, 12, 8, 15, 0, tzinfo=UTC),
         "timezone": "Europe/Berlin",

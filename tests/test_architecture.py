@@ -117,7 +117,7 @@ def test_the_package_keeps_its_import_contracts() -> None:
 @pytest.mark.parametrize(
     ("module", "wrong_way"),
     [
-        ("web/markdown.py", "events_app.events.present"),  # the toolkit reaching a feature
+        ("web/csrf.py", "events_app.events.present"),  # the toolkit reaching a feature
         ("mail/outbox.py", "events_app.registration.tokens"),  # transport reaching a feature
         ("events/queries.py", "events_app.admin.users"),  # a feature reaching the back office
         ("categories/service.py", "events_app.sharing.links"),  # peers that stay apart

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Route
 from events_app.admin import article_form
 from events_app.admin.guards import requires
 from events_app.admin.local_times import Problem
+from events_app.admin.markdown_preview import preview_markdown
 from events_app.admin.pages import read_admin_form, render_admin
 from events_app.articles.editing import find_article
 from events_app.articles.writes import (
@@ -101,7 +102,17 @@ async def _submit(request: Request, user: User, raw: FormData, article: Article 
     ctx = app_context(request)
     form = article_form.read_form(raw)
     if raw.get("action") == "preview":
-        return await _render(request, user, form, article=article, preview=True)
+        preview, problems = await preview_markdown(form["body"], "body")
+        status = 400 if problems else 200
+        return await _render(
+            request,
+            user,
+            form,
+            article=article,
+            preview=preview,
+            errors=problems,
+            status_code=status,
+        )
     now = ctx.now()
     choices = await ctx.read(lambda session: article_form.load_choices(session=session, now=now))
     data, problems = article_form.to_article_create(

@@ -18,6 +18,7 @@ from events_app.admin.event_list import EventRow, Standing, find_row, list_event
 from events_app.admin.form_errors import text
 from events_app.admin.guards import requires
 from events_app.admin.local_times import Problem, wall_value
+from events_app.admin.markdown_preview import preview_markdown
 from events_app.admin.pages import read_admin_form, render_admin
 from events_app.events.editing import find_event
 from events_app.events.publishing import allowed_publications
@@ -159,7 +160,16 @@ async def create_event_submit(request: Request, user: User) -> Response:
     form = event_form.read_form(raw)
     copied_from = clean_text(text(raw, "copied_from"))
     if raw.get("action") == "preview":
-        return await render_event_form(request, user, form, preview=True, copied_from=copied_from)
+        preview, problems = await preview_markdown(form["description"], "description")
+        return await render_event_form(
+            request,
+            user,
+            form,
+            preview=preview,
+            errors=problems,
+            status_code=400 if problems else 200,
+            copied_from=copied_from,
+        )
     data, problems = await _validated(request, form, None)
     if data is None:
         return await render_event_form(
@@ -210,7 +220,16 @@ async def update_event_submit(request: Request, user: User) -> Response:
     row, _stored = await load_row(request)
     form = event_form.read_form(raw)
     if raw.get("action") == "preview":
-        return await render_event_form(request, user, form, row=row, preview=True)
+        preview, problems = await preview_markdown(form["description"], "description")
+        return await render_event_form(
+            request,
+            user,
+            form,
+            row=row,
+            preview=preview,
+            errors=problems,
+            status_code=400 if problems else 200,
+        )
     data, problems = await _validated(request, form, row)
     if data is None:
         return await render_event_form(

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from events_app.admin.local_times import Problem
+from events_app.markdown import MAX_BRACKETS
 from events_app.slugs import slugify
 
 # Model-level messages name the field they are about ("ends_at: ...", "timezone: ...").
@@ -63,6 +64,8 @@ def _code(error: Mapping[str, Any], value: object) -> str:
         return "year_range"
     if "control characters" in message:
         return "single_line"
+    if "square brackets" in message:
+        return "brackets"
     return "invalid"
 
 
@@ -85,5 +88,6 @@ def schema_problems(
                 code = "year_range"
             else:
                 code = {"ends_at": "end_before_start", "timezone": "timezone"}.get(name, "invalid")
-        problems.setdefault(renamed.get(name, name), Problem(code))
+        params = {"count": f"{MAX_BRACKETS:,}"} if code == "brackets" else {}
+        problems.setdefault(renamed.get(name, name), Problem(code, params))
     return problems

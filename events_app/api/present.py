@@ -27,7 +27,6 @@ from events_app.events.cards import CategoryRef, EventCard
 from events_app.models import Article, Category, Event
 from events_app.pagination import Page
 from events_app.registration.pages import EventPage
-from events_app.web.markdown import render_markdown
 
 
 class SiteUrls:
@@ -128,7 +127,7 @@ def event_detail_public(page: EventPage, url: SiteUrls) -> EventDetailPublic:
         {
             **_event_fields(event, url),
             "description": event.description,
-            "description_html": str(render_markdown(event.description)),
+            "description_html": event.description_html,
             "address": event.address,
             "latitude": event.latitude,
             "longitude": event.longitude,
@@ -173,7 +172,7 @@ def article_detail_public(
         {
             **_article_fields(article, url),
             "body": article.body,
-            "body_html": str(render_markdown(article.body)),
+            "body_html": article.body_html,
             "events": [event_public(card, url) for card in events],
         }
     )

@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 from events_app.categories.editing import ensure_categories
 from events_app.content import mark_calendar_changed
 from events_app.events.schemas import ArticleCreate
+from events_app.markdown import render
 from events_app.models import Article
 
 
@@ -23,6 +24,9 @@ def save_article(
 ) -> Article:
     values = data.model_dump(exclude={"categories"})
     values["published_at"] = data.published_at or (article.published_at if article else now)
+    # Rendered once, here: pages, feeds and the API read the stored HTML and text.
+    rendered = render(data.body)
+    values.update(body_html=rendered.html, body_text=rendered.text)
     categories = ensure_categories(session=session, names=data.categories)
     if article is None:
         article = Article(**values, created_at=now, updated_at=now)

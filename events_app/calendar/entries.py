@@ -33,7 +33,7 @@ class CalendarEntry:
     slug: str
     title: str
     summary: str
-    description: str
+    description_html: str  # rendered when the event was saved
     starts_at: datetime
     ends_at: datetime
     timezone: str
@@ -59,7 +59,7 @@ _SCALAR_COLUMNS = (
     col(Event.slug),
     col(Event.title),
     col(Event.summary),
-    col(Event.description),
+    col(Event.description_html),
     col(Event.starts_at),
     col(Event.ends_at),
     col(Event.timezone),
@@ -143,7 +143,7 @@ def entry_from_event(event: Event, *, now: datetime) -> CalendarEntry:
         slug=event.slug,
         title=event.title,
         summary=event.summary,
-        description=event.description,
+        description_html=event.description_html,
         starts_at=event.starts_at,
         ends_at=event.ends_at,
         timezone=event.timezone,

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from events_app.calendar.entries import CalendarEntry, entry_from_event
-from events_app.calendar.vevent import CalendarSite, event_location, markdown_to_plain_text
+from events_app.calendar.vevent import CalendarSite, description_text, event_location
 from events_app.models import Event
 from events_app.timezones import zone
 
@@ -37,7 +37,7 @@ class AddToCalendarLinks:
 
 
 def _details(entry: CalendarEntry, site: CalendarSite) -> str:
-    text = entry.summary or markdown_to_plain_text(entry.description)
+    text = entry.summary or description_text(entry.description_html)
     if len(text) > _DETAILS_LIMIT:
         text = text[:_DETAILS_LIMIT].rstrip() + "…"
     return "\n\n".join(part for part in (text, site.event_url(entry.slug)) if part)

@@ -20,10 +20,10 @@ from icalendar.enums import STATUS
 
 from events_app.calendar.entries import CalendarEntry
 from events_app.config import Settings
+from events_app.markdown import html_to_text
 from events_app.models import EventStatus
 from events_app.timezones import zone
 from events_app.translations import catalogue
-from events_app.web.markdown import markdown_to_text
 
 if TYPE_CHECKING:
     from events_app.web.context import AppContext
@@ -63,9 +63,9 @@ def calendar_site(settings: Settings) -> CalendarSite:
     )
 
 
-def markdown_to_plain_text(source: str) -> str:
+def description_text(description_html: str) -> str:
     """Calendar apps show DESCRIPTION as text: keep its paragraphs, list items and links."""
-    return markdown_to_text(source, layout=True)
+    return html_to_text(description_html, layout=True)
 
 
 def place_text(venue: str, address: str) -> str:
@@ -76,9 +76,9 @@ def event_location(entry: CalendarEntry) -> str:
     return place_text(entry.venue, entry.address)
 
 
-def plain_description(description: str, summary: str) -> str:
+def plain_description(description_html: str, summary: str) -> str:
     """The event's own text as a calendar shows it, before the links we add after it."""
-    text = markdown_to_plain_text(description) or summary
+    text = description_text(description_html) or summary
     if len(text) > DESCRIPTION_LIMIT:
         text = text[:DESCRIPTION_LIMIT].rstrip() + "…"
     return text
@@ -105,7 +105,7 @@ def _unambiguous(local: datetime) -> datetime:
 def describe(entry: CalendarEntry, site: CalendarSite, *, private: bool) -> str:
     """The text a calendar app shows: the description, then where to read more."""
     gettext = catalogue(site.language).gettext
-    text = plain_description(entry.description, entry.summary)
+    text = plain_description(entry.description_html, entry.summary)
     parts = [text] if text else []
     if private and entry.online_url:
         parts.append(gettext("Join online: %(url)s") % {"url": entry.online_url})

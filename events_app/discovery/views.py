@@ -26,7 +26,6 @@ from events_app.discovery.service import (
 from events_app.models import Article, Event
 from events_app.translations import catalogue
 from events_app.web.context import PUBLIC_CACHE_CONTROL, AppContext, app_context
-from events_app.web.markdown import markdown_to_text, render_markdown
 
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 FEED_SIZE = 50
@@ -59,7 +58,7 @@ def _event_entry(ctx: AppContext, event: Event) -> AtomEntry:
         url=app_calendar_site(ctx).event_url(event.slug),
         updated=event_changed_at(event.updated_at, event.publish_at),
         published=event.publish_at or event.created_at,
-        summary=event.summary or markdown_to_text(event.description),
+        summary=event.summary or event.description_text,
         content_html=content,
         categories=tuple(category.name for category in event.categories),
     )
@@ -72,8 +71,8 @@ def _article_entry(ctx: AppContext, article: Article) -> AtomEntry:
         url=app_calendar_site(ctx).article_url(article.slug),
         updated=article_changed_at(article.updated_at, article.published_at),
         published=article.published_at,
-        summary=article.summary or markdown_to_text(article.body),
-        content_html=str(render_markdown(article.body)),
+        summary=article.summary or article.body_text,
+        content_html=article.body_html,
         categories=tuple(category.name for category in article.categories),
         author=article.author,
     )

@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 from events_app.categories.editing import ensure_categories
 from events_app.content import mark_calendar_changed
 from events_app.events.schemas import EventCreate
+from events_app.markdown import render
 from events_app.models import Article, Event, EventStatus
 
 # A change to any of these is one a calendar app must see (RFC 5545 SEQUENCE).
@@ -55,16 +56,24 @@ def find_event(
     return session.scalar(select(Event).where(col(Event.slug) == slug))
 
 
-def _event_values(data: EventCreate) -> dict[str, Any]:
+def event_values(data: EventCreate) -> dict[str, Any]:
+    """The columns `data` sets, as entered (without what is rendered from them)."""
     values = data.model_dump(exclude={"categories", "articles", "starts_at", "ends_at"})
     values.update(starts_at=data.starts_at_utc, ends_at=data.ends_at_utc)
     return values
 
 
+def rendered_description(description: str) -> dict[str, str]:
+    """The description rendered once, as it is saved: pages, feeds and emails read these
+    columns and never render per request."""
+    rendered = render(description)
+    return {"description_html": rendered.html, "description_text": rendered.text}
+
+
 def changes_calendar(event: Event, data: EventCreate) -> bool:
     """Whether saving `data` over `event` changes what its attendees' calendars show, so
     raises its SEQUENCE (the back office asks before telling them)."""
-    values = _event_values(data)
+    values = event_values(data)
     return any(getattr(event, name) != values[name] for name in CALENDAR_FIELDS)
 
 
@@ -77,7 +86,7 @@ def save_event(
     uid: str | None = None,
 ) -> Event:
     """Create `data` as a new event, or apply it to `event`. Raises UnknownArticles."""
-    values = _event_values(data)
+    values = event_values(data) | rendered_description(data.description)
     articles = _articles_by_slug(session, data.articles)
     categories = ensure_categories(session=session, names=data.categories)
     if event is None:

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, 
 
 from events_app import slugs
 from events_app.date_range import check_range
+from events_app.markdown import check_markdown
 from events_app.models import EventFormat, EventStatus
 from events_app.nulls import NullMeansEmpty
 from events_app.plain_text import SINGLE_LINE_MESSAGE, PlainText, SingleLine, is_single_line
@@ -56,7 +57,7 @@ class EventCreate(NullMeansEmpty, BaseModel):
     slug: Slug
     title: Title
     summary: Annotated[Text, Field(max_length=1000)] = ""
-    description: Annotated[Text, Field(max_length=50_000)] = ""
+    description: Annotated[Text, Field(max_length=50_000), AfterValidator(check_markdown)] = ""
     starts_at: datetime | date
     ends_at: datetime | date
     timezone: Annotated[str, Field(min_length=1, max_length=64)]
@@ -138,7 +139,7 @@ class ArticleCreate(NullMeansEmpty, BaseModel):
     slug: Slug
     title: Title
     summary: Annotated[Text, Field(max_length=1000)] = ""
-    body: Annotated[Text, Field(max_length=200_000)] = ""
+    body: Annotated[Text, Field(max_length=200_000), AfterValidator(check_markdown)] = ""
     author: Annotated[Line, Field(max_length=200)] = ""
     published_at: AwareDatetime = None
     categories: Names = []

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from events_app.events.present import all_day_span, event_local_range
 from events_app.models import Article, Event, EventFormat, EventStatus
-from events_app.web.markdown import markdown_to_text
 
 if TYPE_CHECKING:
     from events_app.web.context import AppContext
@@ -96,7 +95,7 @@ def _location(event: Event, url: str) -> dict[str, Any] | list[dict[str, Any]] |
 def event_json_ld(event: Event, *, seats_left: int | None, site: Publisher) -> dict[str, Any]:
     url = f"{site.base_url}/events/{event.slug}"
     start, end = _dates(event)
-    description = event.summary or markdown_to_text(event.description)
+    description = event.summary or event.description_text
     offer: dict[str, Any] = {
         "@type": "Offer",
         "url": url,
@@ -131,7 +130,7 @@ def event_json_ld(event: Event, *, seats_left: int | None, site: Publisher) -> d
 
 def article_json_ld(article: Article, *, site: Publisher) -> dict[str, Any]:
     url = f"{site.base_url}/articles/{article.slug}"
-    description = article.summary or markdown_to_text(article.body)
+    description = article.summary or article.body_text
     data: dict[str, Any] = {
         "@context": SCHEMA,
         "@type": "NewsArticle",

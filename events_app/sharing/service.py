@@ -18,7 +18,6 @@ from events_app.models import Event, OutboxMessage
 from events_app.registration.emails import EmailComposer
 from events_app.sharing.email import compose_share
 from events_app.sharing.schemas import ShareRequest
-from events_app.web.markdown import markdown_to_text
 
 SUMMARY_MAX = 300
 
@@ -41,8 +40,8 @@ class ShareTarget:
         return f"/{self.kind.value}s/{self.slug}"
 
 
-def _short(summary: str, markdown: str) -> str:
-    text = summary or markdown_to_text(markdown)
+def _short(summary: str, text: str) -> str:
+    text = summary or text
     return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1].rstrip() + "…"
 
 
@@ -55,12 +54,14 @@ def find_share_target(
         event = get_live_event(session=session, slug=slug, now=now)
         if event is None:
             return None
-        summary = _short(event.summary, event.description)
+        summary = _short(event.summary, event.description_text)
         return ShareTarget(kind, event.slug, event.title, summary, event)
     article = get_published_article(session=session, slug=slug, now=now)
     if article is None:
         return None
-    return ShareTarget(kind, article.slug, article.title, _short(article.summary, article.body))
+    return ShareTarget(
+        kind, article.slug, article.title, _short(article.summary, article.body_text)
+    )
 
 
 def recipient_key(secret_key: str, email_key: str) -> str:

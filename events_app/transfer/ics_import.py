@@ -124,7 +124,7 @@ def _categories(vevent: VEvent) -> list[str]:
 def _is_our_description(description: str, existing: Event) -> bool:
     """Whether DESCRIPTION is the text our own export wrote for `existing`: its plain text,
     then the event's address and links (calendar/vevent.py `describe`)."""
-    ours = plain_description(existing.description, existing.summary)
+    ours = plain_description(existing.description_html, existing.summary)
     if description == ours:
         return True
     if ours and not description.startswith(ours + "\n\n"):

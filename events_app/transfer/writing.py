@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlmodel import Session, col
 
-from events_app.events.editing import changes_calendar
+from events_app.events.editing import changes_calendar, event_values, rendered_description
 from events_app.events.schemas import EventCreate
 from events_app.models import Event, EventArticle, EventCategory, EventStatus, new_event_uid
 from events_app.transfer.categories import CategoryBook
@@ -26,10 +26,9 @@ _EVENT_ARTICLE = EventArticle.__table__  # type: ignore[attr-defined]
 Links = tuple[list[int], list[int]]  # (category ids, article ids)
 
 
-def event_values(data: EventCreate) -> dict[str, Any]:
-    values = data.model_dump(exclude={"categories", "articles", "starts_at", "ends_at"})
-    values.update(starts_at=data.starts_at_utc, ends_at=data.ends_at_utc)
-    return values
+def _saved_values(data: EventCreate) -> dict[str, Any]:
+    # The same columns save_event writes, the rendered description included.
+    return event_values(data) | rendered_description(data.description)
 
 
 def _cancelled_at(status: EventStatus, before: datetime | None, now: datetime) -> datetime | None:
@@ -57,7 +56,7 @@ class EventWriter:
         return self.categories.ids(data.categories), articles
 
     def create(self, planned: PlannedEvent) -> None:
-        values = event_values(planned.data)
+        values = _saved_values(planned.data)
         values.update(
             uid=planned.uid or new_event_uid(),
             sequence=planned.sequence or 0,
@@ -70,7 +69,7 @@ class EventWriter:
 
     def update(self, planned: PlannedEvent, event: Event) -> None:
         calendar_changed = changes_calendar(event, planned.data)
-        for name, value in event_values(planned.data).items():
+        for name, value in _saved_values(planned.data).items():
             setattr(event, name, value)
         # A SEQUENCE from the file is kept when higher, never lowered: calendars ignore an
         # update whose SEQUENCE is below the one they hold.

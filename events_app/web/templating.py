@@ -19,16 +19,21 @@ from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from events_app.config import Settings
+from events_app.markdown import render_markdown
 from events_app.resources import STATIC_DIR, TEMPLATE_DIR
 from events_app.translations import load_translations
 from events_app.web.extensions import WebExtensions
-from events_app.web.markdown import markdown_to_text, render_markdown
 
 
 @lru_cache(maxsize=256)
 def _static_fingerprint(filename: str) -> str:
     path = STATIC_DIR / filename
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.is_file() else "missing"
+
+
+def _sanitised(stored_html: str) -> Markup:
+    """HTML stored by events_app.markdown.render, which sanitised it with nh3 on saving."""
+    return Markup(stored_html)  # noqa: S704 - sanitised when it was saved
 
 
 def _gettext_functions(translations: NullTranslations) -> dict[str, Callable[..., Markup]]:
@@ -118,8 +123,10 @@ def create_templates(
         ),
     )
     env.filters.update(
+        # Our own texts (the API reference); descriptions and article bodies are rendered when
+        # saved, and their stored HTML is marked safe with `sanitised`.
         markdown=render_markdown,
-        plaintext=markdown_to_text,
+        sanitised=_sanitised,
         site_date=site_date,
         site_datetime=site_datetime,
         isodate=lambda moment: moment.isoformat(),

@@ -9,7 +9,8 @@ import icalendar
 
 from events_app.calendar.entries import ArticleLink, CalendarEntry
 from events_app.calendar.ics import CalendarHead, build_calendar
-from events_app.calendar.vevent import CalendarSite, build_vevent, markdown_to_plain_text
+from events_app.calendar.vevent import CalendarSite, build_vevent, description_text
+from events_app.markdown import render
 from tests.factories import make_entry
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -254,9 +255,9 @@ def test_empty_calendar_is_still_a_calendar() -> None:
     assert calendar.method == "PUBLISH"
 
 
-def test_markdown_to_plain_text_keeps_line_breaks() -> None:
+def test_the_calendar_text_of_a_stored_description_keeps_line_breaks() -> None:
     source = "# Agenda\n\nLine one  \nline two\n\n1. Budget\n2. *Next* year\n\nA & B <b>"
 
-    assert markdown_to_plain_text(source) == (
+    assert description_text(render(source).html) == (
         "Agenda\n\nLine one\nline two\n\n- Budget\n- Next year\n\nA & B <b>"
     )

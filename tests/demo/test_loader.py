@@ -10,6 +10,7 @@ from sqlmodel import col
 
 from events_app.db import Database
 from events_app.demo.loader import load_demo
+from events_app.markdown import render
 from events_app.models import Article, Event, EventFormat, EventStatus
 
 
@@ -45,3 +46,15 @@ def test_loading_twice_changes_nothing(db: Database, now: datetime) -> None:
     assert (again.created_articles, again.created_events, again.skipped) == (0, 0, 16)
     with db.read() as session:
         assert len(session.scalars(select(col(Event.id))).all()) == 12
+
+
+def test_demo_records_are_stored_rendered(db: Database, now: datetime) -> None:
+    with db.write() as session:
+        load_demo(session=session, now=now)
+    with db.read() as session:
+        events = session.scalars(select(Event)).all()
+        articles = session.scalars(select(Article)).all()
+        assert all(e.description_html == render(e.description).html for e in events)
+        assert all(e.description_text == render(e.description).text for e in events)
+        assert all(a.body_html == render(a.body).html and a.body_text for a in articles)
+        assert any("<ul>" in a.body_html or "<h2>" in a.body_html for a in articles)

@@ -173,3 +173,25 @@ def test_an_event_with_registrations_is_deleted_only_once_cancelled(
     assert entry.before["registrations"] == 1
     with db.write() as session:
         assert not delete_event(session=session, now=now, actor=editor, event_id=event.id)  # type: ignore[arg-type]
+
+
+def test_creating_and_changing_store_the_rendered_description(
+    db: Database, now: datetime, editor: User, notifier: Notifier
+) -> None:
+    with db.write() as session:
+        event = create_event(
+            session=session,
+            now=now,
+            actor=editor,
+            data=event_data(now, slug="talk", description="## Agenda\n\n[Map](https://m.example)"),
+        )
+        assert event.description_html == (
+            '<h2>Agenda</h2>\n<p><a href="https://m.example" rel="noopener noreferrer nofollow">'
+            "Map</a></p>\n"
+        )
+        assert event.description_text == "Agenda Map"
+    changed, _ = update(db, now, notifier, editor, event, description="*Moved* online.")
+    assert (changed.description_html, changed.description_text) == (
+        "<p><em>Moved</em> online.</p>\n",
+        "Moved online.",
+    )

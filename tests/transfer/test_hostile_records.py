@@ -133,3 +133,29 @@ def test_an_import_file_with_nulls_reads_as_json(db: Database, now: datetime) ->
         event = find_event(session=session, slug="talk")
         assert event is not None
         assert event.online_url == ""
+
+
+def test_markdown_that_would_render_for_seconds_is_refused_in_imports(
+    db: Database, now: datetime
+) -> None:
+    hostile = "*[" * 24_900  # about 4.7 s to render before the limit
+    found = problems(db, now, {"events": [timed("talk", description=hostile)]})
+    assert found == ["description: has more than 1000 square brackets: use fewer links"]
+    article = {"slug": "news", "title": "News", "body": hostile}
+    assert problems(db, now, {"articles": [article]}) == [
+        "body: has more than 1000 square brackets: use fewer links"
+    ]
+    with pytest.raises(ImportRejected) as caught:
+        import_bytes(
+            db,
+            now,
+            vcalendar(
+                f"UID:one\nSUMMARY:Talk\nDESCRIPTION:{hostile}\nDTSTART:20261210T100000Z\n"
+                "DTEND:20261210T110000Z"
+            ),
+        )
+    [rejection] = caught.value.rejections
+    assert list(rejection.problems) == [
+        "description: has more than 1000 square brackets: use fewer links"
+    ]
+    assert event_count(db) == 0

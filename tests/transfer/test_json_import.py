@@ -203,3 +203,28 @@ def test_an_unreadable_file_is_refused_as_a_whole(
         import_bytes(db, now, content)
 
     assert message in str(caught.value)
+
+
+def test_imported_events_and_articles_are_stored_rendered(db: Database, now: datetime) -> None:
+    article = {"slug": "news", "title": "News", "body": "# News\n\n[More](https://example.org)"}
+    event = timed("talk", description="*Bring* a laptop.")
+    import_records(db, now, {"articles": [article], "events": [event]})
+    with db.read() as session:
+        stored = find_event(session=session, slug="talk")
+        news = find_article(session=session, slug="news")
+        assert stored is not None
+        assert news is not None
+        assert (stored.description_html, stored.description_text) == (
+            "<p><em>Bring</em> a laptop.</p>\n",
+            "Bring a laptop.",
+        )
+        assert news.body_html.startswith("<h2>News</h2>")
+        assert news.body_text == "News More"
+    # Updated in place (the bulk writer's other path), rendered again.
+    report = import_records(db, now, {"events": [{**event, "description": "Now **bold**."}]})
+    assert report.updated == [("event", "talk")]
+    with db.read() as session:
+        stored = find_event(session=session, slug="talk")
+        assert stored is not None
+        assert stored.description_html == "<p>Now <strong>bold</strong>.</p>\n"
+        assert stored.description_text == "Now bold."
