@@ -22,6 +22,7 @@ from events_app.models import Event, Registration
 from events_app.registration.notify import Notifier
 from events_app.registration.reminders import due_reminders, record_reminder, send_due_reminders
 from events_app.registration.service import events_with_lapsed_holds, expire_event_holds
+from events_app.site_urls import SiteUrls
 
 logger = logging.getLogger(__name__)
 
@@ -122,10 +123,10 @@ class Housekeeper:
 
 
 def seat_housekeeping(
-    settings: Settings, db: Database
+    settings: Settings, db: Database, urls: SiteUrls
 ) -> Callable[[threading.Event, Clock], Housekeeper]:
     """Seat housekeeping as the mail worker takes it: made with the worker's stop signal and
-    clock."""
+    clock. `urls` writes the links in the reminders (the app's, or `routes.site_urls`)."""
     return lambda stop, clock: Housekeeper(
-        db=db, clock=clock, notifier=Notifier(settings), stop=stop
+        db=db, clock=clock, notifier=Notifier(settings, urls), stop=stop
     )
