@@ -67,6 +67,7 @@ from events_app.events.editing import save_event
 from events_app.events.schemas import EventCreate
 from events_app.models import Event
 from events_app.timezones import zone
+from tests.support.routes import site_urls
 
 FEED_EVENTS = 1000
 TARGET_MS = 50.0
@@ -292,7 +293,12 @@ def run(
         database_url=url, env="production", secret_key="x" * 40, log_level="warning",
         feed_max_events=max(FEED_EVENTS, events),
     )  # fmt: skip
-    bench = Bench(Database.from_url(url), calendar_site(settings), settings.feed_max_events, events)
+    bench = Bench(
+        Database.from_url(url),
+        calendar_site(settings, site_urls(settings)),
+        settings.feed_max_events,
+        events,
+    )
     timings = {name: Timing(name) for name in ("unchanged", "rebuild", "icalendar", "cold")}
     try:
         # Warm: build once (imports, Markdown, timezones), then as the app does at start-up,

@@ -42,6 +42,7 @@ from events_app.migrate import upgrade_database
 from events_app.models import new_event_uid
 from events_app.transfer.commands import read_document
 from events_app.transfer.service import ImportReport, import_document
+from tests.support.routes import site_urls
 
 EVENTS = 16_000
 ARTICLES = 40
@@ -113,7 +114,9 @@ def run_import(path: Path, data: bytes) -> ImportReport:
     db = Database.from_url(f"sqlite:///{path}")
     try:
         with db.write() as session:
-            incoming = read_document(data, session=session)
+            incoming = read_document(
+                data, session=session, urls=site_urls("https://events.example.org")
+            )
             return import_document(session=session, now=NOW, document=incoming)
     finally:
         db.dispose()

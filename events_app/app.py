@@ -17,36 +17,26 @@ from starlette.routing import Mount
 from events_app.admin.guards import AccessRefused, access_refused
 from events_app.admin.pages import CSRF_TOKEN as ADMIN_CSRF_TOKEN
 from events_app.admin.pages import NoStoreMiddleware, csrf_refused
-from events_app.admin.views import routes as admin_routes
 from events_app.api import problems as api_problems
 from events_app.api.cors import ApiCorsMiddleware
-from events_app.api.docs_views import routes as api_document_routes
 from events_app.api.problems import ApiProblem, api_problem_handler
-from events_app.api.views import routes as api_routes
-from events_app.articles.views import routes as article_routes
 from events_app.calendar import templating as calendar_templating
-from events_app.calendar.views import routes as calendar_routes
-from events_app.categories.views import routes as category_routes
 from events_app.clock import Clock
 from events_app.config import Settings, load_settings
 from events_app.db import Database
 from events_app.db_errors import DATABASE_ERRORS
-from events_app.discovery.views import routes as discovery_routes
 from events_app.events import templating as event_templating
-from events_app.events.views import routes as event_routes
 from events_app.previews import templating as preview_templating
-from events_app.registration.attendee_views import routes as attendee_routes
 from events_app.registration.view_support import forbidden
-from events_app.registration.views import routes as registration_routes
 from events_app.resources import STATIC_DIR
-from events_app.sharing.views import routes as sharing_routes
+from events_app.routes import ROUTES
+from events_app.site_urls import SiteUrls
 from events_app.web.body_limit import BodyLimitMiddleware
 from events_app.web.context import AppContext
 from events_app.web.cross_origin import SameOriginCheck
 from events_app.web.csrf import CsrfMiddleware, CsrfPolicy
 from events_app.web.errors import http_error, server_error
 from events_app.web.extensions import WebExtensions
-from events_app.web.health import routes as health_routes
 from events_app.web.nul_guard import NulGuardMiddleware
 from events_app.web.page_cache import PageCache, PageCacheMiddleware
 from events_app.web.security import SecurityHeadersMiddleware
@@ -105,7 +95,7 @@ def create_app(
                 settings=settings,
                 db=db,
                 clock=clock,
-                housekeeping=seat_housekeeping(settings, db),
+                housekeeping=seat_housekeeping(settings, db, urls),
             )
             mail_worker.start_thread()
         try:
@@ -120,22 +110,7 @@ def create_app(
 
     app = Starlette(
         debug=settings.is_development,
-        routes=[
-            # First: /events/{slug}.ics must not be read as the event page of "{slug}.ics".
-            *calendar_routes,
-            *event_routes,
-            *article_routes,
-            *category_routes,
-            *registration_routes,
-            *sharing_routes,
-            *attendee_routes,
-            *discovery_routes,
-            *health_routes,
-            *admin_routes,
-            *api_routes,
-            *api_document_routes,
-            Mount("/static", app=MemoryStaticFiles(STATIC_DIR), name="static"),
-        ],
+        routes=[*ROUTES, Mount("/static", app=MemoryStaticFiles(STATIC_DIR), name="static")],
         middleware=[
             Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings)),
             Middleware(
@@ -168,11 +143,14 @@ def create_app(
         lifespan=lifespan,
     )
     extensions = web_extensions()
+    # The one URL builder, from this app's router: pages, emails, feeds and JSON-LD use it.
+    urls = SiteUrls(settings.base_url, app.url_path_for)
     app.state.context = AppContext(
         settings=settings,
         db=db,
         clock=clock,
-        templates=create_templates(settings, app.url_path_for, extensions),
+        urls=urls,
+        templates=create_templates(settings, urls, extensions),
         page_cache=page_cache,
         extensions=extensions,
     )

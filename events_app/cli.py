@@ -87,17 +87,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from events_app.routes import site_urls
     from events_app.transfer.commands import run_import
 
+    settings = _settings()
     return run_import(
-        _settings(), Path(args.file), progress=not args.quiet, notify=not args.no_notify
+        settings,
+        site_urls(settings),
+        Path(args.file),
+        progress=not args.quiet,
+        notify=not args.no_notify,
     )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from events_app.routes import site_urls
     from events_app.transfer.commands import run_export
 
-    return run_export(_settings(), args.format, Path(args.output) if args.output else None)
+    settings = _settings()
+    output = Path(args.output) if args.output else None
+    return run_export(settings, site_urls(settings), args.format, output)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -107,6 +116,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from events_app.db import Database
     from events_app.mail.worker import MailWorker
     from events_app.registration.housekeeping import seat_housekeeping
+    from events_app.routes import site_urls
 
     settings = _settings()
     logging.getLogger().setLevel(settings.log_level.upper())
@@ -116,7 +126,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         db=db,
         lease=timedelta(seconds=args.lease_seconds),
         batch_size=args.batch_size,
-        housekeeping=seat_housekeeping(settings, db),
+        housekeeping=seat_housekeeping(settings, db, site_urls(settings)),
     )
     # A signal lets the message being sent finish; the rest of its batch is handed back.
     previous = {

@@ -27,6 +27,7 @@ from events_app.db import Database
 from events_app.migrate import upgrade_database
 from events_app.registration.notify import Notifier
 from tests.support.redis import redis_db  # noqa: F401 (a fixture for every test module)
+from tests.support.routes import site_urls
 from tests.support.settings import (
     POSTGRES_URL,
     START,
@@ -141,7 +142,7 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def notifier(settings: Settings) -> Notifier:
-    return Notifier(settings)
+    return Notifier(settings, site_urls(settings))
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from tests.factories import make_article, make_event, make_user
 from tests.registration.helpers import confirm, register
 from tests.registration.web_helpers import csrf_from, https_client
 from tests.sharing.helpers import share_form
+from tests.support.routes import site_urls
 from tests.support.settings import make_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -203,7 +204,8 @@ def make_content(db: Database, now: datetime) -> None:
         db, now, slug="talk", capacity=1, categories=["Science"], articles=[article.slug]
     )
     make_event(db, now, slug="called-off", status="cancelled", status_reason="Rain.")
-    notifier = Notifier(make_settings("sqlite://"))
+    notifier_settings = make_settings("sqlite://")
+    notifier = Notifier(notifier_settings, site_urls(notifier_settings))
     # Registration 1 has the seat, registration 2 waits for it.
     for email in ("a@example.org", "b@example.org"):
         _, token = register(db, now, notifier, event.id, email)  # type: ignore[arg-type]
@@ -309,7 +311,7 @@ def test_no_visible_text_escapes_gettext_on_the_dashboard_and_at_the_door(
     use_pseudo_translations(monkeypatch)
     settings = make_settings(database_url, site_name="⟦Site⟧")
     now = clock.now()
-    notifier = Notifier(settings)
+    notifier = Notifier(settings, site_urls(settings))
     editor = make_user(db, now, role="editor")
     event = make_event(db, now - timedelta(days=5), slug="talk", capacity=1)
     make_event(db, now, slug="open", capacity=None, status="cancelled")

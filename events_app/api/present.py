@@ -1,12 +1,11 @@
 """What the public services return (cards, event pages, articles, categories), as the API's
 models. Only what the site's pages show is copied: never an online link, never anything
-about attendees. Links are absolute, built from EVENTS_BASE_URL like every link the site
-writes, never from the request's Host header."""
+about attendees. Links are absolute, built by the site's one URL builder (SiteUrls) from
+EVENTS_BASE_URL like every link the site writes, never from the request's Host header."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from functools import lru_cache
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -27,23 +26,7 @@ from events_app.events.cards import CategoryRef, EventCard
 from events_app.models import Article, Category, Event
 from events_app.pagination import Page
 from events_app.registration.pages import EventPage
-
-
-class SiteUrls:
-    """Absolute URLs of named routes. A listing builds a hundred of them from a few routes,
-    and finding a route by name tries each in turn, so paths are remembered."""
-
-    def __init__(self, base_url: str, url_path_for: Callable[..., Any]) -> None:
-        self.base_url = base_url
-
-        @lru_cache(maxsize=8192)
-        def path(name: str, params: tuple[tuple[str, str], ...]) -> str:
-            return str(url_path_for(name, **dict(params)))
-
-        self._path = path
-
-    def __call__(self, name: str, /, **params: str) -> str:
-        return self.base_url + self._path(name, tuple(sorted(params.items())))
+from events_app.site_urls import SiteUrls
 
 
 def category_public(category: CategoryRef | Category, url: SiteUrls) -> CategoryPublic:

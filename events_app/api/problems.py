@@ -105,8 +105,7 @@ def _gettext(request: Request) -> Any:
 
 
 def problem_type_uri(request: Request, kind: ProblemType) -> str:
-    base_url: str = request.app.state.context.settings.base_url
-    return f"{base_url}/api/docs#problem-{kind.slug}"
+    return request.app.state.context.urls("api_docs") + f"#problem-{kind.slug}"
 
 
 class ApiProblem(Exception):

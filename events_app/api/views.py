@@ -16,7 +16,6 @@ from starlette.routing import BaseRoute, Route
 
 from events_app.api.links import filter_params, paging_headers
 from events_app.api.present import (
-    SiteUrls,
     article_detail_public,
     articles_public,
     categories_public,
@@ -31,6 +30,7 @@ from events_app.categories.service import list_categories
 from events_app.events import listing
 from events_app.events.service import related_live_events
 from events_app.registration.pages import load_event_page
+from events_app.site_urls import SiteUrls
 from events_app.web.context import PUBLIC_CACHE_CONTROL, AppContext, app_context
 from events_app.web.forms import clean_text
 
@@ -55,12 +55,7 @@ def json_response(
 
 
 def site_urls(request: Request) -> SiteUrls:
-    """One per app: it remembers the paths it has built."""
-    state = request.app.state
-    if not hasattr(state, "api_urls"):
-        state.api_urls = SiteUrls(app_context(request).settings.base_url, request.app.url_path_for)
-    urls: SiteUrls = state.api_urls
-    return urls
+    return app_context(request).urls
 
 
 def _per_page(ctx: AppContext, query: PageQuery) -> int:

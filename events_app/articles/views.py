@@ -10,7 +10,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from events_app.articles.service import get_published_article, list_articles
-from events_app.calendar.vevent import app_calendar_site
 from events_app.events.cards import EventCard
 from events_app.events.service import related_live_events
 from events_app.models import Article
@@ -53,7 +52,7 @@ async def article_detail(request: Request) -> Response:
         "events": events,
         "structured_data": article_json_ld(article, site=app_publisher(ctx)),
         "share": share_links(
-            url=app_calendar_site(ctx).article_url(article.slug),
+            url=ctx.urls("article_detail", slug=article.slug),
             title=article.title,
             summary=article.summary,
         ),

@@ -116,8 +116,8 @@ def attendee_file(
     gettext = catalogue(site.language).gettext
     head = CalendarHead(
         name=gettext("%(site)s: my registrations") % {"site": site.site_name},
-        url=f"{site.base_url}/r/{token}",
-        source=f"{site.base_url}/r/{token}/calendar.ics",
+        url=site.urls("registration_manage", token=token),
+        source=site.urls("registration_feed", token=token),
     )
     body = assemble_calendar(head, entries, vevents)
     changes = [registration.updated_at for registration, _event in rows]

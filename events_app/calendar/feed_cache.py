@@ -87,4 +87,4 @@ def current_feed(
 
 def app_feed_cache(context: AppContext) -> FeedCache:
     """One per app: the feeds this process has built, kept while they stay true."""
-    return context.part(FeedCache, lambda _settings: FeedCache())
+    return context.part(FeedCache, lambda _settings, _urls: FeedCache())

@@ -93,13 +93,14 @@ def feed_head(
     names = {"site": site.site_name}
     if scope.kind is FeedKind.site:
         name = gettext("%(site)s: events") % names
-        page, source = "/events", "/events.ics"
+        page, source = site.urls("events_index"), site.urls("site_feed")
     elif scope.kind is FeedKind.category:
         title = session.scalar(select(col(Category.name)).where(col(Category.slug) == scope.slug))
         if title is None:
             return None
         name = gettext("%(site)s: %(category)s") % {**names, "category": title}
-        page, source = f"/categories/{scope.slug}", f"/categories/{scope.slug}.ics"
+        page = site.urls("category_detail", slug=scope.slug)
+        source = site.urls("category_feed", slug=scope.slug)
     else:
         title = session.scalar(
             select(col(Article.title)).where(
@@ -109,12 +110,13 @@ def feed_head(
         if title is None:
             return None
         name = gettext("%(site)s: events for “%(article)s”") % {**names, "article": title}
-        page, source = f"/articles/{scope.slug}", f"/articles/{scope.slug}/events.ics"
+        page = site.urls("article_detail", slug=scope.slug)
+        source = site.urls("article_feed", slug=scope.slug)
     return CalendarHead(
         name=name,
         description=gettext("Events from %(site)s, kept up to date.") % names,
-        url=site.base_url + page,
-        source=site.base_url + source,
+        url=page,
+        source=source,
     )
 
 

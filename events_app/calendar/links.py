@@ -93,9 +93,9 @@ def add_to_calendar_links(event: Event, site: CalendarSite, *, now: datetime) ->
     """The event in each web calendar, and the feeds that hold it (the site's and those of
     its categories), to subscribe to instead."""
     entry = entry_from_event(event, now=now)
-    feeds = [feed_link(site.site_name, f"{site.base_url}/events.ics")]
+    feeds = [feed_link(site.site_name, site.urls("site_feed"))]
     feeds += [
-        feed_link(category.name, f"{site.base_url}/categories/{category.slug}.ics")
+        feed_link(category.name, site.urls("category_feed", slug=category.slug))
         for category in event.categories
     ]
     return AddToCalendarLinks(

@@ -22,6 +22,7 @@ from events_app.calendar.entries import CalendarEntry
 from events_app.config import Settings
 from events_app.markdown import html_to_text
 from events_app.models import EventStatus
+from events_app.site_urls import SiteUrls
 from events_app.timezones import zone
 from events_app.translations import catalogue
 
@@ -42,21 +43,21 @@ DESCRIPTION_LIMIT = 4000
 class CalendarSite:
     """What every VEVENT of this site shares: where its pages live and who organises."""
 
-    base_url: str
+    urls: SiteUrls
     site_name: str
     mail_from: str
     language: str = "en"
 
     def event_url(self, slug: str) -> str:
-        return f"{self.base_url}/events/{slug}"
+        return self.urls("event_detail", slug=slug)
 
     def article_url(self, slug: str) -> str:
-        return f"{self.base_url}/articles/{slug}"
+        return self.urls("article_detail", slug=slug)
 
 
-def calendar_site(settings: Settings) -> CalendarSite:
+def calendar_site(settings: Settings, urls: SiteUrls) -> CalendarSite:
     return CalendarSite(
-        base_url=settings.base_url,
+        urls=urls,
         site_name=settings.site_name,
         mail_from=settings.mail_from,
         language=settings.language,

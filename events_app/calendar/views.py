@@ -124,12 +124,10 @@ def _attendee_endpoint(load: Loader, disposition: str) -> Callable[[Request], Aw
 async def calendars_page(request: Request) -> Response:
     ctx = app_context(request)
     categories = await ctx.read(lambda session: list_categories(session=session))
-    base = ctx.settings.base_url
-
     context = {
-        "site_feed": feed_link(ctx.settings.site_name, f"{base}/events.ics"),
+        "site_feed": feed_link(ctx.settings.site_name, ctx.urls("site_feed")),
         "category_feeds": [
-            feed_link(category.name, f"{base}/categories/{category.slug}.ics")
+            feed_link(category.name, ctx.urls("category_feed", slug=category.slug))
             for category in categories
         ],
     }

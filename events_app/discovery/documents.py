@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from events_app.discovery.service import SitemapEntry
+from events_app.site_urls import SiteUrls
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -37,23 +38,26 @@ def document(root: ET.Element) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def build_sitemap(entries: Iterable[SitemapEntry], *, base_url: str) -> bytes:
+def build_sitemap(entries: Iterable[SitemapEntry]) -> bytes:
     urlset = ET.Element("urlset", xmlns=SITEMAP_NS)
     for entry in entries:
         url = child(urlset, "url")
-        child(url, "loc", base_url + entry.path)
+        child(url, "loc", entry.url)
         if entry.lastmod is not None:
             child(url, "lastmod", w3c_datetime(entry.lastmod))
     return document(urlset)
 
 
-def build_robots(*, base_url: str, base_path: str) -> str:
+def build_robots(*, urls: SiteUrls) -> str:
     """Crawlers may read every public page; the back office and the attendees' own pages
-    (whose addresses hold their manage tokens) are none of their business."""
+    (whose addresses hold their manage tokens) are none of their business. Each is disallowed
+    by the prefix its routes share, taken from a route so that it moves with them."""
+    back_office = urls.path("admin_dashboard")
+    attendee_pages = urls.path("registration_manage", token="-").removesuffix("-")  # noqa: S106
     return (
         "User-agent: *\n"
-        f"Disallow: {base_path}/admin\n"
-        f"Disallow: {base_path}/r/\n"
+        f"Disallow: {back_office}\n"
+        f"Disallow: {attendee_pages}\n"
         "\n"
-        f"Sitemap: {base_url}/sitemap.xml\n"
+        f"Sitemap: {urls('sitemap')}\n"
     )

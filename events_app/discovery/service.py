@@ -19,6 +19,7 @@ from events_app.models import (
     Event,
     EventCategory,
 )
+from events_app.site_urls import SiteUrls
 
 # The sitemap protocol's limit for one file.
 SITEMAP_MAX_URLS = 50_000
@@ -26,7 +27,7 @@ SITEMAP_MAX_URLS = 50_000
 
 @dataclass(frozen=True, slots=True)
 class SitemapEntry:
-    path: str
+    url: str
     lastmod: datetime | None
 
 
@@ -44,7 +45,7 @@ def _published(now: datetime) -> ColumnElement[bool]:
     return col(Article.published_at) <= now
 
 
-def sitemap_entries(*, session: Session, now: datetime) -> list[SitemapEntry]:
+def sitemap_entries(*, session: Session, now: datetime, urls: SiteUrls) -> list[SitemapEntry]:
     """The listings, every live event (past and cancelled ones too: their pages stay), every
     published article, and every category with something live in it."""
     events = session.execute(
@@ -87,13 +88,16 @@ def sitemap_entries(*, session: Session, now: datetime) -> list[SitemapEntry]:
     latest_article = max(article_moments.values(), default=None)
     latest = max((m for m in (latest_event, latest_article) if m is not None), default=None)
     entries = [
-        SitemapEntry("/", latest),
-        SitemapEntry("/events", latest_event),
-        SitemapEntry("/articles", latest_article),
-        *(SitemapEntry(f"/events/{row[1]}", event_moments[row[0]]) for row in events),
-        *(SitemapEntry(f"/articles/{row[1]}", article_moments[row[0]]) for row in articles),
+        SitemapEntry(urls("front_page"), latest),
+        SitemapEntry(urls("events_index"), latest_event),
+        SitemapEntry(urls("articles_index"), latest_article),
+        *(SitemapEntry(urls("event_detail", slug=row[1]), event_moments[row[0]]) for row in events),
         *(
-            SitemapEntry(f"/categories/{slug}", category_moments[slug])
+            SitemapEntry(urls("article_detail", slug=row[1]), article_moments[row[0]])
+            for row in articles
+        ),
+        *(
+            SitemapEntry(urls("category_detail", slug=slug), category_moments[slug])
             for slug in sorted(category_moments)
         ),
     ]

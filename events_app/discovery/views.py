@@ -7,13 +7,10 @@ answers If-None-Match with 304 (events_app/web/page_cache.py), like every public
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from events_app.calendar.vevent import app_calendar_site
 from events_app.discovery.atom import AtomEntry, AtomFeed, build_atom, tag_uri
 from events_app.discovery.documents import build_robots, build_sitemap
 from events_app.discovery.service import (
@@ -38,14 +35,15 @@ def _public(body: bytes | str, media_type: str) -> Response:
 async def sitemap(request: Request) -> Response:
     ctx = app_context(request)
     now = ctx.now()
-    entries = await ctx.read(lambda session: sitemap_entries(session=session, now=now))
-    body = build_sitemap(entries, base_url=ctx.settings.base_url)
+    entries = await ctx.read(
+        lambda session: sitemap_entries(session=session, now=now, urls=ctx.urls)
+    )
+    body = build_sitemap(entries)
     return _public(body, "application/xml; charset=utf-8")
 
 
 async def robots(request: Request) -> Response:
-    base_url = app_context(request).settings.base_url
-    text = build_robots(base_url=base_url, base_path=urlsplit(base_url).path.rstrip("/"))
+    text = build_robots(urls=app_context(request).urls)
     return _public(text, "text/plain; charset=utf-8")
 
 
@@ -55,7 +53,7 @@ def _event_entry(ctx: AppContext, event: Event) -> AtomEntry:
     return AtomEntry(
         id=tag_uri(base_url, event.created_at, f"event/{event.uid}"),
         title=event.title,
-        url=app_calendar_site(ctx).event_url(event.slug),
+        url=ctx.urls("event_detail", slug=event.slug),
         updated=event_changed_at(event.updated_at, event.publish_at),
         published=event.publish_at or event.created_at,
         summary=event.summary or event.description_text,
@@ -68,7 +66,7 @@ def _article_entry(ctx: AppContext, article: Article) -> AtomEntry:
     return AtomEntry(
         id=tag_uri(ctx.settings.base_url, article.created_at, f"article/{article.id}"),
         title=article.title,
-        url=app_calendar_site(ctx).article_url(article.slug),
+        url=ctx.urls("article_detail", slug=article.slug),
         updated=article_changed_at(article.updated_at, article.published_at),
         published=article.published_at,
         summary=article.summary or article.body_text,
@@ -80,15 +78,15 @@ def _article_entry(ctx: AppContext, article: Article) -> AtomEntry:
 
 async def events_atom(request: Request) -> Response:
     ctx = app_context(request)
-    now, base_url, site = ctx.now(), ctx.settings.base_url, ctx.settings.site_name
+    now, site = ctx.now(), ctx.settings.site_name
     translations = catalogue(ctx.settings.language)
     events = await ctx.read(lambda session: feed_events(session=session, now=now, limit=FEED_SIZE))
     feed = AtomFeed(
-        id=f"{base_url}/events.atom",
+        id=ctx.urls("events_atom"),
         title=translations.gettext("%(site)s: upcoming events") % {"site": site},
         subtitle=translations.gettext("The next events on %(site)s, soonest first.")
         % {"site": site},
-        page_url=f"{base_url}/events",
+        page_url=ctx.urls("events_index"),
         author=site,
         language=ctx.settings.language,
         entries=[_event_entry(ctx, event) for event in events],
@@ -98,17 +96,17 @@ async def events_atom(request: Request) -> Response:
 
 async def articles_atom(request: Request) -> Response:
     ctx = app_context(request)
-    now, base_url, site = ctx.now(), ctx.settings.base_url, ctx.settings.site_name
+    now, site = ctx.now(), ctx.settings.site_name
     translations = catalogue(ctx.settings.language)
     articles = await ctx.read(
         lambda session: feed_articles(session=session, now=now, limit=FEED_SIZE)
     )
     feed = AtomFeed(
-        id=f"{base_url}/articles.atom",
+        id=ctx.urls("articles_atom"),
         title=translations.gettext("%(site)s: articles") % {"site": site},
         subtitle=translations.gettext("The latest articles on %(site)s, newest first.")
         % {"site": site},
-        page_url=f"{base_url}/articles",
+        page_url=ctx.urls("articles_index"),
         author=site,
         language=ctx.settings.language,
         entries=[_article_entry(ctx, article) for article in articles],

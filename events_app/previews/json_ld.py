@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from events_app.events.present import all_day_span, event_local_range
 from events_app.models import Article, Event, EventFormat, EventStatus
+from events_app.site_urls import SiteUrls
 
 if TYPE_CHECKING:
     from events_app.web.context import AppContext
@@ -40,12 +41,12 @@ IN_STOCK, SOLD_OUT = f"{SCHEMA}/InStock", f"{SCHEMA}/SoldOut"
 class Publisher:
     """Who runs the site: the organiser of events that name none, and every article's publisher."""
 
-    base_url: str
+    urls: SiteUrls
     name: str
     currency: str = "EUR"
 
     def organization(self) -> dict[str, Any]:
-        return {"@type": "Organization", "name": self.name, "url": self.base_url + "/"}
+        return {"@type": "Organization", "name": self.name, "url": self.urls("front_page")}
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -93,7 +94,7 @@ def _location(event: Event, url: str) -> dict[str, Any] | list[dict[str, Any]] |
 
 
 def event_json_ld(event: Event, *, seats_left: int | None, site: Publisher) -> dict[str, Any]:
-    url = f"{site.base_url}/events/{event.slug}"
+    url = site.urls("event_detail", slug=event.slug)
     start, end = _dates(event)
     description = event.summary or event.description_text
     offer: dict[str, Any] = {
@@ -129,7 +130,7 @@ def event_json_ld(event: Event, *, seats_left: int | None, site: Publisher) -> d
 
 
 def article_json_ld(article: Article, *, site: Publisher) -> dict[str, Any]:
-    url = f"{site.base_url}/articles/{article.slug}"
+    url = site.urls("article_detail", slug=article.slug)
     description = article.summary or article.body_text
     data: dict[str, Any] = {
         "@context": SCHEMA,
@@ -168,5 +169,5 @@ def app_publisher(context: AppContext) -> Publisher:
     """Who runs the site, as schema.org data names it."""
     return context.part(
         Publisher,
-        lambda settings: Publisher(settings.base_url, settings.site_name, settings.currency),
+        lambda settings, urls: Publisher(urls, settings.site_name, settings.currency),
     )

@@ -21,6 +21,7 @@ from events_app.models import Event, Registration, RegistrationStatus
 from events_app.registration.checkin_codes import format_code
 from events_app.registration.qr import qr_png, qr_png_size
 from events_app.resources import TEMPLATE_DIR
+from events_app.site_urls import SiteUrls
 from events_app.translations import load_translations
 
 REQUEST, CANCEL = InvitationMethod.request, InvitationMethod.cancel
@@ -58,8 +59,9 @@ def one_line(text: str) -> str:
 
 
 class EmailComposer:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, urls: SiteUrls) -> None:
         self.settings = settings
+        self.urls = urls
         translations = load_translations(settings.language)
         self.env = Environment(
             loader=FileSystemLoader(TEMPLATE_DIR / "email"),
@@ -72,10 +74,7 @@ class EmailComposer:
         self.env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
         self.env.filters["when"] = lambda event: format_event_when(event, settings.language)
 
-        self.site = calendar_site(settings)
-
-    def url(self, path: str) -> str:
-        return self.settings.base_url + path
+        self.site = calendar_site(settings, urls)
 
     def compose(
         self,
@@ -99,9 +98,9 @@ class EmailComposer:
             "site_name": self.settings.site_name,
             "registration": registration,
             "event": event,
-            "event_url": self.url(f"/events/{event.slug}"),
-            "manage_url": self.url(f"/r/{token}") if token else None,
-            "confirm_url": self.url(f"/r/{token}/confirm") if token else None,
+            "event_url": self.urls("event_detail", slug=event.slug),
+            "manage_url": self.urls("registration_manage", token=token) if token else None,
+            "confirm_url": (self.urls("registration_confirm_page", token=token) if token else None),
             "position": position,
             "online_url": event.online_url if seated else "",
             "checkin_code": None,

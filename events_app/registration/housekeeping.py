@@ -21,6 +21,7 @@ from events_app.db import Database
 from events_app.registration.notify import Notifier
 from events_app.registration.reminders import send_due_reminders
 from events_app.registration.service import events_with_lapsed_holds, expire_event_holds
+from events_app.site_urls import SiteUrls
 
 logger = logging.getLogger(__name__)
 
@@ -97,10 +98,10 @@ class Housekeeper:
 
 
 def seat_housekeeping(
-    settings: Settings, db: Database
+    settings: Settings, db: Database, urls: SiteUrls
 ) -> Callable[[threading.Event, Clock], Housekeeper]:
     """Seat housekeeping as the mail worker takes it: made with the worker's stop signal and
-    clock."""
+    clock. `urls` writes the links in the reminders (the app's, or `routes.site_urls`)."""
     return lambda stop, clock: Housekeeper(
-        db=db, clock=clock, notifier=Notifier(settings), stop=stop
+        db=db, clock=clock, notifier=Notifier(settings, urls), stop=stop
     )

@@ -14,15 +14,18 @@ from events_app.mail.outbox import enqueue
 from events_app.models import Event, Registration
 from events_app.registration.emails import EmailComposer
 from events_app.registration.tokens import token_for
+from events_app.site_urls import SiteUrls
 
 if TYPE_CHECKING:
     from events_app.web.context import AppContext
 
 
 class Notifier:
-    def __init__(self, settings: Settings, composer: EmailComposer | None = None) -> None:
+    def __init__(
+        self, settings: Settings, urls: SiteUrls, composer: EmailComposer | None = None
+    ) -> None:
         self.settings = settings
-        self.composer = composer or EmailComposer(settings)
+        self.composer = composer or EmailComposer(settings, urls)
 
     def token(self, registration: Registration) -> str:
         return token_for(self.settings.secret_key, registration.token_nonce)

@@ -63,7 +63,7 @@ class _SilentFor(Notifier):
     owner asked us to forget the address) and the usual ones to everybody else."""
 
     def __init__(self, notifier: Notifier, registration_id: int | None) -> None:
-        super().__init__(notifier.settings, notifier.composer)
+        super().__init__(notifier.settings, notifier.composer.urls, notifier.composer)
         self.silent_id = registration_id
 
     def notify(self, *, registration: Registration, **kwargs: Any) -> None:

@@ -79,7 +79,7 @@ def render_event_page(
             event, seats_left=page.seats_left, site=app_publisher(ctx)
         ),
         "share": share_links(
-            url=app_calendar_site(ctx).event_url(event.slug),
+            url=ctx.urls("event_detail", slug=event.slug),
             title=event.title,
             summary=event.summary,
         ),

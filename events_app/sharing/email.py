@@ -21,7 +21,7 @@ def compose_share(
     note: str,
     title: str,
     summary: str,
-    path: str,
+    url: str,
     event: Event | None = None,
 ) -> ComposedEmail:
     """ "Send this to a friend": the page's title, summary and link and the sender's note,
@@ -33,7 +33,7 @@ def compose_share(
         "note": note,
         "title": title,
         "summary": summary,
-        "url": composer.url(path),
+        "url": url,
         "event": event,
     }
     subject = one_line(composer.env.get_template("shared.subject.txt").render(context))

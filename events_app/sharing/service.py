@@ -36,8 +36,9 @@ class ShareTarget:
     event: Event | None = None  # an event's email also says when and where
 
     @property
-    def path(self) -> str:
-        return f"/{self.kind.value}s/{self.slug}"
+    def route(self) -> str:
+        """The name of the shared page's route."""
+        return "event_detail" if self.kind is ShareKind.event else "article_detail"
 
 
 def _short(summary: str, text: str) -> str:
@@ -88,7 +89,7 @@ def send_to_friend(
         note=request.note,
         title=target.title,
         summary=target.summary,
-        path=target.path,
+        url=composer.urls(target.route, slug=target.slug),
         event=target.event,
     )
     return enqueue(session=session, now=now, email=email, base_url=composer.settings.base_url)

@@ -18,6 +18,7 @@ from events_app.clock import utc_now
 from events_app.config import Settings
 from events_app.db import Database
 from events_app.registration.notify import Notifier
+from events_app.site_urls import SiteUrls
 from events_app.transfer.checking import ImportRejected
 from events_app.transfer.export import export_ics, export_json
 from events_app.transfer.ics_import import read_ics
@@ -28,14 +29,14 @@ from events_app.transfer.service import Done, ImportReport, import_document
 PROGRESS_FROM = 50  # records; below this an import is over before a bar is worth drawing
 
 
-def read_document(data: bytes, *, session: Session) -> Document:
+def read_document(data: bytes, *, session: Session, urls: SiteUrls) -> Document:
     """iCalendar when the file says BEGIN:VCALENDAR first, JSON otherwise."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UnreadableFile(f"not UTF-8 text (byte {exc.start})") from None
     if text.lstrip().upper().startswith("BEGIN:VCALENDAR"):
-        return read_ics(text.encode("utf-8"), session=session)
+        return read_ics(text.encode("utf-8"), session=session, urls=urls)
     return read_json(text)
 
 
@@ -66,10 +67,10 @@ def _print_rejections(exc: ImportRejected, path: Path) -> None:
 
 
 def _import(
-    db: Database, data: bytes, *, progress: bool, notifier: Notifier | None
+    db: Database, data: bytes, *, progress: bool, notifier: Notifier | None, urls: SiteUrls
 ) -> ImportReport:
     with db.write() as session:
-        document = read_document(data, session=session)
+        document = read_document(data, session=session, urls=urls)
         show = progress and document.size > PROGRESS_FROM and sys.stderr.isatty()
         with tqdm(total=document.size, file=sys.stderr, unit="record", disable=not show) as bar:
             return import_document(
@@ -81,7 +82,10 @@ def _import(
             )
 
 
-def run_import(settings: Settings, path: Path, progress: bool, notify: bool = True) -> int:
+def run_import(
+    settings: Settings, urls: SiteUrls, path: Path, progress: bool, notify: bool = True
+) -> int:
+    """`urls` writes the links in the emails it queues and recognises our own exports."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -89,8 +93,8 @@ def run_import(settings: Settings, path: Path, progress: bool, notify: bool = Tr
         return 2
     db = Database.from_url(settings.database_url)
     try:
-        notifier = Notifier(settings) if notify else None
-        report = _import(db, data, progress=progress, notifier=notifier)
+        notifier = Notifier(settings, urls) if notify else None
+        report = _import(db, data, progress=progress, notifier=notifier, urls=urls)
     except UnreadableFile as exc:
         print(f"import {path}: {exc}; nothing was written", file=sys.stderr)
         return 1
@@ -126,7 +130,7 @@ def _write(data: bytes, output: Path | None) -> None:
     os.replace(partial, output)
 
 
-def run_export(settings: Settings, fmt: str, output: Path | None) -> int:
+def run_export(settings: Settings, urls: SiteUrls, fmt: str, output: Path | None) -> int:
     if fmt not in ("json", "ics"):
         print(f"export: unknown format {fmt!r} (json or ics)", file=sys.stderr)
         return 2
@@ -136,7 +140,9 @@ def run_export(settings: Settings, fmt: str, output: Path | None) -> int:
             if fmt == "json":
                 data = export_json(session=session)
             else:
-                data = export_ics(session=session, now=utc_now(), site=calendar_site(settings))
+                data = export_ics(
+                    session=session, now=utc_now(), site=calendar_site(settings, urls)
+                )
     finally:
         db.dispose()
     try:

@@ -47,5 +47,5 @@ def export_ics(*, session: Session, now: datetime, site: CalendarSite) -> bytes:
     """Every event past the draft stage, as one calendar (a public file: no online links)."""
     events = [e for e in all_events(session=session) if e.status != EventStatus.draft]
     entries = [entry_from_event(event, now=now) for event in events]
-    head = CalendarHead(name=site.site_name, url=f"{site.base_url}/events")
+    head = CalendarHead(name=site.site_name, url=site.urls("events_index"))
     return build_calendar(entries, site=site, head=head)

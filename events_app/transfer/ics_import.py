@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 from events_app.calendar.vevent import place_text, plain_description
 from events_app.date_range import OUT_OF_RANGE, in_range
 from events_app.models import Event, EventStatus
+from events_app.site_urls import SiteUrls
 from events_app.slugs import slugify
 from events_app.timezones import WallClockError, localize, zone
 from events_app.transfer.matching import events_by
@@ -121,20 +122,22 @@ def _categories(vevent: VEvent) -> list[str]:
     return list(dict.fromkeys(name for name in names if name))
 
 
-def _is_our_description(description: str, existing: Event) -> bool:
+def _is_our_description(description: str, existing: Event, urls: SiteUrls) -> bool:
     """Whether DESCRIPTION is the text our own export wrote for `existing`: its plain text,
-    then the event's address and links (calendar/vevent.py `describe`)."""
+    then the event's address and links (calendar/vevent.py `describe`). The address may be
+    under another base URL (a file exported from a copy of this site): only its route's path
+    must match."""
     ours = plain_description(existing.description_html, existing.summary)
     if description == ours:
         return True
     if ours and not description.startswith(ours + "\n\n"):
         return False
     tail = description[len(ours) :].lstrip("\n")
-    address = f"/events/{existing.slug}"
+    address = urls.route_path("event_detail", slug=existing.slug)
     return any(part.startswith("http") and part.endswith(address) for part in tail.split("\n\n"))
 
 
-def _ics_values(vevent: VEvent, existing: Event | None) -> Record:
+def _ics_values(vevent: VEvent, existing: Event | None, urls: SiteUrls) -> Record:
     values = _times(vevent)
     status = str(vevent.get("STATUS", "")).upper()
     values.update(
@@ -151,7 +154,7 @@ def _ics_values(vevent: VEvent, existing: Event | None) -> Record:
         values["timezone"] = existing.timezone  # dates carry no zone; the event's own stays
     # The file holds these as plain text made from ours: unchanged text keeps our Markdown,
     # our venue and address apart.
-    if not _is_our_description(description, existing):
+    if not _is_our_description(description, existing, urls):
         values["description"] = description
     if location != place_text(existing.venue, existing.address):
         values.update(venue=location, address="")
@@ -163,7 +166,7 @@ def _uid(vevent: VEvent) -> str:
 
 
 def _record(
-    index: int, vevent: VEvent, *, stored: dict[str, Event], taken: set[str]
+    index: int, vevent: VEvent, *, stored: dict[str, Event], taken: set[str], urls: SiteUrls
 ) -> IncomingRecord:
     uid = _uid(vevent)
     label = f"VEVENT[{index}] (UID {uid!r})" if uid else f"VEVENT[{index}]"
@@ -176,7 +179,7 @@ def _record(
         problems.append(f"UID: must be at most {UID_MAX_LENGTH} characters")
     existing = stored.get(uid) if uid else None
     try:
-        values = _ics_values(vevent, existing)
+        values = _ics_values(vevent, existing, urls)
     except ValueError as exc:
         return IncomingRecord(label, None, uid or None, (*problems, str(exc)))
     if existing is None:
@@ -186,7 +189,7 @@ def _record(
     return IncomingRecord(label, values, uid or None, tuple(problems))
 
 
-def read_ics(data: bytes, *, session: Session) -> Document:
+def read_ics(data: bytes, *, session: Session, urls: SiteUrls) -> Document:
     try:
         calendar = Calendar.from_ical(data)
     except ValueError as exc:
@@ -196,7 +199,7 @@ def read_ics(data: bytes, *, session: Session) -> Document:
     stored = {e.uid: e for e in events_by(session=session, slugs=(), uids=uids)}
     taken = set(session.scalars(select(col(Event.slug))))
     events = [
-        _record(index, vevent, stored=stored, taken=taken)
+        _record(index, vevent, stored=stored, taken=taken, urls=urls)
         for index, vevent in enumerate(calendar.events)
     ]
     return Document(events=events)

@@ -20,6 +20,7 @@ from events_app.clock import Clock
 from events_app.config import Settings
 from events_app.content import CONTENT_CHANGED
 from events_app.db import Database
+from events_app.site_urls import SiteUrls
 from events_app.web.extensions import WebExtensions
 from events_app.web.page_cache import PageCache
 from events_app.web.rate_limit import RateLimiter
@@ -33,6 +34,7 @@ class AppContext:
     settings: Settings
     db: Database
     clock: Clock
+    urls: SiteUrls  # the one URL builder (events_app/site_urls.py), from the app's router
     templates: Jinja2Templates
     page_cache: PageCache
     extensions: WebExtensions = field(default_factory=WebExtensions)
@@ -45,13 +47,13 @@ class AppContext:
     def now(self) -> datetime:
         return self.clock.now()
 
-    def part(self, kind: type[T], make: Callable[[Settings], T]) -> T:
+    def part(self, kind: type[T], make: Callable[[Settings, SiteUrls], T]) -> T:
         """The one `kind` this app holds for a feature (its email composer, its feed cache),
-        made from the settings on first use. `web/` knows no feature: each feature names its
-        own parts (for example `registration.notify.app_notifier`)."""
+        made from the settings and the URL builder on first use. `web/` knows no feature:
+        each feature names its own parts (for example `registration.notify.app_notifier`)."""
         held = self.parts.get(kind)
         if held is None:
-            held = self.parts.setdefault(kind, make(self.settings))
+            held = self.parts.setdefault(kind, make(self.settings, self.urls))
         return cast(T, held)
 
     @cached_property

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import cache, lru_cache
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -21,6 +21,7 @@ from starlette.templating import Jinja2Templates
 from events_app.config import Settings
 from events_app.markdown import render_markdown
 from events_app.resources import STATIC_DIR, TEMPLATE_DIR
+from events_app.site_urls import SiteUrls
 from events_app.translations import load_translations
 from events_app.web.extensions import WebExtensions
 
@@ -59,7 +60,7 @@ def _gettext_functions(translations: NullTranslations) -> dict[str, Callable[...
 
 def create_templates(
     settings: Settings,
-    url_path_for: Callable[..., Any],
+    urls: SiteUrls,
     extensions: WebExtensions | None = None,
 ) -> Jinja2Templates:
     extensions = extensions or WebExtensions()
@@ -74,20 +75,8 @@ def create_templates(
     )
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(_gettext_functions(translations))
-    base_path = urlsplit(settings.base_url).path.rstrip("/")
+    base_path = urls.base_path
     site_tz = ZoneInfo(settings.timezone)
-
-    # Starlette finds a route by trying each in turn (raising on every miss); pages build up
-    # to a hundred links, always from the same few routes and slugs, so remember them.
-    @lru_cache(maxsize=8192)
-    def cached_path(name: str, params: tuple[tuple[str, str], ...]) -> str:
-        return base_path + str(url_path_for(name, **dict(params)))
-
-    def path_for(name: str, /, **params: Any) -> str:
-        return cached_path(name, tuple((k, str(v)) for k, v in params.items()))
-
-    def absolute_url(path: str) -> str:
-        return settings.base_url + path[len(base_path) :] if path.startswith("/") else path
 
     def canonical_url(request: Request) -> str:
         """This page's address under EVENTS_BASE_URL, without its query but for the page
@@ -112,8 +101,8 @@ def create_templates(
         )
 
     env.globals.update(
-        path_for=path_for,
-        absolute_url=absolute_url,
+        path_for=urls.path,
+        absolute_url=urls.absolute,
         canonical_url=canonical_url,
         static_url=static_url,
         site_name=settings.site_name,

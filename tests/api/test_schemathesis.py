@@ -35,6 +35,7 @@ from events_app.registration.notify import Notifier
 from events_app.registration.schemas import normalise_email
 from tests.factories import make_article, make_event
 from tests.registration.helpers import register
+from tests.support.routes import site_urls
 from tests.support.settings import START, make_settings
 
 # What no answer may contain.
@@ -104,7 +105,7 @@ def api_app(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> 
     make_article(db, START, slug="future-article", published_at=START + timedelta(days=1))
     talk = make_event(db, START, slug="attended-talk", capacity=1)
     assert talk.id is not None
-    register(db, START, Notifier(settings_), talk.id, "attendee@example.org")
+    register(db, START, Notifier(settings_, site_urls(settings_)), talk.id, "attendee@example.org")
     app = create_app(settings_, clock=FrozenClock(START), database=db)
     with TestClient(app) as client:
         assert client.get("/api/openapi.json").json() == schema.raw_schema

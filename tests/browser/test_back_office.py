@@ -22,6 +22,7 @@ from tests.browser.live_site import LiveSite, running_site
 from tests.browser.tools import ARTIFACTS, SCREENSHOTS, find_axe, find_checker
 from tests.factories import DEFAULT_PASSWORD, make_event, make_user
 from tests.registration.helpers import confirm, register
+from tests.support.routes import site_urls
 from tests.support.settings import START, make_settings
 
 if TYPE_CHECKING:
@@ -52,7 +53,8 @@ def back_office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackOffice
         tmp_path_factory.mktemp("back-office"), name="back-office", demo=False
     ) as site:
         db = Database.from_url(site.database_url)
-        notifier = Notifier(make_settings(site.database_url))
+        notifier_settings = make_settings(site.database_url)
+        notifier = Notifier(notifier_settings, site_urls(notifier_settings))
         try:
             make_user(db, START, email=EMAIL, name="Door Keeper", role="editor")
             event = make_event(

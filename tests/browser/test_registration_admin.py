@@ -21,6 +21,7 @@ from tests.browser.nu_checker import describe as describe_html
 from tests.browser.tools import AxeScript, Checker, find_axe, find_checker
 from tests.factories import make_event, make_user
 from tests.registration.helpers import confirm, outbox, register
+from tests.support.routes import site_urls
 from tests.support.settings import make_settings
 
 if TYPE_CHECKING:
@@ -44,7 +45,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveSite, s
         db = Database.from_url(live.database_url)
         now = live.clock.now()
         event = make_event(db, now, slug="workshop", title="Data Workshop", capacity=1)
-        notifier = Notifier(make_settings(live.database_url, base_url=live.base_url))
+        notifier_settings = make_settings(live.database_url, base_url=live.base_url)
+        notifier = Notifier(notifier_settings, site_urls(notifier_settings))
         for email, name in (("ada@example.org", "Ada Lovelace"), ("bo@example.org", "Bo Li")):
             _, token = register(db, now, notifier, event.id, email, name=name)  # type: ignore[arg-type]
             confirm(db, now, notifier, token)

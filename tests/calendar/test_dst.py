@@ -38,9 +38,12 @@ from tests.calendar.readers import (
     vobject_zones,
 )
 from tests.factories import make_entry, make_event
+from tests.support.routes import site_urls
 
 BERLIN, NEW_YORK = "Europe/Berlin", "America/New_York"
-SITE = CalendarSite("https://events.example.org", "Science Events", "Events <e@example.org>")
+SITE = CalendarSite(
+    site_urls("https://events.example.org"), "Science Events", "Events <e@example.org>"
+)
 HEAD = CalendarHead(name="Science Events", url="https://events.example.org/events")
 BEFORE_THE_YEAR = datetime(2026, 2, 1, tzinfo=UTC)  # every 2026 change is still ahead
 H = timedelta(hours=1)
@@ -384,7 +387,9 @@ def test_the_files_own_vtimezone_gives_each_wall_clock_its_offset(
 
 def import_file(db: Database, now: datetime, data: bytes) -> None:
     with db.write() as session:
-        document = read_document(data, session=session)
+        document = read_document(
+            data, session=session, urls=site_urls("https://events.example.org")
+        )
         import_document(session=session, now=now, document=document)
 
 

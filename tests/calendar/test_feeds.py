@@ -16,8 +16,11 @@ from events_app.clock import FrozenClock
 from events_app.content import mark_content_changed
 from events_app.db import Database
 from tests.factories import edit_event, make_article, make_event
+from tests.support.routes import site_urls
 
-SITE = CalendarSite("https://events.example.org", "Science Events", "Events <events@example.org>")
+SITE = CalendarSite(
+    site_urls("https://events.example.org"), "Science Events", "Events <events@example.org>"
+)
 SITE_FEED = FeedScope(FeedKind.site)
 
 

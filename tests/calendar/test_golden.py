@@ -27,6 +27,7 @@ from events_app.calendar.ics import CalendarHead, build_calendar
 from events_app.calendar.invitation import InvitationMethod, build_invitation
 from events_app.calendar.vevent import CalendarSite
 from tests.factories import make_entry
+from tests.support.routes import site_urls
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE_VARIABLE = "EVENTS_UPDATE_GOLDEN"
@@ -35,7 +36,7 @@ _STAMP = re.compile(rb"(?m)^DTSTAMP:\d{8}T\d{6}Z(?=\r$)")
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 BASE_URL = "https://events.example.org"
-SITE = CalendarSite(BASE_URL, "Science Events", "Science Events <events@example.org>")
+SITE = CalendarSite(site_urls(BASE_URL), "Science Events", "Science Events <events@example.org>")
 FEED = CalendarHead(
     name="Science Events",
     url=f"{BASE_URL}/events",

@@ -12,10 +12,11 @@ from events_app.calendar.ics import CalendarHead, build_calendar
 from events_app.calendar.vevent import CalendarSite, build_vevent, description_text
 from events_app.markdown import render
 from tests.factories import make_entry
+from tests.support.routes import site_urls
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 BASE_URL = "https://events.example.org"
-SITE = CalendarSite(BASE_URL, "Science Events", "Science Events <events@example.org>")
+SITE = CalendarSite(site_urls(BASE_URL), "Science Events", "Science Events <events@example.org>")
 FEED = CalendarHead(
     name="Science Events", url=f"{BASE_URL}/events", source=f"{BASE_URL}/events.ics"
 )

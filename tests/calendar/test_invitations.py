@@ -21,6 +21,7 @@ from events_app.transfer.commands import run_import
 from events_app.transfer.export import export_json
 from tests.factories import edit_event, make_event
 from tests.registration.helpers import confirm, outbox, register
+from tests.support.routes import site_urls
 
 
 def invitation(message: OutboxMessage) -> tuple[str, icalendar.Event]:
@@ -156,9 +157,9 @@ def test_an_import_that_moves_an_event_notifies_its_attendees(
     path = Path(str(tmp_path)) / "events.json"
     path.write_text(exported)
 
-    assert run_import(settings, path, progress=False, notify=False) == 0
+    assert run_import(settings, site_urls(settings), path, progress=False, notify=False) == 0
     assert by_kind(db, "event_changed") == []
     path.write_text(exported.replace("Another hall", "A third hall"))
-    assert run_import(settings, path, progress=False) == 0
+    assert run_import(settings, site_urls(settings), path, progress=False) == 0
     [update] = by_kind(db, "event_changed")
     assert "A third hall" in update.text_body

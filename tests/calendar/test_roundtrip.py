@@ -34,9 +34,10 @@ from tests.calendar.readers import (
 )
 from tests.factories import make_article, make_entry, make_event
 from tests.registration.helpers import confirm, register
+from tests.support.routes import site_urls
 
 BASE_URL = "https://events.example.org"
-SITE = CalendarSite(BASE_URL, "Science Events", "Science Events <events@example.org>")
+SITE = CalendarSite(site_urls(BASE_URL), "Science Events", "Science Events <events@example.org>")
 FEED = CalendarHead(
     name="Science Events", url=f"{BASE_URL}/events", source=f"{BASE_URL}/events.ics"
 )
@@ -302,7 +303,7 @@ def _expected_from_database(
         events = [find_event(session=session, slug=slug) for slug in slugs]
         entries = [entry_from_event(event, now=now) for event in events if event is not None]
     assert len(entries) == len(slugs)
-    site = calendar_site(settings)
+    site = calendar_site(settings, site_urls(settings))
     return {entry.uid: expected(entry, private=private, site=site) for entry in entries}
 
 
@@ -416,7 +417,9 @@ def test_the_ics_export_reads_back_with_both_parsers(
     make_event(db, now, slug="draft-talk", status="draft")
 
     with db.read() as session:
-        data = export_ics(session=session, now=now, site=calendar_site(settings))
+        data = export_ics(
+            session=session, now=now, site=calendar_site(settings, site_urls(settings))
+        )
 
     assert read_both(data) == _expected_from_database(
         db, settings, now, ["berlin-talk", "tokyo-talk"]

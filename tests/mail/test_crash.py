@@ -19,6 +19,7 @@ from events_app.db import Database
 from events_app.registration.notify import Notifier
 from tests.factories import make_event
 from tests.registration.helpers import outbox, register
+from tests.support.routes import site_urls
 from tests.support.settings import make_settings
 from tests.support.smtp import Collector, SmtpServer, free_port
 
@@ -55,7 +56,8 @@ def test_a_worker_killed_mid_send_loses_nothing(
     record_property: Callable[[str, object], None],
 ) -> None:
     now = utc_now()  # the worker process reads the real clock
-    notifier = Notifier(make_settings(database_url))
+    notifier_settings = make_settings(database_url)
+    notifier = Notifier(notifier_settings, site_urls(notifier_settings))
     event = make_event(db, now)
     for number in range(MESSAGES):
         register(db, now, notifier, event.id, f"p{number}@example.org")

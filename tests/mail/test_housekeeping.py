@@ -29,6 +29,7 @@ from events_app.registration.notify import Notifier
 from tests.factories import make_event, make_worker
 from tests.faults.proxy import FaultProxy, Mode, fault_proxy
 from tests.registration.helpers import HOLD, confirm, outbox, register, statuses
+from tests.support.routes import site_urls
 from tests.support.settings import make_settings
 from tests.support.smtp import SmtpServer
 
@@ -80,7 +81,7 @@ def test_an_expired_hold_is_released_while_delivery_hangs(
         mail_poll_seconds=0.1,
         housekeeping_seconds=0.1,
     )
-    notifier = Notifier(settings)
+    notifier = Notifier(settings, site_urls(settings))
     event = make_event(db, now, capacity=1)
     register(db, now, notifier, event.id, "slow@example.org")  # holds the only seat
     _, token = register(db, now, notifier, event.id, "quick@example.org")
@@ -117,7 +118,8 @@ def test_events_app_worker_releases_holds_while_delivery_hangs(
 ) -> None:
     """The same through `events-app worker`, a process on the real clock."""
     now = utc_now()
-    notifier = Notifier(make_settings(database_url))
+    notifier_settings = make_settings(database_url)
+    notifier = Notifier(notifier_settings, site_urls(notifier_settings))
     event = make_event(db, now, capacity=1)
     slow, _ = register(db, now, notifier, event.id, "slow@example.org")
     _, token = register(db, now, notifier, event.id, "quick@example.org")
@@ -173,7 +175,7 @@ def test_a_delivery_pass_stops_taking_messages_when_its_budget_is_spent(
     settings = proxied_settings(
         database_url, smtp_proxy, smtp_timeout_seconds=0.5, mail_pass_budget_seconds=1.0
     )
-    notifier = Notifier(settings)
+    notifier = Notifier(settings, site_urls(settings))
     event = make_event(db, now)
     for i in range(5):
         register(db, now, notifier, event.id, f"p{i}@example.org")

@@ -24,6 +24,7 @@ from tests.conftest import make_settings
 from tests.factories import make_event
 from tests.registration.helpers import outbox, register
 from tests.registration.web_helpers import https_client, register_form
+from tests.support.routes import site_urls
 
 
 def registrations(db: Database) -> int:
@@ -37,18 +38,30 @@ def test_the_cap_holds_across_events_and_processes(
     settings = make_settings(database_url, registration_emails_per_address_hour=2)
     events = [make_event(db, clock.now(), slug=f"talk-{n}") for n in range(3)]
     ids = [event.id for event in events if event.id is not None]
-    register(db, clock.now(), Notifier(settings), ids[0], "victim@example.org")
+    register(db, clock.now(), Notifier(settings, site_urls(settings)), ids[0], "victim@example.org")
     other_process = Database.from_url(database_url)
     try:
-        register(other_process, clock.now(), Notifier(settings), ids[1], "Victim@example.org")
+        register(
+            other_process,
+            clock.now(),
+            Notifier(settings, site_urls(settings)),
+            ids[1],
+            "Victim@example.org",
+        )
         with pytest.raises(service.RecipientCapped):
-            register(other_process, clock.now(), Notifier(settings), ids[2], "victim@example.org")
+            register(
+                other_process,
+                clock.now(),
+                Notifier(settings, site_urls(settings)),
+                ids[2],
+                "victim@example.org",
+            )
     finally:
         other_process.dispose()
     assert registrations(db) == 2
     assert [m.kind for m in outbox(db)] == ["confirm_request", "confirm_request"]
     clock.advance(timedelta(hours=1))
-    register(db, clock.now(), Notifier(settings), ids[2], "victim@example.org")
+    register(db, clock.now(), Notifier(settings, site_urls(settings)), ids[2], "victim@example.org")
     assert registrations(db) == 3
 
 
@@ -58,9 +71,13 @@ def test_a_repeat_past_the_cap_sends_no_link(
     settings = make_settings(database_url, registration_emails_per_address_hour=1)
     event = make_event(db, clock.now(), slug="talk")
     assert event.id is not None
-    register(db, clock.now(), Notifier(settings), event.id, "victim@example.org")
+    register(
+        db, clock.now(), Notifier(settings, site_urls(settings)), event.id, "victim@example.org"
+    )
     clock.advance(service.RESEND_COOLDOWN)
-    register(db, clock.now(), Notifier(settings), event.id, "victim@example.org")
+    register(
+        db, clock.now(), Notifier(settings, site_urls(settings)), event.id, "victim@example.org"
+    )
     assert [m.kind for m in outbox(db)] == ["confirm_request"]
 
 

@@ -28,6 +28,7 @@ from events_app.registration.notify import Notifier
 from events_app.registration.service import events_with_lapsed_holds, expire_event_holds
 from tests.factories import make_event
 from tests.registration.helpers import HOLD, expire_holds, register, statuses
+from tests.support.routes import site_urls
 from tests.support.settings import make_settings
 
 EVENTS = 30
@@ -100,7 +101,8 @@ def test_expiring_all_events_in_one_transaction_deadlocks(
     db: Database, database_url: str, now: datetime
 ) -> None:
     """The harness can fail: the old order meets a deadlock under this load."""
-    notifier = SlowNotifier(make_settings(database_url))
+    notifier_settings = make_settings(database_url)
+    notifier = SlowNotifier(notifier_settings, site_urls(notifier_settings))
     errors = race(db, now, notifier, expire_in_one_transaction)
     print(f"\nold order: {sum(map(is_deadlock, errors))} deadlocks, {len(errors)} errors")
     assert any(is_deadlock(exc) for exc in errors), errors
@@ -110,7 +112,8 @@ def test_expiring_all_events_in_one_transaction_deadlocks(
 def test_the_worker_expires_holds_without_deadlocks(
     db: Database, database_url: str, now: datetime
 ) -> None:
-    notifier = SlowNotifier(make_settings(database_url))
+    notifier_settings = make_settings(database_url)
+    notifier = SlowNotifier(notifier_settings, site_urls(notifier_settings))
     errors = race(db, now, notifier, expire_holds)
     assert errors == []
     # Every registration went through, and a last round expires every hold it left.

@@ -17,8 +17,10 @@ from events_app.db import Database
 from events_app.models import Event, Registration
 from events_app.registration.housekeeping import Housekeeper
 from events_app.registration.notify import Notifier
+from events_app.site_urls import SiteUrls
 from tests.factories import make_event, make_worker
 from tests.registration.helpers import confirm, outbox, register
+from tests.support.routes import site_urls
 from tests.support.row_locks import without_row_locks
 
 DAY = timedelta(hours=24)
@@ -40,7 +42,7 @@ def reminders(db: Database) -> list[Any]:
 
 def worker(settings: Settings, db: Database, clock: FrozenClock) -> Housekeeper:
     """The mail worker's seat housekeeping, as `events-app worker` runs it."""
-    notifier = Notifier(settings)
+    notifier = Notifier(settings, site_urls(settings))
     return Housekeeper(db=db, clock=clock, notifier=notifier, stop=threading.Event())
 
 
@@ -150,8 +152,8 @@ def test_the_worker_loop_sends_them(
 class FailingNotifier(Notifier):
     """Dies while writing the third reminder, as a worker killed mid-batch would."""
 
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(settings)
+    def __init__(self, settings: Settings, urls: SiteUrls) -> None:
+        super().__init__(settings, urls)
         self.calls = 0
 
     def notify(self, **kwargs: Any) -> None:
@@ -169,7 +171,7 @@ def test_a_worker_that_dies_mid_batch_leaves_nothing_half_done(
     seat_people(db, now, notifier, event, 5)
     clock.advance(timedelta(hours=6))
     dying = worker(settings, db, clock)
-    dying.notifier = FailingNotifier(settings)
+    dying.notifier = FailingNotifier(settings, site_urls(settings))
     with pytest.raises(RuntimeError):
         dying.send_reminders()
     assert reminders(db) == []
@@ -196,7 +198,7 @@ def run_two_workers(
     workers_db = db if locks else without_row_locks(db)
     workers = [worker(settings, workers_db, clock) for _ in range(2)]
     for each in workers:
-        each.notifier = SlowNotifier(settings)
+        each.notifier = SlowNotifier(settings, site_urls(settings))
     barrier = threading.Barrier(len(workers))
     errors: list[BaseException] = []
 

@@ -40,6 +40,7 @@ from events_app.registration.seats import SEATED
 from events_app.registration.tokens import token_for
 from tests.factories import make_event
 from tests.registration.helpers import HOLD, expire_holds
+from tests.support.routes import site_urls
 from tests.support.settings import START, make_settings
 
 ACTIVE = ("pending", "confirmed", "waitlisted", "attended")
@@ -106,7 +107,8 @@ class RegistrationMachine(RuleBasedStateMachine):
         shutil.copyfile(template(), path)
         url = f"sqlite:///{path}"
         self.db = Database.from_url(url)
-        self.notifier = Notifier(make_settings(url))
+        notifier_settings = make_settings(url)
+        self.notifier = Notifier(notifier_settings, site_urls(notifier_settings))
         self.now = START
         self.next_email = 0
         self.event_id = 0

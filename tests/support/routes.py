@@ -1,5 +1,5 @@
-"""The app's routes as tests walk them: every Route with its full path, and a path with its
-parameters filled in."""
+"""The app's routes as tests walk them: every Route with its full path, a path with its
+parameters filled in, and the URL builder made from them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ import re
 import uuid
 from collections.abc import Iterator
 
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, Router
+
+from events_app import routes
+from events_app.config import Settings
+from events_app.site_urls import SiteUrls
 
 _PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
 
@@ -26,3 +30,11 @@ def concrete(path: str) -> str:
         return {"int": "1", "uuid": str(uuid.uuid4())}.get(match.group(2) or "", "x")
 
     return _PARAM.sub(value, path)
+
+
+def site_urls(base_url_or_settings: str | Settings) -> SiteUrls:
+    """The app's URL builder without an app (as `events-app import` and the worker get it),
+    for services that tests call directly."""
+    if isinstance(base_url_or_settings, Settings):
+        return routes.site_urls(base_url_or_settings)
+    return SiteUrls(base_url_or_settings, Router(routes=routes.ROUTES).url_path_for)

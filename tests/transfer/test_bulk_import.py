@@ -21,11 +21,14 @@ from events_app.transfer import service
 from events_app.transfer.commands import read_document, run_import
 from events_app.transfer.service import ImportReport, import_document
 from tests.query_counter import count_queries
+from tests.support.routes import site_urls
+
+URLS = site_urls("https://events.example.org")
 
 
 def _import(db: Database, now: datetime, document: Any) -> tuple[ImportReport, int]:
     with count_queries(db.engine) as statements, db.write() as session:
-        incoming = read_document(json.dumps(document).encode(), session=session)
+        incoming = read_document(json.dumps(document).encode(), session=session, urls=URLS)
         report = import_document(session=session, now=now, document=incoming)
     return report, len(statements)
 
@@ -125,7 +128,7 @@ def test_a_failure_after_the_bulk_writes_leaves_nothing_behind(
 
     monkeypatch.setattr(service, "mark_calendar_changed", refuse)
 
-    assert run_import(settings, path, progress=False) == 1
+    assert run_import(settings, site_urls(settings), path, progress=False) == 1
 
     assert "the database refused it" in capsys.readouterr().err
     with db.read() as session:

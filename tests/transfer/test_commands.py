@@ -14,6 +14,7 @@ from events_app.config import Settings
 from events_app.db import Database
 from events_app.events.editing import find_event
 from events_app.transfer.commands import run_import
+from tests.support.routes import site_urls
 
 DATA = Path(__file__).parent / "data"
 
@@ -157,13 +158,13 @@ def test_progress_bar_only_for_large_files_on_a_terminal(
     path = tmp_path / "many.json"
     _many_events(path, 60)
 
-    assert run_import(settings, path, progress=True) == 0
+    assert run_import(settings, site_urls(settings), path, progress=True) == 0
     assert capsys.readouterr().err == ""  # not a terminal: no bar
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    assert run_import(settings, path, progress=True) == 0
+    assert run_import(settings, site_urls(settings), path, progress=True) == 0
     err = capsys.readouterr().err
     assert "60/60" in err
 
-    assert run_import(settings, path, progress=False) == 0
+    assert run_import(settings, site_urls(settings), path, progress=False) == 0
     assert capsys.readouterr().err == ""

@@ -14,6 +14,7 @@ from events_app.transfer.export import export_ics, export_json
 from events_app.transfer.records import ARTICLE_KEYS, EVENT_KEYS
 from events_app.transfer.service import import_document
 from tests.factories import make_article, make_event
+from tests.support.routes import site_urls
 from tests.support.settings import TABLES
 
 
@@ -47,7 +48,11 @@ def test_export_then_import_into_an_empty_database_round_trips(db: Database, now
     _empty(db)
     with db.write() as session:
         report = import_document(
-            session=session, now=now, document=read_document(exported, session=session)
+            session=session,
+            now=now,
+            document=read_document(
+                exported, session=session, urls=site_urls("https://events.example.org")
+            ),
         )
 
     assert len(report.created) == 4
@@ -97,7 +102,7 @@ def test_ics_export_leaves_drafts_out(db: Database, now: datetime) -> None:
     make_event(db, now, slug="secret", title="Secret draft", status="draft")
 
     with db.read() as session:
-        site = CalendarSite("https://x.org", "Events", "Events <events@x.org>")
+        site = CalendarSite(site_urls("https://x.org"), "Events", "Events <events@x.org>")
         data = export_ics(session=session, now=now, site=site)
 
     assert b"Public talk" in data

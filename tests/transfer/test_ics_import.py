@@ -19,15 +19,18 @@ from events_app.transfer.commands import read_document
 from events_app.transfer.export import export_ics
 from events_app.transfer.service import ImportReport, import_document
 from tests.factories import make_article, make_event
+from tests.support.routes import site_urls
 
 DATA = Path(__file__).parent / "data"
 BASE_URL = "https://events.example.org"
-SITE = CalendarSite(BASE_URL, "Events", "Events <events@example.org>")
+SITE = CalendarSite(site_urls(BASE_URL), "Events", "Events <events@example.org>")
 
 
 def import_bytes(db: Database, now: datetime, data: bytes) -> ImportReport:
     with db.write() as session:
-        document = read_document(data, session=session)
+        document = read_document(
+            data, session=session, urls=site_urls("https://events.example.org")
+        )
         return import_document(session=session, now=now, document=document)
 
 

@@ -22,6 +22,7 @@ from events_app.transfer.export import export_json
 from events_app.transfer.service import ImportReport, import_document
 from tests.conftest import TABLES
 from tests.factories import edit_event, make_article, make_event
+from tests.support.routes import site_urls
 
 
 def _export(db: Database) -> bytes:
@@ -31,7 +32,9 @@ def _export(db: Database) -> bytes:
 
 def _import(db: Database, now: datetime, data: bytes) -> ImportReport:
     with db.write() as session:
-        document = read_document(data, session=session)
+        document = read_document(
+            data, session=session, urls=site_urls("https://events.example.org")
+        )
         return import_document(session=session, now=now, document=document)
 
 
