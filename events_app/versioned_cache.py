@@ -48,7 +48,8 @@ class VersionedLRU(Generic[K, V]):
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
-        return len(self._entries)
+        with self._lock:  # not in the middle of a put, between storing and evicting
+            return len(self._entries)
 
     @property
     def version(self) -> int | None:
