@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 from pydantic_settings import SettingsError
 
 from events_app.config import Settings, load_settings
+from events_app.validation_errors import FieldError, all_errors
 
 
 def _settings() -> Settings:
@@ -20,7 +20,7 @@ def _settings() -> Settings:
     try:
         return load_settings()
     except ValidationError as exc:
-        lines = [configuration_error(error) for error in exc.errors()]
+        lines = [configuration_error(error) for error in all_errors(exc)]
     except SettingsError as exc:  # the environment could not even be read into fields
         lines = [" ".join(str(exc).split())]
     for line in lines:
@@ -28,14 +28,14 @@ def _settings() -> Settings:
     raise SystemExit(2)
 
 
-def configuration_error(error: ErrorDetails) -> str:
+def configuration_error(error: FieldError) -> str:
     """`EVENTS_PAGE_SIZE: Input should be ...`; a list's item is named by its position."""
-    message = " ".join(error["msg"].removeprefix("Value error, ").split())
-    if not error["loc"]:  # a rule across settings: its message names them
+    message = " ".join(error.message.split())
+    if not error.field:  # a rule across settings: its message names them
         return message
-    name, *inside = error["loc"]
+    inside = error.loc[1:]
     where = f" (item {int(inside[0]) + 1})" if inside and isinstance(inside[0], int) else ""
-    return f"EVENTS_{str(name).upper()}{where}: {message}"
+    return f"EVENTS_{error.field.upper()}{where}: {message}"
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -31,6 +31,7 @@ from events_app.admin.schemas import UserCreate
 from events_app.clock import utc_now
 from events_app.config import Settings
 from events_app.db import Database
+from events_app.validation_errors import all_errors
 
 Prompt = Callable[[str], str]
 
@@ -80,7 +81,10 @@ def _create(db: Database, email: str, name: str, role: str, new_password: NewPas
     try:
         data = UserCreate.model_validate({"email": email, "name": name, "role": role})
     except ValidationError as exc:
-        problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(
+            f"{error.field}: {error.message}" if error.field else error.message
+            for error in all_errors(exc)
+        )
         raise Refused(problems) from None
     password = new_password(data.password_hints)
     try:

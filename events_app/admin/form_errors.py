@@ -4,7 +4,6 @@ schemas and the words stay in the templates."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -13,9 +12,8 @@ from pydantic import ValidationError
 from events_app.admin.local_times import Problem
 from events_app.markdown import MAX_BRACKETS
 from events_app.slugs import slugify
+from events_app.validation_errors import FieldError, errors_by_field
 
-# Model-level messages name the field they are about ("ends_at: ...", "timezone: ...").
-_NAMED = re.compile(r"^(?:Value error, )?(\w+): ")
 MAX_CHOICES = 50  # what the schemas allow for categories and linked records
 
 
@@ -44,8 +42,12 @@ def slug_from(title: str) -> str:
     return slugify(title, max_length=120)
 
 
-def _code(error: Mapping[str, Any], value: object) -> str:
-    kind, message = str(error["type"]), str(error.get("msg", ""))
+def _code(error: FieldError, value: object) -> str:
+    kind, message = error.kind, error.message
+    if not error.loc:  # a rule across fields, about the field its message names
+        if "between the years" in message:
+            return "year_range"
+        return {"ends_at": "end_before_start", "timezone": "timezone"}.get(error.field, "invalid")
     if kind in ("missing", "string_too_short", "too_short") and not str(value or "").strip():
         return "required"
     if kind == "string_pattern_mismatch":
@@ -73,21 +75,13 @@ def schema_problems(
     exc: ValidationError, values: Mapping[str, Any], *, renamed: Mapping[str, str] | None = None
 ) -> dict[str, Problem]:
     """One Problem per field (the first pydantic reports). `renamed` maps a schema field to
-    the form field that carries it (an all-day event's `starts_at` is its `start_date`)."""
+    the form field that carries it (an all-day event's `starts_at` is its `start_date`); a
+    rule across fields that names none is the whole form's."""
     renamed = renamed or {}
     problems: dict[str, Problem] = {}
-    for error in exc.errors():
-        loc = error["loc"]
-        if loc:
-            name = str(loc[0])
-            code = _code(error, values.get(name))
-        else:
-            found = _NAMED.match(str(error.get("msg", "")))
-            name = found.group(1) if found else "form"
-            if "between the years" in str(error.get("msg", "")):
-                code = "year_range"
-            else:
-                code = {"ends_at": "end_before_start", "timezone": "timezone"}.get(name, "invalid")
+    for name, error in errors_by_field(exc).items():
+        name = name or "form"
+        code = _code(error, values.get(name))
         params = {"count": f"{MAX_BRACKETS:,}"} if code == "brackets" else {}
         problems.setdefault(renamed.get(name, name), Problem(code, params))
     return problems

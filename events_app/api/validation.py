@@ -19,6 +19,7 @@ from events_app.api.problems import (
 )
 from events_app.api.schemas import ErrorCode, Problem, ProblemError
 from events_app.translations import catalogue
+from events_app.validation_errors import FieldError, all_errors
 
 M = TypeVar("M", bound=BaseModel)
 JSON_MEDIA_TYPE = "application/json"
@@ -47,17 +48,15 @@ def parse_query(request: Request, model: type[M]) -> M:
     except ValidationError as exc:
         _ = _gettext(request)
         errors = []
-        for error in exc.errors():
-            kind = error["type"]
+        for error in all_errors(exc):
             code: ErrorCode = (
                 "out_of_range"
-                if kind in _OUT_OF_RANGE
+                if error.kind in _OUT_OF_RANGE
                 else "too_long"
-                if kind == "string_too_long"
+                if error.kind == "string_too_long"
                 else "invalid"
             )
-            name = str(error["loc"][0]) if error["loc"] else ""
-            errors.append(ProblemError(detail=_(_MESSAGES[code]), code=code, parameter=name))
+            errors.append(ProblemError(detail=_(_MESSAGES[code]), code=code, parameter=error.field))
         detail = _("A query parameter has a value this operation does not accept.")
         raise invalid(request, INVALID_QUERY, detail, errors) from exc
 
@@ -67,11 +66,10 @@ def is_json(content_type: str | None) -> bool:
     return media_type == JSON_MEDIA_TYPE
 
 
-def _body_error(error: Any) -> tuple[ErrorCode, str]:
+def _body_error(error: FieldError) -> tuple[ErrorCode, str]:
     """(code, message key) for one of pydantic's errors about a JSON body."""
-    field = str(error["loc"][0]) if error["loc"] else ""
-    kind = error["type"]
-    if not field:
+    field, kind = error.field, error.kind
+    if not error.loc:  # the body as a whole
         return "invalid", "object"
     if field == "consent" and kind != "bool_type":
         return "required", "consent"
@@ -93,15 +91,16 @@ def parse_json_body(request: Request, body: bytes, model: type[M]) -> M:
     try:
         return model.model_validate_json(body, strict=True)
     except ValidationError as exc:
-        if any(error["type"] == "json_invalid" for error in exc.errors()):
+        found = all_errors(exc)
+        if any(error.kind == "json_invalid" for error in found):
             problem = Problem(
                 title=_("Bad Request"), status=400, detail=_("The body is not valid JSON.")
             )
             raise ApiProblem(problem) from exc
         errors = []
-        for error in exc.errors():
+        for error in found:
             code, message = _body_error(error)
-            pointer = "#" + "".join(f"/{part}" for part in error["loc"])
+            pointer = "#" + "".join(f"/{part}" for part in error.loc)
             errors.append(ProblemError(detail=_(_MESSAGES[message]), code=code, pointer=pointer))
         detail = _("A field is missing or has a value this operation does not accept.")
         raise invalid(request, INVALID_BODY, detail, errors) from exc

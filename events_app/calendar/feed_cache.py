@@ -10,8 +10,6 @@ query; rebuilding after a change re-serialises only the changed events (vevent.p
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -20,40 +18,36 @@ from sqlmodel import Session
 from events_app.calendar.feeds import FeedDocument, FeedScope, build_feed
 from events_app.calendar.vevent import CalendarSite
 from events_app.content import calendar_state
+from events_app.versioned_cache import VersionedLRU
 
 if TYPE_CHECKING:
     from events_app.web.context import AppContext
 
 
 class FeedCache:
+    """The built feeds of this process, by scope: each holds for the calendar version it was
+    built at and within its own window (events_app/versioned_cache.py)."""
+
     def __init__(self, *, max_entries: int = 64) -> None:
         self.max_entries = max_entries
-        self._entries: OrderedDict[FeedScope, tuple[int, datetime, FeedDocument]] = OrderedDict()
-        # Reads run in worker threads on PostgreSQL: reordering must not interleave.
-        self._lock = threading.Lock()
+        self._documents: VersionedLRU[FeedScope, FeedDocument] = VersionedLRU(
+            max_entries=max_entries
+        )
         self.builds = 0
 
     def lookup(self, scope: FeedScope, *, version: int, now: datetime) -> FeedDocument | None:
-        with self._lock:
-            found = self._entries.get(scope)
-            if found is None:
-                return None
-            built_version, built_at, document = found
-            expired = document.valid_until is not None and document.valid_until <= now
-            if built_version != version or now < built_at or expired:
-                del self._entries[scope]
-                return None
-            self._entries.move_to_end(scope)
-            return document
+        return self._documents.get(scope, version=version, now=now)
 
     def store(
         self, scope: FeedScope, *, version: int, document: FeedDocument, built_at: datetime
     ) -> None:
-        with self._lock:
-            self._entries[scope] = (version, built_at, document)
-            self._entries.move_to_end(scope)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+        self._documents.put(
+            scope,
+            document,
+            version=version,
+            valid_from=built_at,
+            valid_until=document.valid_until,
+        )
 
 
 def current_feed(

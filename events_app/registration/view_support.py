@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from events_app.registration.notify import app_notifier
+from events_app.validation_errors import errors_by_field
 from events_app.web.context import AppContext, render_page
 
 if TYPE_CHECKING:
@@ -54,11 +55,8 @@ def format_moment(moment: datetime | None, event: Event, language: str) -> str |
 def field_errors(exc: ValidationError, values: Mapping[str, str]) -> dict[str, str]:
     """Pydantic's errors as one code per field; the templates word them (through gettext)."""
     errors: dict[str, str] = {}
-    for error in exc.errors():
-        field = str(error["loc"][0]) if error["loc"] else ""
-        kind = error["type"]
-        if field in errors:
-            continue
+    for field, error in errors_by_field(exc).items():
+        kind = error.kind
         if kind in ("missing", "string_too_short") and not values.get(field, "").strip():
             errors[field] = "required"
         elif field == "email":

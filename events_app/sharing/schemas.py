@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from events_app.plain_text import is_single_line
 from events_app.registration.schemas import normalise_email
 from events_app.sharing.addresses import contains_web_address, mailbox_key
+from events_app.validation_errors import errors_by_field
 
 NAME_MAX = 100
 NOTE_MAX = 500
@@ -83,18 +84,14 @@ def error_codes(exc: ValidationError) -> dict[str, str]:
     """One code per field, which the template words: required, invalid (the address),
     too_long, single_line or no_links."""
     codes: dict[str, str] = {}
-    for error in exc.errors():
-        field = str(error["loc"][0]) if error["loc"] else ""
-        cause = (error.get("ctx") or {}).get("error")
-        if field in codes:
-            continue
-        if isinstance(cause, LineBreak):
+    for field, error in errors_by_field(exc).items():
+        if isinstance(error.cause, LineBreak):
             codes[field] = "single_line"
-        elif isinstance(cause, WebAddress):
+        elif isinstance(error.cause, WebAddress):
             codes[field] = "no_links"
-        elif error["type"] in ("missing", "string_too_short"):
+        elif error.kind in ("missing", "string_too_short"):
             codes[field] = "required"
-        elif error["type"] == "string_too_long":
+        elif error.kind == "string_too_long":
             codes[field] = "too_long"
         else:
             codes[field] = "invalid"

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from events_app.events.schemas import ArticleCreate, EventCreate
 from events_app.transfer.records import ARTICLE_KEYS, EVENT_KEYS, Record
+from events_app.validation_errors import FieldError, all_errors
 
 # The schema reads a time without an offset as wall-clock time in the event's timezone; the
 # file format asks for the offset, so that a file means the same wherever it was written.
@@ -44,8 +45,8 @@ def _where(loc: tuple[int | str, ...]) -> str:
     return text
 
 
-def _length_message(error: dict[str, Any]) -> str:
-    ctx, value = error.get("ctx") or {}, error.get("input")
+def _length_message(error: FieldError) -> str:
+    ctx, value = error.ctx, error.input
     unit = "characters" if isinstance(value, str) else "items"
     if ctx.get("min_length") == 1:
         return "must not be empty"
@@ -54,17 +55,17 @@ def _length_message(error: dict[str, Any]) -> str:
     return f"must be at most {ctx.get('max_length')} {unit} (it has {ctx.get('actual_length')})"
 
 
-def _message(error: dict[str, Any]) -> str:
-    kind = error["type"]
+def _message(error: FieldError) -> str:
+    kind = error.kind
     if kind == "missing":
         return "is required"
     if kind == "extra_forbidden":
         return "is not a key of the import format"
     if kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
         return _length_message(error)
-    if kind == "string_pattern_mismatch" and error["loc"][:1] in (("slug",), ("articles",)):
+    if kind == "string_pattern_mismatch" and error.field in ("slug", "articles"):
         return "must be lowercase letters and digits joined by single hyphens, e.g. open-day-2026"
-    message = str(error["msg"]).removeprefix("Value error, ")
+    message = error.message
     for opening in _PYDANTIC_OPENINGS:
         if message.startswith(opening):
             message = "must" + message.removeprefix(opening)
@@ -74,10 +75,11 @@ def _message(error: dict[str, Any]) -> str:
 def describe(exc: ValidationError, *, skip: frozenset[str] = frozenset()) -> list[str]:
     """One line per problem; `skip`: fields whose problem was already reported."""
     problems: list[str] = []
-    for error in exc.errors():
-        if error["loc"][:1] and error["loc"][0] in skip:
+    for error in all_errors(exc):
+        if error.loc and error.field in skip:
             continue
-        where, message = _where(tuple(error["loc"])), _message(dict(error))
+        where = _where(error.loc) if error.loc else error.field
+        message = _message(error)
         problem = f"{where}: {message}" if where else message
         if problem not in problems:
             problems.append(problem)
