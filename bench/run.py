@@ -2,9 +2,9 @@
 calendar feed with 50 and 1,000, each against a bare Starlette endpoint that returns the same
 bytes, in the same run; then the feed rebuilt after one event changed (bench/feed_rebuild.py).
 
-Single-process uvicorn servers, measured one at a time on 127.0.0.1 (`--only html|feed|all`):
-  bare            bench/bare_app.py, returning the captured /events page as a constant
-  cached          the events app as deployed (page cache on)
+Single-process servers, measured one at a time on 127.0.0.1 (`--only html|feed|all`):
+  bare            bench/bare_app.py under uvicorn, returning the captured /events page
+  cached          the events app as deployed (`events-app serve`, page cache on)
   uncached        the events app with EVENTS_PAGE_CACHE=false: every request renders from SQLite
   bare-feed-N     bench/bare_app.py, returning the captured /events.ics (N events) as a constant
   feed-N          the events app as deployed, polled for its unchanged feed of N events
@@ -14,8 +14,9 @@ Targets: cached >= 85% of bare, uncached >= 3% of bare, feed-N >= 85% of bare-fe
 of 1,000 events rebuilt in <= 50 ms after one changed, an import of >= 1,000 events/s. See
 bench/README.md for the method.
 
-Then the soak (bench/soak.py): mixed traffic for --soak-minutes (10) per database against
-`events-app serve --workers 2` on SQLite and PostgreSQL; goal 0 errors and memory flat.
+Then issue 11's table (bench/deployed.py, `--only deployed`), and the soak (bench/soak.py):
+mixed traffic for --soak-minutes (10) per database against `events-app serve --workers 2` on
+SQLite and PostgreSQL; goal 0 errors and memory flat.
 """
 
 from __future__ import annotations
