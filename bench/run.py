@@ -2,9 +2,9 @@
 calendar feed with 50 and 1,000, each against a bare Starlette endpoint that returns the same
 bytes, in the same run; then the feed rebuilt after one event changed (bench/feed_rebuild.py).
 
-Single-process uvicorn servers, measured one at a time on 127.0.0.1 (`--only html|feed|all`):
-  bare            bench/bare_app.py, returning the captured /events page as a constant
-  cached          the events app as deployed (page cache on)
+Single-process servers, measured one at a time on 127.0.0.1 (`--only html|feed|all`):
+  bare            bench/bare_app.py under uvicorn, returning the captured /events page
+  cached          the events app as deployed (`events-app serve`, page cache on)
   uncached        the events app with EVENTS_PAGE_CACHE=false: every request renders from SQLite
   bare-feed-N     bench/bare_app.py, returning the captured /events.ics (N events) as a constant
   feed-N          the events app as deployed, polled for its unchanged feed of N events
@@ -14,8 +14,9 @@ Targets: cached >= 85% of bare, uncached >= 3% of bare, feed-N >= 85% of bare-fe
 of 1,000 events rebuilt in <= 50 ms after one changed, an import of >= 1,000 events/s. See
 bench/README.md for the method.
 
-Then the soak (bench/soak.py): mixed traffic for --soak-minutes (10) per database against
-`events-app serve --workers 2` on SQLite and PostgreSQL; goal 0 errors and memory flat.
+Then issue 11's table (bench/deployed.py, `--only deployed`), and the soak (bench/soak.py):
+mixed traffic for --soak-minutes (10) per database against `events-app serve --workers 2` on
+SQLite and PostgreSQL; goal 0 errors and memory flat.
 """
 
 from __future__ import annotations
@@ -147,6 +148,7 @@ class Options:
     import_events: int = 16_000
     soak_minutes: float = 10.0
     timing_pairs: int = 40
+    quick: bool = False
 
     @property
     def rows(self) -> tuple[Row, ...]:
@@ -233,7 +235,8 @@ def free_port() -> int:
 
 
 def uvicorn_flags() -> list[str]:
-    """The fast event loop and HTTP parser when installed (uvicorn[standard]), as in production."""
+    """The event loop and HTTP parser uvicorn picks by itself (uvicorn[standard] installs the
+    fast ones), for the report."""
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
     http = "httptools" if importlib.util.find_spec("httptools") else "h11"
     return ["--loop", loop, "--http", http]
@@ -296,14 +299,16 @@ def app_env(row: Row, setup: Setup) -> dict[str, str]:
 
 
 def server_command(server: str, port: int, pin: list[str]) -> list[str]:
-    if server == "bare":
-        target = ["bare_app:create_app", "--app-dir", str(BENCH_DIR)]
-    else:
-        target = ["events_app.app:build_app"]
+    """The events app as docs/operators/deployment.md runs it: `events-app serve`, which lets
+    uvicorn pick uvloop and httptools when installed, logs no request and sends no `server`
+    header. The bare app under uvicorn with those same three choices."""
+    if server != "bare":
+        return [*pin, sys.executable, "-m", "events_app", "serve", "--host", HOST,
+                "--port", str(port)]  # fmt: skip
     return [
-        *pin, sys.executable, "-m", "uvicorn", *target, "--factory",
-        "--host", HOST, "--port", str(port), "--no-access-log", "--log-level", "warning",
-        "--no-server-header", *uvicorn_flags(),
+        *pin, sys.executable, "-m", "uvicorn", "bare_app:create_app", "--app-dir",
+        str(BENCH_DIR), "--factory", "--host", HOST, "--port", str(port), "--no-access-log",
+        "--no-server-header", "--log-level", "warning",
     ]  # fmt: skip
 
 
@@ -747,8 +752,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--connections", type=int, default=16, help="open connections (16)")
     parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument(
-        "--only", choices=[*GROUPS, "soak", "all"], default="all",
-        help="the /events page, the /events.ics feed (with the rebuild), the soak, or all",
+        "--only", choices=[*GROUPS, "deployed", "soak", "all"], default="all",
+        help="the /events page, the /events.ics feed (with the rebuild), issue 11's table "
+        "(bench/deployed.py), the soak, or all",
     )  # fmt: skip
     parser.add_argument(
         "--soak-minutes", type=float, default=10.0, metavar="MINUTES",
@@ -766,6 +772,11 @@ def parse_args(argv: list[str] | None = None) -> Options:
         "--timing-pairs", type=int, default=40, metavar="N",
         help="new/known address pairs timed by bench/registration_timing.py (40); 0 skips it",
     )  # fmt: skip
+    parser.add_argument(
+        "--quick", action="store_true",
+        help="every step briefly (1 run of 2 s, small rebuild, import and timing, no soak): "
+        "for development on a shared machine, indications only",
+    )  # fmt: skip
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--json", type=Path, dest="json_path", help="also write results here")
     parser.add_argument(
@@ -773,6 +784,10 @@ def parse_args(argv: list[str] | None = None) -> Options:
         help="before each run, wait up to this long for other work on the machine to stop (0)",
     )  # fmt: skip
     args = parser.parse_args(argv)
+    if args.quick:
+        args.duration, args.runs, args.warmup = 2.0, 1, 0.5
+        args.rebuild_repeats, args.import_events = min(args.rebuild_repeats, 5), 2000
+        args.timing_pairs, args.soak_minutes = min(args.timing_pairs, 10), 0.0
     if args.runs < 1 or args.duration <= 0 or args.connections < 1:
         parser.error("--runs, --duration and --connections must be positive")
     if args.warmup < 0 or args.quiet_wait < 0 or args.rebuild_repeats < 0 or args.soak_minutes < 0:
@@ -784,7 +799,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         connections=args.connections, tool=choose_tool(args.tool), strict=args.strict,
         json_path=args.json_path, quiet_wait=args.quiet_wait, only=args.only,
         rebuild_repeats=args.rebuild_repeats, import_events=args.import_events,
-        soak_minutes=args.soak_minutes, timing_pairs=args.timing_pairs,
+        soak_minutes=args.soak_minutes, timing_pairs=args.timing_pairs, quick=args.quick,
     )  # fmt: skip
 
 
@@ -814,8 +829,26 @@ def soak_step(options: Options, workdir: Path) -> tuple[bool, bool]:
         return False, True
 
 
+def run_deployed(options: Options) -> None:
+    """bench/deployed.py (issue 11's table) in its own process: it prints each row with its
+    bare value, ratio, goal and PASS or BELOW GOAL."""
+    if options.only not in ("deployed", "all"):
+        return
+    command = [sys.executable, str(BENCH_DIR / "deployed.py"), "--tool", options.tool,
+               "--connections", str(options.connections)]  # fmt: skip
+    command += ["--quick"] if options.quick else ["--duration", str(options.duration),
+                                                  "--runs", str(options.runs)]  # fmt: skip
+    if options.json_path:
+        command += ["--json", str(options.json_path.with_suffix(".deployed.json"))]
+    print("\nissue 11's table, as deployed (bench/deployed.py):", flush=True)
+    subprocess.run(command, cwd=PROJECT_ROOT, check=True, timeout=3600)
+
+
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
+    if options.only == "deployed":
+        run_deployed(options)
+        return 0
     if options.only == "soak":
         with tempfile.TemporaryDirectory(prefix="events-bench-") as workdir:
             soak_met, soak_failed = soak_step(options, Path(workdir))
@@ -841,6 +874,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"import speed FAILED (exit code {error.returncode}), see above", flush=True)
             import_speed, import_failed = None, True
         timing_met = run_timing(options, Path(workdir))
+        run_deployed(options)
         soak_met, soak_failed = soak_step(options, Path(workdir))
     met = report(series, rebuild, rebuild_failed) and timing_met
     met = report_import(import_speed, import_failed) and met

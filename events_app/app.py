@@ -38,7 +38,7 @@ from events_app.web.csrf import CsrfMiddleware, CsrfPolicy
 from events_app.web.errors import http_error, server_error
 from events_app.web.extensions import WebExtensions
 from events_app.web.nul_guard import NulGuardMiddleware
-from events_app.web.page_cache import PageCache, PageCacheMiddleware
+from events_app.web.page_cache import PageCache, PageCacheMiddleware, answer_unavailable
 from events_app.web.security import SecurityHeadersMiddleware
 from events_app.web.static_files import MemoryStaticFiles
 from events_app.web.templating import create_templates
@@ -108,26 +108,30 @@ def create_app(
             if database is None:
                 db.dispose()
 
+    security = {"hsts": settings.uses_https, "subdomains": settings.hsts_include_subdomains}
     app = Starlette(
         debug=settings.is_development,
         routes=[*ROUTES, Mount("/static", app=MemoryStaticFiles(STATIC_DIR), name="static")],
         middleware=[
+            # Before any answer, a cached one too: a Host the site does not serve is refused.
             Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings)),
-            Middleware(
-                SecurityHeadersMiddleware,
-                hsts=settings.uses_https,
-                subdomains=settings.hsts_include_subdomains,
-            ),
-            Middleware(NulGuardMiddleware),
-            # Outside the page cache: a cached answer is shared by every origin.
+            # Outside the page cache: a cached answer is shared by every origin. Off /api it
+            # is one prefix test.
             Middleware(
                 ApiCorsMiddleware,
                 read=settings.api_cors_origins,
                 write=settings.api_cors_post_origins,
             ),
+            # A hit is answered here and runs none of the layers below: what they add to a
+            # public page (the security headers) is stored with it; its own 503 gets them too.
+            Middleware(
+                PageCacheMiddleware,
+                cache=page_cache,
+                unavailable=SecurityHeadersMiddleware(answer_unavailable, **security),
+            ),
+            Middleware(SecurityHeadersMiddleware, **security),
+            Middleware(NulGuardMiddleware),
             Middleware(NoStoreMiddleware),
-            # Inside the page cache: a cached page is served before any body could matter.
-            Middleware(PageCacheMiddleware, cache=page_cache),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
             # Inside the body limit: it reads the form of every unsafe request.
             Middleware(CsrfMiddleware, policies=CSRF_POLICIES),

@@ -178,3 +178,49 @@ def test_serve_takes_host_port_workers_and_reload() -> None:
         ["serve", "--host", "0.0.0.0", "--port", "9000", "--workers", "3", "--reload"]
     )
     assert (args.host, args.port, args.workers, args.reload) == ("0.0.0.0", 9000, 3, True)
+
+
+def serve_and_get(tmp_path: Path, *flags: str) -> str:
+    """`events-app serve` in its own process, asked for /healthz once: what it printed."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("EVENTS_")}
+    env = {
+        **clean,
+        "EVENTS_SECRET_KEY": "k" * 40,
+        "EVENTS_DATABASE_URL": f"sqlite:///{tmp_path / 'events.db'}",
+        "EVENTS_MAIL_IN_PROCESS": "false",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "events_app", "serve", "--port", str(port), *flags],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+                    assert r.status in (200, 503)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.1)
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    return output
+
+
+def test_serve_logs_no_request_unless_asked(tmp_path: Path) -> None:
+    assert '"GET /healthz HTTP/1.1"' not in serve_and_get(tmp_path)
+    assert '"GET /healthz HTTP/1.1"' in serve_and_get(tmp_path, "--access-log")

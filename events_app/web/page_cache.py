@@ -199,10 +199,24 @@ def _is_public(headers: list[tuple[bytes, bytes]]) -> bool:
     return any(k.lower() == b"cache-control" and b"public" in v for k, v in headers)
 
 
+async def answer_unavailable(scope: Scope, receive: Receive, send: Send) -> None:
+    """The 503 for a page the cache does not hold while the database is down."""
+    from events_app.web.unavailable import unavailable_response
+
+    await unavailable_response(Request(scope))(scope, receive, send)
+
+
 class PageCacheMiddleware:
-    def __init__(self, app: ASGIApp, *, cache: PageCache) -> None:
+    """Outside the other middleware (app.py): a hit is answered here and nothing else runs
+    for it, so what the layers inside add to a response (the security headers) is stored with
+    the page. `unavailable` answers the cache's own 503, with what those layers would add."""
+
+    def __init__(
+        self, app: ASGIApp, *, cache: PageCache, unavailable: ASGIApp = answer_unavailable
+    ) -> None:
         self.app = app
         self.cache = cache
+        self.unavailable = unavailable
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
@@ -227,9 +241,7 @@ class PageCacheMiddleware:
                 entry = cache.lookup_stale(key, now)
                 if entry is None and check.failed:
                     # The database is down and the page is not held: the view would fail.
-                    from events_app.web.unavailable import unavailable_response
-
-                    await unavailable_response(Request(scope))(scope, receive, send)
+                    await self.unavailable(scope, receive, send)
                     return
             if entry is not None:
                 await send_stored(

@@ -33,6 +33,9 @@ def security_headers(*, hsts: bool, subdomains: bool = False) -> list[tuple[byte
     return headers
 
 
+SECURITY_HEADER_NAMES = frozenset(name for name, _value in security_headers(hsts=True))
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp, *, hsts: bool, subdomains: bool = False) -> None:
         self.app = app

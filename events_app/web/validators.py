@@ -12,6 +12,7 @@ from email.utils import parsedate_to_datetime
 from starlette.types import Scope, Send
 
 from events_app.web.conditional import etag_matches, not_modified_since
+from events_app.web.security import SECURITY_HEADER_NAMES
 
 
 def make_etag(body: bytes) -> bytes:
@@ -50,7 +51,9 @@ def request_header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
-_KEPT_ON_304 = (b"etag", b"cache-control", b"vary", b"last-modified")
+# With the security headers: a stored page carries them (the page cache keeps them with it),
+# and a 304 is a response like any other.
+_KEPT_ON_304 = {b"etag", b"cache-control", b"vary", b"last-modified"} | SECURITY_HEADER_NAMES
 
 
 async def send_stored(

@@ -103,6 +103,8 @@ def test_a_database_outage_serves_cached_pages_stale_and_503_for_the_rest(
         missing = client.get(f"/events/{second.slug}")
         assert missing.status_code == 503
         assert int(missing.headers["retry-after"]) > 0
+        # The page cache's own answer, with what the layers inside it add to every page.
+        assert "default-src 'self'" in missing.headers["content-security-policy"]
         api = client.get(f"/api/v1/events/{second.slug}")
         assert api.status_code == 503
         assert api.headers["content-type"] == "application/problem+json"

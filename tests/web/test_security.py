@@ -8,6 +8,8 @@ from starlette.testclient import TestClient
 from events_app.app import create_app
 from events_app.clock import FrozenClock
 from events_app.db import Database
+from tests.factories import make_event
+from tests.query_counter import count_queries
 from tests.support.settings import make_settings
 
 
@@ -69,3 +71,30 @@ def test_pages_have_no_inline_script_and_no_third_party_assets(client: TestClien
         assert " on" + "click=" not in page
         assert "http://" not in page.replace("http://www.w3.org", "")
         assert "//cdn" not in page
+
+
+def test_a_page_cache_hit_and_its_304_carry_the_security_headers_once(
+    client: TestClient, db: Database, clock: FrozenClock
+) -> None:
+    make_event(db, clock.now(), title="Cached talk")
+    first = client.get("/events")
+    with count_queries(db.engine) as statements:
+        hit = client.get("/events")
+        not_modified = client.get("/events", headers={"if-none-match": first.headers["etag"]})
+    assert statements == []  # both answered from the page cache
+    assert (hit.status_code, not_modified.status_code) == (200, 304)
+    for response in (hit, not_modified):
+        for name in ("content-security-policy", "x-content-type-options", "referrer-policy"):
+            assert response.headers.get_list(name) == first.headers.get_list(name), name
+            assert len(response.headers.get_list(name)) == 1, name
+
+
+def test_a_cached_page_is_refused_to_an_unknown_host(
+    client: TestClient, db: Database, clock: FrozenClock
+) -> None:
+    make_event(db, clock.now(), title="Cached talk")
+    assert client.get("/events").status_code == 200
+    assert client.get("/events").status_code == 200  # now held by the page cache
+    refused = client.get("/events", headers={"host": "evil.example.com"})
+    assert refused.status_code == 400
+    assert "Cached talk" not in refused.text
