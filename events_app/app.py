@@ -50,6 +50,7 @@ from events_app.web.page_cache import PageCache, PageCacheMiddleware
 from events_app.web.security import SecurityHeadersMiddleware
 from events_app.web.static_files import MemoryStaticFiles
 from events_app.web.templating import create_templates
+from events_app.web.theme import logo_origin, theme_files
 from events_app.web.unavailable import database_error
 
 
@@ -132,7 +133,7 @@ def create_app(
             *admin_routes,
             *api_routes,
             *api_document_routes,
-            Mount("/static", app=MemoryStaticFiles(STATIC_DIR), name="static"),
+            Mount("/static", app=MemoryStaticFiles(STATIC_DIR, theme_files(settings)), name="static"),
         ],
         middleware=[
             Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings)),
@@ -140,6 +141,7 @@ def create_app(
                 SecurityHeadersMiddleware,
                 hsts=settings.uses_https,
                 subdomains=settings.hsts_include_subdomains,
+                image_origin=logo_origin(settings),
             ),
             Middleware(NulGuardMiddleware),
             # Outside the page cache: a cached answer is shared by every origin.
