@@ -133,7 +133,9 @@ def create_app(
             *admin_routes,
             *api_routes,
             *api_document_routes,
-            Mount("/static", app=MemoryStaticFiles(STATIC_DIR, theme_files(settings)), name="static"),
+            Mount(
+                "/static", app=MemoryStaticFiles(STATIC_DIR, theme_files(settings)), name="static"
+            ),
         ],
         middleware=[
             Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings)),

@@ -450,7 +450,7 @@ class Settings(BaseSettings):
         text = value.strip()
         if text and not _is_web_address(text) and not text.startswith("/"):
             raise ValueError(f"{value!r} is neither a path starting with / nor an http(s) URL")
-        if any(char in text for char in " \"\'<>;"):
+        if any(char in text for char in " \"'<>;"):
             raise ValueError(f"{value!r} contains a space, quote, < > or ;")
         return text
 

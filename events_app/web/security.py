@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+
 def content_security_policy(image_origin: str | None = None) -> str:
     """`image_origin`: the one other origin images may come from (EVENTS_SITE_LOGO's, when the
     logo lives on the news site); styles and scripts stay our own, never inline."""
@@ -52,9 +53,7 @@ class SecurityHeadersMiddleware:
         image_origin: str | None = None,
     ) -> None:
         self.app = app
-        self.headers = security_headers(
-            hsts=hsts, subdomains=subdomains, image_origin=image_origin
-        )
+        self.headers = security_headers(hsts=hsts, subdomains=subdomains, image_origin=image_origin)
         self.headers_but_referrer = [h for h in self.headers if h[0] != b"referrer-policy"]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

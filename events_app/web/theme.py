@@ -20,6 +20,8 @@ from events_app.config import Settings
 Rgb = tuple[float, float, float]
 
 AA_TEXT = 4.5
+AA_GRAPHICS = 3.0
+HIGHLIGHT = "#f2a541"  # site.css --highlight: the header's current-page mark and focus ring
 WHITE: Rgb = (1.0, 1.0, 1.0)
 BLACK: Rgb = (0.0, 0.0, 0.0)
 DARK_INK: Rgb = (0x11 / 255, 0x18 / 255, 0x27 / 255)
@@ -96,10 +98,12 @@ def build_theme(accent_hex: str) -> Theme | None:
     ink = ink_on(accent)
     light_link = readable_on(accent, tuple(map(parse, LIGHT_SURFACES)), BLACK)
     dark_link = readable_on(accent, tuple(map(parse, DARK_SURFACES)), WHITE)
+    # The orange mark vanishes on a yellow or orange header: use the header's ink there.
+    mark = HIGHLIGHT if contrast(parse(HIGHLIGHT), accent) >= AA_GRAPHICS else to_hex(ink)
     css = (
         "/* Generated from EVENTS_ACCENT_COLOR at start-up (events_app/web/theme.py). */\n"
         f":root {{ --accent: {accent_hex}; --accent-ink: {to_hex(ink)}; "
-        f"--link: {to_hex(light_link)}; }}\n"
+        f"--link: {to_hex(light_link)}; --header-mark: {mark}; }}\n"
         "@media (prefers-color-scheme: dark) {\n"
         f"  :root {{ --link: {to_hex(dark_link)}; }}\n"
         "}\n"

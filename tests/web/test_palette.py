@@ -24,6 +24,7 @@ TEXT_PAIRS = [
     ("link", "tint"),
     ("ink", "tint"),
     ("accent-ink", "accent"),
+    ("button-ink", "button"),
     ("outside-ink", "page"),
     ("danger", "surface"),
     ("danger", "soft-danger"),
@@ -38,13 +39,24 @@ TEXT_PAIRS = [
 
 
 def _properties(block: str) -> dict[str, str]:
-    return dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})", block))
+    values = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})", block))
+    # One property may name another (--button: var(--link)).
+    for name, other in re.findall(r"--([a-z-]+):\s*var\(--([a-z-]+)\)", block):
+        values[name] = f"var:{other}"
+    return values
+
+
+def _resolved(values: dict[str, str]) -> dict[str, str]:
+    return {
+        name: values[value[4:]] if value.startswith("var:") else value
+        for name, value in values.items()
+    }
 
 
 def palettes() -> dict[str, dict[str, str]]:
     light = _properties(CSS.split("@media (prefers-color-scheme: dark)")[0])
     dark_block = CSS.split("@media (prefers-color-scheme: dark)")[1].split("\n}\n")[0]
-    return {"light": light, "dark": {**light, **_properties(dark_block)}}
+    return {"light": _resolved(light), "dark": _resolved({**light, **_properties(dark_block)})}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

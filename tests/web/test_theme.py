@@ -17,6 +17,7 @@ from events_app.web.theme import DARK_SURFACES, LIGHT_SURFACES, build_theme, con
 from tests.support.settings import make_settings
 
 Site = Callable[..., TestClient]
+DARK_BUTTON_INK = "#10151c"  # site.css, dark --button-ink
 THEME_LINK = re.compile(r'<link rel="stylesheet" href="(/static/css/theme\.css\?v=[0-9a-f]{12})">')
 
 
@@ -50,10 +51,13 @@ def test_any_accent_gives_readable_links_and_header_text_in_both_schemes(accent:
     light, dark = _declarations(theme.css.decode())
     assert light["accent"] == accent
     assert contrast(parse(light["accent-ink"]), parse(accent)) >= 4.5
+    assert contrast(parse(light["header-mark"]), parse(accent)) >= 3
     for surface in LIGHT_SURFACES:
         assert contrast(parse(light["link"]), parse(surface)) >= 4.5
     for surface in DARK_SURFACES:
         assert contrast(parse(dark["link"]), parse(surface)) >= 4.5
+    # Dark mode's buttons are the link colour with site.css's dark button ink on them.
+    assert contrast(parse(dark["link"]), parse(DARK_BUTTON_INK)) >= 4.5
 
 
 def test_an_accent_that_reads_well_is_kept_for_links() -> None:
@@ -71,7 +75,9 @@ def test_the_accent_reaches_the_page_through_a_stylesheet_of_our_own(site: Site)
     assert css.status_code == 200
     assert css.headers["content-type"] == "text/css; charset=utf-8"
     assert "--accent: #c8102e;" in css.text
-    assert client.get(link.group(1), headers={"if-none-match": css.headers["etag"]}).status_code == 304
+    assert (
+        client.get(link.group(1), headers={"if-none-match": css.headers["etag"]}).status_code == 304
+    )
     # No inline style was needed: the CSP is unchanged.
     policy = page.headers["content-security-policy"]
     assert "style-src 'self';" in policy
@@ -95,11 +101,17 @@ def test_the_header_shows_the_logo_and_the_way_back_to_the_news_site(site: Site)
     for path in ("/", "/events", "/no-such-page", "/admin/login"):
         page = client.get(path)
         header = page.text.split('<header class="site-header">')[1].split("</header>")[0]
-        assert '<img class="brand-logo" src="https://news.example.org/logo.svg" alt="Science Events">' in header
+        assert (
+            '<img class="brand-logo" src="https://news.example.org/logo.svg" alt="Science Events">'
+            in header
+        )
         assert '<a class="home-link" href="https://news.example.org/">' in header
         assert "Back to The Example Times" in header
         # The logo's origin, and only it, is added to the images the CSP allows.
-        assert "img-src 'self' data: https://news.example.org;" in page.headers["content-security-policy"]
+        assert (
+            "img-src 'self' data: https://news.example.org;"
+            in page.headers["content-security-policy"]
+        )
 
 
 def test_the_home_link_is_named_after_its_host_when_no_name_is_given(site: Site) -> None:
