@@ -25,6 +25,7 @@ from events_app.migrate import upgrade_database
 from tests.load.harness import SECRET_KEY, free_port, stop_process_group, wait_until_healthy
 
 DEPLOY_DIR = Path(__file__).resolve().parent
+ROOT = DEPLOY_DIR.parent
 SITE_CONFIG = DEPLOY_DIR / "nginx" / "events_app.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 NODE_WORKERS = 2
@@ -59,7 +60,8 @@ def scratch_database(admin_url: str) -> Iterator[str]:
 @dataclass
 class Node:
     """One `events-app serve` (uvicorn's supervisor and its workers, in a session of their
-    own so that a SIGKILL can take the whole node down like a crashed machine)."""
+    own so that a SIGKILL can take the whole node down like a crashed machine). With `app`
+    (a uvicorn factory, "module:function"), uvicorn serves that instead, as `serve` would."""
 
     name: str
     port: int
@@ -67,6 +69,7 @@ class Node:
     logs: Path
     process: subprocess.Popen[bytes] | None = None
     starts: int = 0
+    app: str | None = None
 
     @property
     def url(self) -> str:
@@ -74,12 +77,17 @@ class Node:
 
     def start(self) -> None:
         self.starts += 1
-        command = [
-            *events_app_command(), "serve", "--host", "127.0.0.1", "--port", str(self.port),
-            "--workers", str(NODE_WORKERS), "--proxy-headers",
-        ]  # fmt: skip
+        where = ["--host", "127.0.0.1", "--port", str(self.port), "--workers", str(NODE_WORKERS)]
+        command = [*events_app_command(), "serve", *where, "--proxy-headers"]
+        env = self.env
+        if self.app is not None:
+            command = [
+                sys.executable, "-m", "uvicorn", self.app, "--factory", *where,
+                "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1", "--no-server-header",
+            ]  # fmt: skip
+            env = {**env, "PYTHONPATH": os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])}
         log = self.logs / f"{self.name}-{self.starts}.log"
-        self.process = spawn(command, self.env, log)
+        self.process = spawn(command, env, log)
         wait_until_healthy(self.url, self.process, NODE_WORKERS, log)
 
     def terminate(self) -> float:
@@ -203,14 +211,15 @@ def wait_for_proxy(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
 
 @contextmanager
 def running_cluster(
-    admin_url: str, redis_url: str, workdir: Path, **extra_env: str
+    admin_url: str, redis_url: str, workdir: Path, *, app: str | None = None, **extra_env: str
 ) -> Iterator[Cluster]:
     with ExitStack() as stack:
         database_url = stack.enter_context(scratch_database(admin_url))
         proxy_port, port_a, port_b = free_port(), free_port(), free_port()
         proxy_url = f"http://127.0.0.1:{proxy_port}"
         env = node_environment(database_url, redis_url, proxy_url, **extra_env)
-        nodes = [Node("node-a", port_a, env, workdir), Node("node-b", port_b, env, workdir)]
+        ports = {"node-a": port_a, "node-b": port_b}
+        nodes = [Node(name, port, env, workdir, app=app) for name, port in ports.items()]
         for node in nodes:
             stack.callback(node.stop)
             node.start()

@@ -192,6 +192,11 @@ def main(argv: list[str] | None = None) -> int:
         help="one more setting for every process (to prove a check can fail, e.g. "
         "EVENTS_REDIS_URL= for per-process rate limits)",
     )  # fmt: skip
+    parser.add_argument(
+        "--app", metavar="MODULE:FACTORY",
+        help="have the nodes serve this uvicorn app factory instead of `events-app serve`'s "
+        "(to prove the seat check can fail: tests.support.row_locks:build_app_without_row_locks)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if not set(args.checks) <= set(CHECKS) or any("=" not in item for item in args.set):
         parser.error(f"--checks takes letters of {''.join(CHECKS)}; --set takes NAME=VALUE")
@@ -205,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
             "EVENTS_RATE_LIMIT_REGISTER": f"{REGISTER_LIMIT}/hour",
             **dict(item.split("=", 1) for item in args.set),
         }
-        with running_cluster(args.postgres, args.redis, workdir, **env) as cluster:
+        with running_cluster(args.postgres, args.redis, workdir, app=args.app, **env) as cluster:
             print(f"nginx on {cluster.proxy_url} in front of "
                   f"{', '.join(n.url for n in cluster.nodes)}", flush=True)  # fmt: skip
             for letter in sorted(set(args.checks)):

@@ -416,15 +416,6 @@ class Settings(BaseSettings):
         description="How many messages organisers may send to one event's attendees in any "
         "hour (1 to 100). Counted in the database, so every process shares the limit.",
     )
-    # Test-only: count seats without taking the event's lock, to prove that the concurrency
-    # tests catch overbooking. Never set it in production.
-    unsafe_skip_capacity_lock: bool = Field(
-        default=False,
-        description="**Test-only.** On PostgreSQL, counts seats without `FOR UPDATE` on the "
-        "event row, so that the concurrency tests can prove they catch overbooking (they do: "
-        "41 confirmed for 10 seats). On SQLite it changes nothing: write transactions begin "
-        "with `BEGIN IMMEDIATE` regardless. Never set it anywhere else.",
-    )
 
     # The checks below refuse at start-up what would otherwise fail later, deep inside a
     # request or a library, with a traceback. Their messages do not repeat the variable's

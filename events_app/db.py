@@ -27,6 +27,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlmodel import Session
 
+from events_app.row_locks import DATABASE_ROW_LOCKS, ROW_LOCKS, RowLocks
+
 if TYPE_CHECKING:
     from events_app.config import Settings
 
@@ -169,12 +171,19 @@ def _create_sqlite_engine(
 
 
 class Database:
-    """Hands out sessions. `read()` for pages, `write()` for one transaction that changes data."""
+    """Hands out sessions. `read()` for pages, `write()` for one transaction that changes data,
+    which takes its locks as `row_locks` says (events_app/row_locks.py)."""
 
     def __init__(
-        self, engine: Engine, *, options: EngineOptions | None = None, url: str | None = None
+        self,
+        engine: Engine,
+        *,
+        options: EngineOptions | None = None,
+        url: str | None = None,
+        row_locks: RowLocks = DATABASE_ROW_LOCKS,
     ) -> None:
         self.engine = engine
+        self.row_locks = row_locks
         self.options = options or EngineOptions()
         self._url = url or engine.url.render_as_string(hide_password=False)
         self.is_sqlite = engine.dialect.name == "sqlite"
@@ -182,7 +191,9 @@ class Database:
         self._write_gate = threading.BoundedSemaphore(slots)
         self._probe_engine: Engine | None = None
         self._write_engine = (
-            engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else engine
+            engine.execution_options(sqlite_begin=row_locks.sqlite_begin)
+            if self.is_sqlite
+            else engine
         )
         # Pages only read, and each SELECT is consistent on its own in SQLite's autocommit
         # mode: an explicit BEGIN would cost a round trip on every page view for nothing.
@@ -224,6 +235,7 @@ class Database:
                 left = started + lock_timeout - time.monotonic()
                 engine = engine.execution_options(sqlite_busy_ms=max(1, round(left * 1000)))
             with Session(engine, expire_on_commit=False) as session, session.begin():
+                session.info[ROW_LOCKS] = self.row_locks
                 yield session
         finally:
             self._write_gate.release()

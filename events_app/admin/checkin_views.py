@@ -25,7 +25,7 @@ from events_app.models import User, UserRole
 from events_app.registration import checkin
 from events_app.registration.checkin import CheckinResult, Outcome
 from events_app.registration.door_list import load_door_list
-from events_app.registration.view_support import form_text, read_form, use_lock
+from events_app.registration.view_support import form_text, read_form
 from events_app.web.context import app_context
 from events_app.web.forms import clean_text
 
@@ -112,12 +112,12 @@ async def _post(request: Request, user: User, change: Change, *, row: bool = Fal
 @requires(UserRole.editor)
 async def checkin_code(request: Request, user: User) -> Response:
     ctx = app_context(request)
-    now, lock = ctx.now(), use_lock(ctx)
+    now = ctx.now()
 
     def change(session: Session, event_id: int, form: FormData) -> CheckinResult:
         return checkin.check_in_by_code(
             session=session, now=now, actor=user, event_id=event_id,
-            code=form_text(form, "code"), lock=lock,
+            code=form_text(form, "code"),
         )  # fmt: skip
 
     return await _post(request, user, change)
@@ -125,7 +125,7 @@ async def checkin_code(request: Request, user: User) -> Response:
 
 async def _row_action(request: Request, user: User, *, undo: bool) -> Response:
     ctx = app_context(request)
-    now, lock = ctx.now(), use_lock(ctx)
+    now = ctx.now()
     registration_id: int = request.path_params["registration_id"]
     if registration_id > MAX_ID:  # more than the id column holds: simply not found
         raise HTTPException(status_code=404)
@@ -134,7 +134,7 @@ async def _row_action(request: Request, user: User, *, undo: bool) -> Response:
     def change(session: Session, event_id: int, _form: FormData) -> CheckinResult:
         return action(
             session=session, now=now, actor=user, event_id=event_id,
-            registration_id=registration_id, lock=lock,
+            registration_id=registration_id,
         )  # fmt: skip
 
     return await _post(request, user, change, row=True)

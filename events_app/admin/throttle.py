@@ -37,6 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from events_app.models import LoginThrottle
+from events_app.row_locks import locked
 
 FREE_FAILURES = 5  # per (account, address)
 # Per address, across accounts: higher, so that an organiser who mistyped their own password
@@ -74,12 +75,12 @@ def delay_after(failures: int, *, max_delay: int, free: int = FREE_FAILURES) -> 
     return min(max_delay, 2 ** min(failures - free, _MAX_EXPONENT))
 
 
-def _rows(session: Session, keys: Sequence[str], *, lock: bool = False) -> list[LoginThrottle]:
+def _locked_rows(session: Session, keys: Sequence[str]) -> list[LoginThrottle]:
+    # PostgreSQL waits for another process counting the same key, then reads its count
+    # (populate_existing: not the one this session may have read before); SQLite's write
+    # transaction already holds the database's lock.
     query = select(LoginThrottle).where(col(LoginThrottle.key).in_(keys))
-    if lock:
-        # PostgreSQL waits for another process counting the same key, then reads its count;
-        # SQLite's write transaction already holds the database's lock.
-        query = query.with_for_update().execution_options(populate_existing=True)
+    query = locked(session, query).execution_options(populate_existing=True)
     return list(session.scalars(query).all())
 
 
@@ -92,7 +93,7 @@ def _ensure_rows(session: Session, now: datetime, keys: Sequence[str]) -> list[L
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     fresh = [{"key": key, "failures": 0, "last_failed_at": now} for key in keys]
     session.execute(dialect.insert(LoginThrottle).values(fresh).on_conflict_do_nothing())
-    return _rows(session, keys, lock=True)
+    return _locked_rows(session, keys)
 
 
 def _count(row: LoginThrottle, now: datetime, change: int, max_delay: int, free: int) -> None:
@@ -123,7 +124,7 @@ def settle_success(
     """The password was right: forget the pair's failures, and take back the failure that
     `claim` counted in advance for the other keys."""
     forget(session=session, keys=[pair])
-    for row in _rows(session, list(others), lock=True):
+    for row in _locked_rows(session, list(others)):
         _count(row, now, -1, max_delay, others[row.key])
     session.flush()
 

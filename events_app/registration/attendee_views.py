@@ -40,7 +40,6 @@ from events_app.registration.view_support import (
     form_text,
     read_form,
     redirect_to,
-    use_lock,
 )
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -165,7 +164,7 @@ async def confirm(request: Request) -> Response:
 
     def write(session: Session) -> bool:
         registration = service.confirm_registration(
-            session=session, now=now, token=token, notifier=app_notifier(ctx), lock=use_lock(ctx)
+            session=session, now=now, token=token, notifier=app_notifier(ctx)
         )
         return registration is not None
 
@@ -222,7 +221,6 @@ async def cancel(request: Request) -> Response:
             now=now,
             registration=registration,
             notifier=app_notifier(ctx),
-            lock=use_lock(ctx),
         ),
         then=("registration_manage", {"token": request.path_params["token"]}),
     )
@@ -245,7 +243,6 @@ async def delete(request: Request) -> Response:
             now=now,
             registration=registration,
             notifier=app_notifier(ctx),
-            lock=use_lock(ctx),
         ),
         then=("registration_deleted", {}),
     )

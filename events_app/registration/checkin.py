@@ -30,8 +30,8 @@ class EventGone(LookupError):
     """The event was deleted between loading the page and the change."""
 
 
-def _lock(session: Session, event_id: int, lock: bool) -> Event:
-    event = lock_event(session=session, event_id=event_id, lock=lock)
+def _lock(session: Session, event_id: int) -> Event:
+    event = lock_event(session=session, event_id=event_id)
     if event is None:
         raise EventGone(event_id)
     return event
@@ -94,13 +94,13 @@ def _registration(session: Session, event_id: int, registration_id: int) -> Regi
 
 
 def check_in_by_code(
-    *, session: Session, now: datetime, actor: User, event_id: int, code: str, lock: bool = True
+    *, session: Session, now: datetime, actor: User, event_id: int, code: str
 ) -> CheckinResult:
     """What the door's code field does with what was typed or scanned."""
     normal = normalise_code(code)
     if normal is None:
         return CheckinResult(Outcome.invalid)
-    event = _lock(session, event_id, lock)
+    event = _lock(session, event_id)
     registration = session.scalar(
         select(Registration).where(col(Registration.checkin_code) == normal)
     )
@@ -113,11 +113,10 @@ def check_in_by_code(
 
 
 def check_in(
-    *, session: Session, now: datetime, actor: User, event_id: int, registration_id: int,
-    lock: bool = True,
-) -> CheckinResult:  # fmt: skip
+    *, session: Session, now: datetime, actor: User, event_id: int, registration_id: int
+) -> CheckinResult:
     """The list's "Mark attended" button."""
-    event = _lock(session, event_id, lock)
+    event = _lock(session, event_id)
     registration = _registration(session, event_id, registration_id)
     if registration is None:
         return CheckinResult(Outcome.unknown)
@@ -125,11 +124,10 @@ def check_in(
 
 
 def undo_check_in(
-    *, session: Session, now: datetime, actor: User, event_id: int, registration_id: int,
-    lock: bool = True,
-) -> CheckinResult:  # fmt: skip
+    *, session: Session, now: datetime, actor: User, event_id: int, registration_id: int
+) -> CheckinResult:
     """Back to confirmed: the seat was never given up, so nobody's place changes."""
-    event = _lock(session, event_id, lock)
+    event = _lock(session, event_id)
     registration = _registration(session, event_id, registration_id)
     if registration is None:
         return CheckinResult(Outcome.unknown)

@@ -18,9 +18,8 @@ from collections.abc import Callable
 from events_app.clock import Clock
 from events_app.config import Settings
 from events_app.db import Database
-from events_app.models import Event, Registration
 from events_app.registration.notify import Notifier
-from events_app.registration.reminders import due_reminders, record_reminder, send_due_reminders
+from events_app.registration.reminders import send_due_reminders
 from events_app.registration.service import events_with_lapsed_holds, expire_event_holds
 
 logger = logging.getLogger(__name__)
@@ -34,15 +33,11 @@ class Housekeeper:
         clock: Clock,
         notifier: Notifier,
         stop: threading.Event,
-        guard_reminders: bool = True,
     ) -> None:
-        """`stop` is shared with the mail worker: one signal stops both. `guard_reminders=False`
-        is for one test only: it claims reminders the naive way (read, then write, no lock), to
-        prove that the concurrency test sees duplicates."""
+        """`stop` is shared with the mail worker: one signal stops both."""
         self.db = db
         self.clock = clock
         self.notifier = notifier
-        self.guard_reminders = guard_reminders
         self._stop = stop
 
     @property
@@ -66,8 +61,6 @@ class Housekeeper:
 
     def send_reminders(self) -> int:
         """Queue every due reminder, a batch per transaction; returns how many were queued."""
-        if not self.guard_reminders:
-            return self._send_reminders_unguarded()
         queued = 0
         while not self.stopping:
             with self.db.write() as session:
@@ -78,24 +71,6 @@ class Housekeeper:
             if batch.claimed == 0:
                 break
         return queued
-
-    def _send_reminders_unguarded(self) -> int:
-        # The race, on purpose: what is due is read without a lock, and each reminder is then
-        # written without looking again at whether another worker has sent it meanwhile.
-        now = self.clock.now()
-        with self.db.read() as session:
-            due = [(r.id, e.id) for r, e in due_reminders(session=session, now=now, lock=False)]
-        for registration_id, event_id in due:
-            with self.db.write() as session:
-                registration = session.get(Registration, registration_id)
-                event = session.get(Event, event_id)
-                assert registration is not None
-                assert event is not None
-                record_reminder(
-                    session=session, now=now, registration=registration, event=event,
-                    notifier=self.notifier,
-                )  # fmt: skip
-        return len(due)
 
     def run_once(self) -> None:
         expired = self.expire_holds()

@@ -78,7 +78,6 @@ def delete_registration(
     now: datetime,
     registration: Registration,
     notifier: Notifier,
-    lock: bool = True,
 ) -> None:
     """Cancel (so the seat frees and the waitlist moves up, with its emails), then delete the
     row. Emails already written keep their row with registration_id set to NULL (the
@@ -88,7 +87,6 @@ def delete_registration(
         now=now,
         registration=registration,
         notifier=_SilentFor(notifier, registration.id),
-        lock=lock,
     )
     session.delete(registration)
     session.flush()

@@ -6,9 +6,9 @@ claims the due registrations with row locks inside its write transaction (SELECT
 UPDATE SKIP LOCKED on PostgreSQL, so two workers take disjoint rows without waiting; on
 SQLite the transaction began with BEGIN IMMEDIATE and holds the write lock), and in that same
 transaction writes each email to the outbox and sets `reminder_sent_at`. A crash before the
-commit leaves both undone; after it, the row no longer matches. `due_reminders(lock=False)`
-read outside that transaction is the race this prevents (tests/registration/test_reminders.py
-shows it sending duplicates).
+commit leaves both undone; after it, the row no longer matches. The locks are the write
+session's (events_app/row_locks.py): tests/registration/test_reminders.py gives two workers
+a database without them and sees duplicates.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from sqlmodel import Session, col
 from events_app.events.queries import is_live
 from events_app.models import Event, EventStatus, Registration, RegistrationStatus
 from events_app.registration.notify import Notifier
+from events_app.row_locks import locked
 
 KIND = "reminder"
 BATCH = 50
@@ -62,11 +63,11 @@ def _due(session: Session, now: datetime) -> ColumnElement[bool] | None:
 
 
 def due_reminders(
-    *, session: Session, now: datetime, limit: int = BATCH, lock: bool = True
+    *, session: Session, now: datetime, limit: int = BATCH
 ) -> list[tuple[Registration, Event]]:
     """Confirmed registrations of live, scheduled events that have not started, whose reminder
-    is due and not yet dealt with; soonest event first. With `lock` (inside a write
-    transaction) the rows are claimed: other workers skip them."""
+    is due and not yet dealt with; soonest event first. Inside a write transaction the rows
+    are claimed: other workers skip them."""
     due = _due(session, now)
     if due is None:
         return []
@@ -84,8 +85,7 @@ def due_reminders(
         .order_by(col(Event.starts_at), col(Registration.id))
         .limit(limit)
     )
-    if lock and session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=Registration, skip_locked=True)
+    query = locked(session, query, of=Registration, skip_locked=True)
     return [(row[0], row[1]) for row in session.execute(query).all()]
 
 
@@ -109,7 +109,7 @@ def send_due_reminders(
 ) -> ReminderBatch:
     """Claim up to `limit` due reminders and queue them. `session` is a write transaction
     (`Database.write()`): the claim and the emails commit together, or not at all."""
-    claimed = due_reminders(session=session, now=now, limit=limit, lock=True)
+    claimed = due_reminders(session=session, now=now, limit=limit)
     queued = sum(
         record_reminder(
             session=session, now=now, registration=registration, event=event, notifier=notifier

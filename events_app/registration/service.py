@@ -1,9 +1,10 @@
 """Registration rules: holds, capacity, the waitlist and its order.
 
 The one rule that makes them hold under any load: every change that counts seats first takes
-the event's lock, inside the write transaction (`Database.write()`). On PostgreSQL that is
-SELECT ... FOR UPDATE on the event row; on SQLite the transaction began with BEGIN IMMEDIATE
-and already holds the database's write lock. Every state change writes its email to the
+the event's lock, inside the write transaction (`Database.write()`), as its row-lock strategy
+says (events_app/row_locks.py). On PostgreSQL that is SELECT ... FOR UPDATE on the event row;
+on SQLite the transaction began with BEGIN IMMEDIATE and already holds the database's write
+lock. Every state change writes its email to the
 outbox in the same transaction.
 """
 
@@ -30,6 +31,7 @@ from events_app.registration.notify import Notifier
 from events_app.registration.schemas import RegistrationCreate, RegistrationUpdate
 from events_app.registration.seats import SEATED, seats_left, waitlist, waitlist_position
 from events_app.registration.tokens import hash_token, new_nonce, token_for
+from events_app.row_locks import locked
 
 RESEND_COOLDOWN = timedelta(minutes=10)
 # The emails a stranger can make the site send to any address by typing it into the form.
@@ -56,11 +58,8 @@ class RegisterOutcome:
     created: bool
 
 
-def lock_event(*, session: Session, event_id: int, lock: bool = True) -> Event | None:
-    query = select(Event).where(col(Event.id) == event_id)
-    if lock and session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    return session.scalar(query)
+def lock_event(*, session: Session, event_id: int) -> Event | None:
+    return session.scalar(locked(session, select(Event).where(col(Event.id) == event_id)))
 
 
 def registration_state(event: Event, now: datetime) -> str:
@@ -91,11 +90,10 @@ def register_attendee(
     data: RegistrationCreate,
     notifier: Notifier,
     hold: timedelta,
-    lock: bool = True,
 ) -> RegisterOutcome:
     """A new pending registration (holding a seat while one is free) and its confirmation
     email; or, for an address already registered, its manage link again and nothing else."""
-    event = lock_event(session=session, event_id=event_id, lock=lock)
+    event = lock_event(session=session, event_id=event_id)
     if event is None:
         raise RegistrationClosed("not_live")
     release_lapsed_holds(session=session, now=now, event=event, notifier=notifier)
@@ -178,14 +176,14 @@ def find_by_token(*, session: Session, token: str) -> Registration | None:
 
 
 def confirm_registration(
-    *, session: Session, now: datetime, token: str, notifier: Notifier, lock: bool = True
+    *, session: Session, now: datetime, token: str, notifier: Notifier
 ) -> Registration | None:
     """Confirm a pending (or expired) registration: a seat if it holds one or one is free,
     the waitlist otherwise. Confirming twice changes nothing."""
     registration = find_by_token(session=session, token=token)
     if registration is None:
         return None
-    event = lock_event(session=session, event_id=registration.event_id, lock=lock)
+    event = lock_event(session=session, event_id=registration.event_id)
     assert event is not None
     # What was read before the lock may have changed while we waited for it.
     session.refresh(registration)
@@ -229,9 +227,8 @@ def cancel_registration(
     now: datetime,
     registration: Registration,
     notifier: Notifier,
-    lock: bool = True,
 ) -> Registration:
-    event = lock_event(session=session, event_id=registration.event_id, lock=lock)
+    event = lock_event(session=session, event_id=registration.event_id)
     assert event is not None
     session.refresh(registration)  # it may have changed while we waited for the lock
     release_lapsed_holds(session=session, now=now, event=event, notifier=notifier)

@@ -1,5 +1,5 @@
 """What the registration pages share: reading forms, field errors, problem pages,
-redirects, and whether seat counting takes the lock."""
+and redirects."""
 
 from __future__ import annotations
 
@@ -98,10 +98,6 @@ def redirect_to(request: Request, name: str, **params: str) -> Response:
     return RedirectResponse(str(request.app.url_path_for(name, **params)), status_code=303)
 
 
-def use_lock(ctx: AppContext) -> bool:
-    return not ctx.settings.unsafe_skip_capacity_lock
-
-
 # The event page's form
 
 
@@ -127,7 +123,6 @@ async def register_for_event(
             data=data,
             notifier=app_notifier(ctx),
             hold=timedelta(minutes=ctx.settings.hold_minutes),
-            lock=use_lock(ctx),
         )
 
     try:

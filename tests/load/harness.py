@@ -38,6 +38,7 @@ SECRET_KEY = "load-test-secret-key-0123456789abcdefghi"  # 40 characters
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 CONFIRM_LINK = re.compile(r"/r/([A-Za-z0-9_-]+)/confirm")
 ROOT = Path(__file__).resolve().parents[2]
+APP = "events_app.app:build_app"  # what `events-app serve` runs
 
 
 def seed_event(database_url: str, capacity: int = CAPACITY) -> str:
@@ -59,10 +60,10 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(
-    database_url: str, log: Path, *, workers: int = WORKERS, **env: str
+    database_url: str, log: Path, *, workers: int = WORKERS, app: str = APP, **env: str
 ) -> Iterator[str]:
-    """uvicorn with `workers` processes on 127.0.0.1; yields its base URL once /healthz
-    answers, and stops the whole process group afterwards."""
+    """uvicorn with `workers` processes on 127.0.0.1, serving the app factory `app`; yields
+    its base URL once /healthz answers, and stops the whole process group afterwards."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     environment = {
@@ -83,7 +84,7 @@ def running_server(
         sys.executable,
         "-m",
         "uvicorn",
-        "events_app.app:build_app",
+        app,
         "--factory",
         "--workers",
         str(workers),

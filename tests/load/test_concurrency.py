@@ -3,7 +3,8 @@ processes on one database (SQLite file or PostgreSQL), requests fired together o
 
 What holds is the service's rule: whatever counts seats first takes the event's lock (FOR
 UPDATE on PostgreSQL; on SQLite the write transaction began with BEGIN IMMEDIATE).
-test_the_harness_catches_overbooking_without_the_lock proves these tests can fail.
+test_the_harness_catches_overbooking_without_the_lock proves these tests can fail: it serves
+the same app on a database that takes no row locks (tests/support/row_locks.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from tests.load.harness import (
     together,
     waitlist_order_violations,
 )
+from tests.support.row_locks import UNLOCKED_APP
 
 PEOPLE = 200
 
@@ -66,25 +68,25 @@ def test_two_hundred_people_race_for_ten_seats(database_url: str, tmp_path: Path
 def test_the_harness_catches_overbooking_without_the_lock(
     database_url: str, tmp_path: Path
 ) -> None:
-    """(d) The same race with EVENTS_UNSAFE_SKIP_CAPACITY_LOCK=true, which makes the views
-    pass lock=False: the harness must see overbooking (or errors), or it proves nothing.
+    """(d) The same race, served by the same app on a database without row locks
+    (tests/support/row_locks.py, started as a uvicorn factory): the harness must see
+    overbooking (or errors), or it proves nothing.
 
     PostgreSQL: without SELECT ... FOR UPDATE on the event row, concurrent transactions
     count seats on snapshots that miss each other's uncommitted holds and confirmations,
     so more than 10 registrations hold seats and get confirmed.
 
-    SQLite: the flag changes nothing. `lock` only adds FOR UPDATE on PostgreSQL; every write
-    transaction still starts with BEGIN IMMEDIATE (events_app/db.py), which takes SQLite's
-    single write lock before the first read, so writers are serialised and the count stays
-    exact (measured: 10 confirmed, 190 waitlisted). So this proof runs on PostgreSQL only.
+    SQLite cannot overbook: without BEGIN IMMEDIATE, the writer that read first and writes
+    second fails ("database is locked") instead of waiting its turn, so most registrations
+    answer 503 (measured: 155 of 200), which the tests above would catch as errors. This
+    proof of overbooking runs on PostgreSQL only.
     """
     slug = seed_event(database_url)
-    env = {"EVENTS_UNSAFE_SKIP_CAPACITY_LOCK": "true"}
-    with running_server(database_url, tmp_path / "uvicorn.log", **env) as base_url:
+    with running_server(database_url, tmp_path / "uvicorn.log", app=UNLOCKED_APP) as base_url:
         site = run_async(_register_and_confirm_everyone(base_url, slug, database_url))
     state = read_state(database_url)
     confirmed = state.count("confirmed")
-    print(f"\nunsafe: confirmed={confirmed} {site.results.summary()}")
+    print(f"\nwithout row locks: confirmed={confirmed} {site.results.summary()}")
     assert confirmed > CAPACITY or site.results.errors, (
         f"no overbooking detected without the lock: {confirmed} confirmed"
     )
