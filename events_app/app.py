@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
@@ -42,6 +43,7 @@ from events_app.web.page_cache import PageCache, PageCacheMiddleware, answer_una
 from events_app.web.security import SecurityHeadersMiddleware
 from events_app.web.static_files import MemoryStaticFiles
 from events_app.web.templating import create_templates
+from events_app.web.theme import logo_origin, theme_files
 from events_app.web.unavailable import database_error
 
 
@@ -108,10 +110,19 @@ def create_app(
             if database is None:
                 db.dispose()
 
-    security = {"hsts": settings.uses_https, "subdomains": settings.hsts_include_subdomains}
+    security: dict[str, Any] = {
+        "hsts": settings.uses_https,
+        "subdomains": settings.hsts_include_subdomains,
+        "image_origin": logo_origin(settings),
+    }
     app = Starlette(
         debug=settings.is_development,
-        routes=[*ROUTES, Mount("/static", app=MemoryStaticFiles(STATIC_DIR), name="static")],
+        routes=[
+            *ROUTES,
+            Mount(
+                "/static", app=MemoryStaticFiles(STATIC_DIR, theme_files(settings)), name="static"
+            ),
+        ],
         middleware=[
             # Before any answer, a cached one too: a Host the site does not serve is refused.
             Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings)),

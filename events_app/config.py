@@ -7,6 +7,7 @@ environment after that, so tests build their own Settings without touching os.en
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from enum import StrEnum
 from pathlib import Path
@@ -145,6 +146,32 @@ class Settings(BaseSettings):
     )
     site_name: str = Field(
         default="Events", description="Name shown in the header and page titles."
+    )
+    # The site's look: the news site's brand on top of the built-in palette. The accent is
+    # turned into a small generated stylesheet (web/theme.py), never inline styles, so the
+    # CSP keeps `style-src 'self'`.
+    site_logo: str = Field(
+        default="",
+        description="An image shown in the header instead of the site name as text (which "
+        "becomes its alternative text): a path on this site (`/static/...` or another path "
+        "starting with `/`) or an `https://` URL, whose origin is then allowed by the "
+        "Content-Security-Policy's `img-src`. Empty shows the site name.",
+    )
+    accent_color: str = Field(
+        default="",
+        description="The brand colour of the header, buttons and links, as `#RRGGBB`. Links "
+        "and the text on it are adjusted for WCAG AA contrast in light and dark mode. Empty "
+        "keeps the built-in blue (`#0b4f6c`).",
+    )
+    home_url: str = Field(
+        default="",
+        description="The main (news) site: the header links back to it, "
+        '"← Back to" `EVENTS_HOME_NAME`. An `http://` or `https://` URL; empty shows no link.',
+    )
+    home_name: str = Field(
+        default="",
+        description="The name of the main site in that link; empty uses the host name of "
+        "`EVENTS_HOME_URL`.",
     )
     currency: str = Field(
         default="EUR",
@@ -419,6 +446,32 @@ class Settings(BaseSettings):
             origins.append(origin)
         return origins
 
+    @field_validator("accent_color")
+    @classmethod
+    def _hex_colour(cls, value: str) -> str:
+        text = value.strip()
+        if text and not re.fullmatch(r"#[0-9a-fA-F]{6}", text):
+            raise ValueError(f"{value!r} is not a colour written as #RRGGBB (e.g. #0b4f6c)")
+        return text.lower()
+
+    @field_validator("site_logo")
+    @classmethod
+    def _logo_address(cls, value: str) -> str:
+        text = value.strip()
+        if text and not _is_web_address(text) and not text.startswith("/"):
+            raise ValueError(f"{value!r} is neither a path starting with / nor an http(s) URL")
+        if any(char in text for char in " \"'<>;"):
+            raise ValueError(f"{value!r} contains a space, quote, < > or ;")
+        return text
+
+    @field_validator("home_url")
+    @classmethod
+    def _home_address(cls, value: str) -> str:
+        text = value.strip()
+        if text and not _is_web_address(text):
+            raise ValueError(f"{value!r} is not an http:// or https:// URL with a host")
+        return text
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -484,6 +537,10 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def home_link_name(self) -> str:
+        return self.home_name or (urlsplit(self.home_url).hostname or "")
+
+    @property
     def is_development(self) -> bool:
         return self.env is Environment.development
 
@@ -494,6 +551,11 @@ class Settings(BaseSettings):
     @property
     def uses_https(self) -> bool:
         return self.base_url.startswith("https://")
+
+
+def _is_web_address(text: str) -> bool:
+    parts = urlsplit(text)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def load_settings(**overrides: object) -> Settings:

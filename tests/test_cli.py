@@ -50,6 +50,12 @@ BAD_SETTINGS = [
     ("EVENTS_DATABASE_URL", "events.db", "not a database URL"),
     ("EVENTS_DATABASE_URL", "mysql://db/events", "'mysql' is not supported"),
     ("EVENTS_RATE_LIMIT_REGISTER", "lots", "is not a rate limit"),
+    ("EVENTS_ACCENT_COLOR", "teal", "is not a colour written as #RRGGBB"),
+    ("EVENTS_ACCENT_COLOR", "#0b4f6", "is not a colour written as #RRGGBB"),
+    ("EVENTS_ACCENT_COLOR", "red; background: url(x)", "is not a colour written as #RRGGBB"),
+    ("EVENTS_SITE_LOGO", "logo.png", "neither a path starting with / nor an http(s) URL"),
+    ("EVENTS_SITE_LOGO", '/logo.svg" onerror="x', "contains a space, quote"),
+    ("EVENTS_HOME_URL", "javascript:alert(1)", "is not an http:// or https:// URL"),
 ]
 
 

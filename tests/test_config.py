@@ -107,3 +107,20 @@ def test_bad_settings_are_refused_with_the_variable_named(
     monkeypatch.setenv("EVENTS_SECRET_KEY", "k" * 40)
     with pytest.raises(ValidationError):
         load_settings()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("#0B4F6C", "#0b4f6c"), (" #c8102e ", "#c8102e"), ("", "")]
+)
+def test_the_accent_colour_is_kept_as_lowercase_hex(
+    value: str, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EVENTS_ACCENT_COLOR", value)
+    assert Settings().accent_color == expected
+
+
+@pytest.mark.parametrize("value", ["#fff", "rgb(0,0,0)", "#0b4f6cff", "0b4f6c", "#gggggg"])
+def test_only_rrggbb_is_an_accent_colour(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVENTS_ACCENT_COLOR", value)
+    with pytest.raises(ValidationError, match="not a colour written as #RRGGBB"):
+        Settings()

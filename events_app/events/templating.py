@@ -17,6 +17,7 @@ from events_app.translations import load_translations
 from events_app.web.extensions import WebExtensions
 
 CARD_MEMO_SIZE = 4096
+FEW_SEATS = 5
 
 
 def _format_labels(gettext: Callable[[str], str]) -> dict[str, str]:
@@ -65,12 +66,24 @@ def _cards_renderer(event_card: Callable[..., Markup]) -> Callable[..., Markup]:
     return event_cards
 
 
+def seat_state(seats_left: int | None, capacity: int | None) -> str:
+    """The seats' state the page colours beside its words: "full", "few" (five left or fewer,
+    and no more than a quarter of the seats, so a small event that is nearly empty is not
+    "few"), or "" (plenty, or no limit)."""
+    if seats_left is None or capacity is None:
+        return ""
+    if seats_left <= 0:
+        return "full"
+    return "few" if seats_left <= min(FEW_SEATS, capacity // 4) else ""
+
+
 def add_filters(env: Environment, settings: Settings) -> None:
     labels = _format_labels(load_translations(settings.language).gettext)
     env.filters.update(
         when=lambda event: format_event_when(event, settings.language),
         event_date=lambda event: format_event_date(event, settings.language),
         label=lambda value: labels.get(value, str(value)),
+        seat_state=seat_state,
     )
 
 

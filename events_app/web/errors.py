@@ -13,6 +13,7 @@ from events_app.db_errors import is_unavailable
 from events_app.web.context import render_page
 from events_app.web.extensions import web_extensions
 from events_app.web.security import security_headers
+from events_app.web.theme import logo_origin
 from events_app.web.unavailable import database_error
 
 logger = logging.getLogger("events_app")
@@ -31,7 +32,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 async def server_error(request: Request, exc: Exception) -> Response:
     # This response leaves through Starlette's outermost error middleware, outside our own
     # header middleware, so it carries the security headers itself.
-    hsts = request.app.state.context.settings.uses_https
+    settings = request.app.state.context.settings
     if not is_unavailable(exc):
         logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     try:
@@ -44,6 +45,7 @@ async def server_error(request: Request, exc: Exception) -> Response:
             )
     except Exception:  # the template itself may be what failed
         response = PlainTextResponse("Internal Server Error", status_code=500)
-    for name, value in security_headers(hsts=hsts):
+    headers = security_headers(hsts=settings.uses_https, image_origin=logo_origin(settings))
+    for name, value in headers:
         response.headers[name.decode()] = value.decode()
     return response

@@ -4,23 +4,33 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-        "form-action 'self'",
-    ]
-)
+
+def content_security_policy(image_origin: str | None = None) -> str:
+    """`image_origin`: the one other origin images may come from (EVENTS_SITE_LOGO's, when the
+    logo lives on the news site); styles and scripts stay our own, never inline."""
+    images = f"img-src 'self' data: {image_origin}" if image_origin else "img-src 'self' data:"
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            images,
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+        ]
+    )
 
 
-def security_headers(*, hsts: bool, subdomains: bool = False) -> list[tuple[bytes, bytes]]:
+CONTENT_SECURITY_POLICY = content_security_policy()
+
+
+def security_headers(
+    *, hsts: bool, subdomains: bool = False, image_origin: str | None = None
+) -> list[tuple[bytes, bytes]]:
     headers = [
-        (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+        (b"content-security-policy", content_security_policy(image_origin).encode()),
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"strict-origin-when-cross-origin"),
         (b"x-frame-options", b"DENY"),
@@ -37,9 +47,16 @@ SECURITY_HEADER_NAMES = frozenset(name for name, _value in security_headers(hsts
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, *, hsts: bool, subdomains: bool = False) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        hsts: bool,
+        subdomains: bool = False,
+        image_origin: str | None = None,
+    ) -> None:
         self.app = app
-        self.headers = security_headers(hsts=hsts, subdomains=subdomains)
+        self.headers = security_headers(hsts=hsts, subdomains=subdomains, image_origin=image_origin)
         self.headers_but_referrer = [h for h in self.headers if h[0] != b"referrer-policy"]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

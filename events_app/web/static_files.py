@@ -9,6 +9,7 @@ at start-up and answered from memory, with a strong ETag and 304s, without any t
 from __future__ import annotations
 
 import mimetypes
+import time
 from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
@@ -26,12 +27,15 @@ class StaticFile:
 
 
 def _load(path: Path) -> StaticFile:
-    body = path.read_bytes()
-    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return _stored(path.name, path.read_bytes(), path.stat().st_mtime)
+
+
+def _stored(name: str, body: bytes, mtime: float) -> StaticFile:
+    media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     if media_type.startswith("text/") or media_type in ("application/javascript", "image/svg+xml"):
         media_type += "; charset=utf-8"
     etag = make_etag(body)
-    modified = formatdate(path.stat().st_mtime, usegmt=True).encode()
+    modified = formatdate(mtime, usegmt=True).encode()
     headers = [
         (b"content-type", media_type.encode()),
         (b"etag", etag),
@@ -44,12 +48,17 @@ def _load(path: Path) -> StaticFile:
 class MemoryStaticFiles:
     """An ASGI app for a Mount: GET and HEAD of the files under `directory`, else 404/405."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, generated: dict[str, bytes] | None = None) -> None:
+        """`generated`: files made at start-up (the theme stylesheet), by path under the
+        directory, served like the others."""
         self.files = {
             "/" + path.relative_to(directory).as_posix(): _load(path)
             for path in sorted(directory.rglob("*"))
             if path.is_file()
         }
+        started = time.time()
+        for name, body in (generated or {}).items():
+            self.files["/" + name] = _stored(name, body, started)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] not in ("GET", "HEAD"):

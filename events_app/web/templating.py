@@ -24,6 +24,7 @@ from events_app.resources import STATIC_DIR, TEMPLATE_DIR
 from events_app.site_urls import SiteUrls
 from events_app.translations import load_translations
 from events_app.web.extensions import WebExtensions
+from events_app.web.theme import theme_stylesheet
 
 
 @lru_cache(maxsize=256)
@@ -106,6 +107,10 @@ def create_templates(
         canonical_url=canonical_url,
         static_url=static_url,
         site_name=settings.site_name,
+        site_logo=settings.site_logo,
+        home_url=settings.home_url,
+        home_name=settings.home_link_name,
+        theme_stylesheet=theme_stylesheet(settings, base_path),
         language=settings.language,
         placeholder_text=translations.gettext(
             "We are creating some awesome events for you. Kindly bear with us."

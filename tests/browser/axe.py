@@ -3,7 +3,7 @@ fail a test, at which viewports pages are checked, and a readable line per viola
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from tests.browser.tools import AxeScript
 
@@ -12,6 +12,9 @@ if TYPE_CHECKING:
 
 FAILING_IMPACTS = {"serious", "critical"}
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
+# Pages are checked in both of site.css's colour schemes (prefers-color-scheme, emulated).
+ColorScheme = Literal["light", "dark"]
+SCHEMES: list[ColorScheme] = ["light", "dark"]
 
 
 def run_axe(page: Page, axe: AxeScript) -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
-"""axe-core in Chromium on every public page kind, at a desktop and a phone width: no violation
-with impact "serious" or "critical". Every violation found (of any impact) is written to
+"""axe-core in Chromium on every public page kind, at a desktop and a phone width, in the light
+and the dark colour scheme (prefers-color-scheme, emulated): no violation with impact "serious"
+or "critical" (colour contrast included). Every violation found (of any impact) is written to
 test-artifacts/axe/ for review."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser.axe import FAILING_IMPACTS, VIEWPORTS, describe, run_axe
+from tests.browser.axe import FAILING_IMPACTS, SCHEMES, VIEWPORTS, ColorScheme, describe, run_axe
 from tests.browser.live_site import LiveSite
 from tests.browser.pages import PAGES, PageKind
 from tests.browser.tools import ARTIFACTS, SCREENSHOTS, AxeScript, artifact_name, find_axe
@@ -39,16 +40,19 @@ def tabs(browser: Browser) -> Iterator[dict[str, Page]]:
         context.close()
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("kind", PAGES, ids=[kind.name for kind in PAGES])
 def test_page_has_no_serious_accessibility_violations(
     kind: PageKind,
     viewport: str,
+    scheme: ColorScheme,
     tabs: dict[str, Page],
     sites: dict[str, LiveSite],
     axe: AxeScript,
 ) -> None:
     page = tabs[viewport]
+    page.emulate_media(color_scheme=scheme)
     response = page.goto(sites[kind.site].url(kind.path))
     assert response is not None
     assert response.status == kind.status, f"{kind.site} site {kind.path}"
@@ -61,17 +65,19 @@ def test_page_has_no_serious_accessibility_violations(
         "page": kind.path,
         "site": kind.site,
         "viewport": viewport,
+        "color_scheme": scheme,
         "axe": axe.version,
         "violations": violations,
     }
-    (folder / f"{kind.name}-{viewport}.json").write_text(json.dumps(record, indent=2))
+    name = f"{kind.name}-{viewport}" + ("-dark" if scheme == "dark" else "")
+    (folder / f"{name}.json").write_text(json.dumps(record, indent=2))
     failing = [v for v in violations if v["impact"] in FAILING_IMPACTS]
     if failing:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        shot = SCREENSHOTS / f"FAILED-axe-{artifact_name(kind.name)}-{viewport}.png"
+        shot = SCREENSHOTS / f"FAILED-axe-{artifact_name(name)}.png"
         page.screenshot(path=str(shot), full_page=True)
     assert not failing, (
-        f"{kind.site} site {kind.path} ({viewport}, axe-core {axe.version}): "
+        f"{kind.site} site {kind.path} ({viewport}, {scheme}, axe-core {axe.version}): "
         f"{len(failing)} serious or critical accessibility violation(s):\n"
         + "\n".join(describe(v) for v in failing)
     )

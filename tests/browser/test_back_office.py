@@ -17,7 +17,7 @@ import pytest
 from events_app.db import Database
 from events_app.registration.checkin_codes import format_code
 from events_app.registration.notify import Notifier
-from tests.browser.axe import FAILING_IMPACTS, describe, run_axe
+from tests.browser.axe import FAILING_IMPACTS, SCHEMES, describe, run_axe
 from tests.browser.live_site import LiveSite, running_site
 from tests.browser.tools import ARTIFACTS, SCREENSHOTS, find_axe, find_checker
 from tests.factories import DEFAULT_PASSWORD, make_event, make_user
@@ -99,11 +99,17 @@ def screenshot(page: Page, name: str) -> None:
 
 
 def assert_accessible_and_valid(page: Page, name: str, tmp_path: Path) -> None:
-    """axe-core finds nothing serious or critical; vnu finds no error in the page as served
-    (fetched again with the browser's cookies, so it is the server's bytes, not the DOM)."""
+    """axe-core finds nothing serious or critical, in the light and the dark scheme; vnu finds
+    no error in the page as served (fetched again with the browser's cookies, so it is the
+    server's bytes, not the DOM)."""
     axe = find_axe()
-    failing = [v for v in run_axe(page, axe) if v["impact"] in FAILING_IMPACTS]
-    assert not failing, f"{name}: axe-core {axe.version}:\n" + "\n".join(map(describe, failing))
+    for scheme in SCHEMES:
+        page.emulate_media(color_scheme=scheme)
+        failing = [v for v in run_axe(page, axe) if v["impact"] in FAILING_IMPACTS]
+        assert not failing, f"{name} ({scheme}): axe-core {axe.version}:\n" + "\n".join(
+            map(describe, failing)
+        )
+    page.emulate_media(color_scheme=None)
     served = page.context.request.get(page.url)
     path = tmp_path / f"{name}.html"
     path.write_bytes(served.body())

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from events_app.resources import STATIC_DIR
+from events_app.web.theme import build_theme
 from tests.browser.live_site import LiveSite
 from tests.browser.nu_checker import FAILING_TYPES, describe
 from tests.browser.pages import PAGES, PageKind
@@ -19,6 +20,7 @@ from tests.browser.tools import ARTIFACTS, Checker, find_checker
 pytestmark = pytest.mark.browser
 
 STYLESHEET = STATIC_DIR / "css" / "site.css"
+THEME_CSS, THEME_ACCENT = "theme.css", "#f2c94c"
 # Checked in the same run: proves that the checker's messages reach the right page.
 CANARY = "canary-invalid.html"
 CANARY_HTML = (
@@ -57,6 +59,11 @@ def checked(
     css = folder / STYLESHEET.name
     css.write_bytes(STYLESHEET.read_bytes())
     files.append(css)
+    # The stylesheet EVENTS_ACCENT_COLOR generates (a pale accent: every adjustment made).
+    theme = build_theme(THEME_ACCENT)
+    assert theme is not None
+    (folder / THEME_CSS).write_bytes(theme.css)
+    files.append(folder / THEME_CSS)
 
     messages = checker.check(files)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -88,5 +95,12 @@ def test_page_is_valid_html(kind: PageKind, checked: CheckedPages) -> None:
 def test_stylesheet_is_valid_css(checked: CheckedPages) -> None:
     errors = errors_in(checked, STYLESHEET.name)
     assert not errors, f"static/css/{STYLESHEET.name}: {len(errors)} CSS error(s):\n" + "\n".join(
+        f"  - {describe(m)}" for m in errors
+    )
+
+
+def test_generated_theme_stylesheet_is_valid_css(checked: CheckedPages) -> None:
+    errors = errors_in(checked, THEME_CSS)
+    assert not errors, f"the theme stylesheet: {len(errors)} CSS error(s):\n" + "\n".join(
         f"  - {describe(m)}" for m in errors
     )
