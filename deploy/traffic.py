@@ -56,7 +56,7 @@ async def register_everyone(cluster: Cluster, slug: str, people: int) -> Results
     with site_client(cluster.proxy_url) as client:
         async with many_visitors(client):
             site = Site(cluster.proxy_url, slug, client)
-            await site.fetch_csrf()
+            await site.open_event_page()
             await together(site.register(f"seat{i:03d}@example.org") for i in range(people))
             ours = {r.id for r in event_registrations(cluster.database_url, slug)}
             tokens = read_state(cluster.database_url).confirm_tokens()
@@ -108,7 +108,7 @@ async def shared_limit_statuses(cluster: Cluster, slug: str, attempts: int) -> l
     for node in cluster.nodes:
         client = httpx.AsyncClient(base_url=node.url, headers=headers, timeout=30.0)
         site = Site(node.url, slug, client)
-        await site.fetch_csrf()
+        await site.open_event_page()
         sites.append(site)
     try:
         return [
@@ -166,7 +166,7 @@ class Load:
         with site_client(self.proxy_url) as client:
             async with many_visitors(client):
                 site = Site(self.proxy_url, self.slug, client)
-                await site.fetch_csrf()
+                await site.open_event_page()
                 loops = [
                     asyncio.create_task(self._visitor(site, numbers, stop))
                     for _ in range(LOAD_CONNECTIONS)
