@@ -62,3 +62,38 @@ def day_start(day: date, tz: ZoneInfo) -> datetime:
     if start.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != start.replace(tzinfo=None):
         start = (start + timedelta(hours=1)).astimezone(UTC).astimezone(tz)
     return start.astimezone(UTC)
+
+
+# Abbreviations tzdata gives to zones with different UTC offsets: "CST" is China Standard Time
+# (UTC+8) and US Central (UTC-6), "IST" India, Ireland and Israel, "PST" the US Pacific and the
+# Philippines. A reader takes the one they know, so these are never written; the offset is.
+# tests/test_timezones.py recomputes the list from the installed tzdata.
+MISLEADING_ABBREVIATIONS = frozenset({"CST", "CDT", "IST", "PST"})
+
+
+def utc_offset_label(moment: datetime) -> str:
+    """'UTC+8', 'UTC-5', 'UTC+5:30'."""
+    offset = moment.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def zone_abbreviation(moment: datetime) -> str:
+    """The zone's abbreviation at `moment` when it names one zone only ("CET", "EST"); "" when
+    tzdata has none (it writes "+08") or when it is one of MISLEADING_ABBREVIATIONS."""
+    abbreviation = moment.tzname() or ""
+    if not abbreviation or abbreviation[0] in "+-" or abbreviation in MISLEADING_ABBREVIATIONS:
+        return ""
+    return abbreviation
+
+
+def zone_label(moment: datetime) -> str:
+    """'CET (UTC+1)', 'UTC'; 'UTC+8' for Asia/Shanghai, whose 'CST' readers in America
+    take for their own Central time, and for zones without an abbreviation."""
+    abbreviation = zone_abbreviation(moment)
+    if abbreviation == "UTC":
+        return "UTC"
+    offset = utc_offset_label(moment)
+    return f"{abbreviation} ({offset})" if abbreviation else offset

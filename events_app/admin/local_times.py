@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from events_app.date_range import FIRST_YEAR, LAST_YEAR, in_range
-from events_app.timezones import WallClockError, localize
+from events_app.timezones import WallClockError, localize, zone_abbreviation
 
 INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -61,7 +61,8 @@ def format_offset(delta: timedelta | None) -> str:
 
 def _occurrence(moment: datetime) -> Occurrence:
     offset = format_offset(moment.utcoffset())
-    return Occurrence(offset, f"{offset} {moment.tzname()}")
+    abbreviation = zone_abbreviation(moment)
+    return Occurrence(offset, f"{offset} {abbreviation}" if abbreviation else offset)
 
 
 def occurrences(wall: datetime, tz: ZoneInfo) -> list[Occurrence]:

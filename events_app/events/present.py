@@ -1,5 +1,6 @@
 """How an event's date and time are written for people: in its own timezone, with the zone's
-abbreviation and UTC offset, and all-day or multi-day events the way people write them."""
+abbreviation and UTC offset (timezones.zone_label), and all-day or multi-day events the way
+people write them."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_skeleton
+
+from events_app.timezones import zone_label
 
 
 class _Times(NamedTuple):
@@ -53,23 +56,6 @@ def _first_day(first: date, last: date, locale: str) -> str:
     if first.month != last.month:
         return _date(first, locale, skeleton="MMMEd")
     return _date(first, locale, skeleton="Ed")
-
-
-def utc_offset_label(moment: datetime) -> str:
-    offset = moment.utcoffset() or timedelta(0)
-    minutes = int(offset.total_seconds() // 60)
-    sign = "+" if minutes >= 0 else "-"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
-
-
-def zone_label(moment: datetime) -> str:
-    """'CST (UTC+8)'; zones without a real abbreviation (tzdata writes '+08') give '(UTC+8)'."""
-    abbreviation = moment.tzname() or ""
-    offset = utc_offset_label(moment)
-    if not abbreviation or abbreviation[0] in "+-" or abbreviation == "UTC":
-        return offset if abbreviation != "UTC" else "UTC"
-    return f"{abbreviation} ({offset})"
 
 
 def event_local_range(event: Scheduled) -> tuple[datetime, datetime]:

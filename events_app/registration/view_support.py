@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from events_app.registration.notify import app_notifier
+from events_app.timezones import zone_label
 from events_app.validation_errors import errors_by_field
 from events_app.web.context import AppContext, render_page
 
@@ -47,9 +48,9 @@ async def read_form(request: Request) -> FormData:
 def format_moment(moment: datetime | None, event: Event, language: str) -> str | None:
     if moment is None:
         return None
-    return format_datetime(
-        moment, "d MMMM y, HH:mm zzz", tzinfo=ZoneInfo(event.timezone), locale=language
-    )
+    # Babel's "zzz" writes "CST" for Chicago; zone_label never writes an ambiguous one.
+    local = moment.astimezone(ZoneInfo(event.timezone))
+    return f"{format_datetime(local, 'd MMMM y, HH:mm', locale=language)} {zone_label(local)}"
 
 
 def field_errors(exc: ValidationError, values: Mapping[str, str]) -> dict[str, str]:

@@ -22,6 +22,7 @@ from events_app.config import Settings
 from events_app.markdown import render_markdown
 from events_app.resources import STATIC_DIR, TEMPLATE_DIR
 from events_app.site_urls import SiteUrls
+from events_app.timezones import zone_label
 from events_app.translations import load_translations
 from events_app.web.extensions import WebExtensions
 from events_app.web.theme import theme_stylesheet
@@ -97,9 +98,9 @@ def create_templates(
         return format_date(moment.astimezone(site_tz), "d MMMM y", locale=settings.language)
 
     def site_datetime(moment: datetime) -> str:
-        return format_datetime(
-            moment, "d MMM y, HH:mm zzz", tzinfo=site_tz, locale=settings.language
-        )
+        local = moment.astimezone(site_tz)
+        written = format_datetime(local, "d MMM y, HH:mm", locale=settings.language)
+        return f"{written} {zone_label(local)}"
 
     env.globals.update(
         path_for=urls.path,

@@ -35,7 +35,7 @@ def event(start: datetime | date, end: datetime | date, tz: str, *, all_day: boo
             "2026-12-08T14:00:00+08:00",
             "2026-12-08T15:30:00+08:00",
             "Asia/Shanghai",
-            "Tue 8 Dec 2026, 14:00–15:30 CST (UTC+8)",
+            "Tue 8 Dec 2026, 14:00–15:30 UTC+8",
         ),
         (
             "2026-12-08T19:00:00+08:00",
@@ -50,10 +50,16 @@ def event(start: datetime | date, end: datetime | date, tz: str, *, all_day: boo
             "Mon 7 Dec 2026, 10:00–11:30 EST (UTC-5)",
         ),
         (
+            "2026-12-07T10:00:00-06:00",
+            "2026-12-07T11:30:00-06:00",
+            "America/Chicago",
+            "Mon 7 Dec 2026, 10:00–11:30 UTC-6",
+        ),
+        (
             "2026-07-07T10:00:00+05:30",
             "2026-07-07T11:00:00+05:30",
             "Asia/Kolkata",
-            "Tue 7 Jul 2026, 10:00–11:00 IST (UTC+5:30)",
+            "Tue 7 Jul 2026, 10:00–11:00 UTC+5:30",
         ),
         (
             "2026-12-08T09:00:00+01:00",
