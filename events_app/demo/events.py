@@ -23,6 +23,9 @@ EVENTS: list[dict[str, Any]] = [
         "minutes": 90,
         "venue": "Zhongguancun Innovation Centre, Hall B",
         "address": "Haidian District, Beijing, China",
+        # A map position, so that the demo shows directions to a point (Zhongguancun).
+        "latitude": 39.9834,
+        "longitude": 116.3162,
         "format": "in_person",
         "capacity": 120,
         "organizer": "Open Science Desk",

@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 
 from events_app.calendar.links import add_to_calendar_links
 from events_app.calendar.vevent import app_calendar_site
+from events_app.events.directions import directions_links
 from events_app.events.service import get_live_event
 from events_app.previews.json_ld import app_publisher, event_json_ld
 from events_app.registration import service
@@ -73,6 +74,7 @@ def render_event_page(
         "form": form or {},
         "errors": errors or {},
         "calendar": add_to_calendar_links(event, app_calendar_site(ctx), now=ctx.now()),
+        "directions": directions_links(event),
         # Built from the same page: the seats and status it shows are the ones it tells
         # search engines.
         "structured_data": event_json_ld(

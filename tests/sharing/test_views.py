@@ -150,15 +150,18 @@ def test_every_event_and_article_offers_the_share_box(
     client: TestClient, page: str, form: str
 ) -> None:
     html = client.get(page).text
-    assert f'<a class="button-link" href="{form}">Send this to a friend</a>' in html
+    assert f'<a class="secondary-link" href="{form}">Send this to a friend</a>' in html
     url = f"https://events.example.org{page}"
     assert f'<input id="share-url" type="url" readonly value="{url}">' in html
     assert 'data-copy="share-url"' in html
     assert " hidden>Copy link</button>" in html
+    # One row of icons, each named for screen readers (and as a tooltip).
+    assert '<span class="visually-hidden">Share by email</span></a>' in html
     assert re.search(r'<script src="/static/js/share\.js\?v=\w+" defer></script>', html)
     assert 'href="mailto:?subject=' in html
     for network in ("Bluesky", "Facebook", "LinkedIn", "WhatsApp", "X"):
-        assert f">Share on {network}</a>" in html
+        assert f'title="Share on {network}"><svg class="share-icon"' in html
+        assert f'<span class="visually-hidden">Share on {network}</span></a>' in html
     # Links only: no network's script or frame.
     scripts = re.findall(r'<script src="([^"]+)"', html)
     assert all(src.startswith("/static/") for src in scripts)
