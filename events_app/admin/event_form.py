@@ -3,12 +3,13 @@ comes back becomes an EventCreate (the same schema the import uses) or a Problem
 
 Times are entered as wall-clock times in the event's own timezone (`datetime-local`), all-day
 events as dates; see local_times for the days clocks change. What the form does not carry
-(status, go-live moment, reason, map position) is kept from the stored event: those change
-through the publishing actions.
+(status, go-live moment, reason) is kept from the stored event: those change through the
+publishing actions. The map position (latitude and longitude, both or neither) is optional.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -35,7 +36,11 @@ from events_app.timezones import WallClockError, zone
 # Taken as typed (the schema strips and checks them).
 PLAIN_FIELDS: tuple[str, ...] = ("slug", "title", "summary", "description", "venue", "address")
 PLAIN_FIELDS += ("online_url", "organizer")
+# The map position: decimal degrees, as a map service shows them ("52.5163").
+POSITION_FIELDS = ("latitude", "longitude")
+POSITION_LIMITS = {"latitude": 90.0, "longitude": 180.0}
 TEXT_FIELDS = (*PLAIN_FIELDS, "format", "capacity", "timezone", "start_date", "end_date")
+TEXT_FIELDS += POSITION_FIELDS
 WALL_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 # Moments (instants) rather than the event's own times; both are entered in its timezone.
 MOMENT_FIELDS = ("registration_opens_at", "registration_closes_at")
@@ -61,6 +66,9 @@ def form_from_event(event: Event) -> Form:
     form.update({name: str(getattr(event, name) or "") for name in PLAIN_FIELDS})
     form.update(format=EventFormat(event.format).value, all_day=event.all_day)
     form["capacity"] = "" if event.capacity is None else str(event.capacity)
+    for name in POSITION_FIELDS:
+        value = getattr(event, name)
+        form[name] = "" if value is None else repr(value)
     for name in WALL_FIELDS:
         form[name], form[f"{name}_offset"] = _wall_value(getattr(event, name), tz)
     first = event.starts_at.astimezone(tz).date()
@@ -162,12 +170,40 @@ def _capacity(raw: str, problems: dict[str, Problem]) -> int | None:
         return None
 
 
+def _degrees(raw: str) -> float | None:
+    """A number of degrees as typed: a decimal comma is read as a point; None if no number."""
+    text = raw.strip()
+    if "." not in text and text.count(",") == 1:
+        text = text.replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _position(form: Form, problems: dict[str, Problem]) -> dict[str, float | None]:
+    """Latitude and longitude, each within its range, and both or neither."""
+    values: dict[str, float | None] = {}
+    for name in POSITION_FIELDS:
+        raw = form[name].strip()
+        value = _degrees(raw) if raw else None
+        if raw and (value is None or abs(value) > POSITION_LIMITS[name]):
+            problems[name] = Problem(name)
+        values[name] = value
+    given = [name for name in POSITION_FIELDS if form[name].strip()]
+    if len(given) == 1 and not problems.keys() & set(POSITION_FIELDS):
+        missing = "longitude" if given == ["latitude"] else "latitude"
+        problems[missing] = Problem("position_pair")
+    return values if not problems.keys() & set(POSITION_FIELDS) else dict.fromkeys(values)
+
+
 def to_event_create(
     form: Form, *, kept: Event | None, categories: list[str], articles: list[str]
 ) -> tuple[EventCreate | None, dict[str, Problem]]:
     """The EventCreate this form describes, or the problems beside each field. `categories`
     and `articles` are the names and slugs that may be chosen; `kept` the stored event whose
-    status, go-live moment and map position the form leaves as they are."""
+    status and go-live moment the form leaves as they are."""
     problems: dict[str, Problem] = {}
     if not form["slug"].strip():
         form["slug"] = slug_from(form["title"])
@@ -177,6 +213,7 @@ def to_event_create(
     values.update(timezone=form["timezone"].strip(), all_day=form["all_day"])
     values.update(format=form["format"], capacity=_capacity(form["capacity"], problems))
     values.update(_times(form, problems))
+    values.update(_position(form, problems))
     for name, allowed in (("categories", categories), ("articles", articles)):
         if len(form[name]) > MAX_CHOICES:
             problems[name] = Problem("too_many")
@@ -188,8 +225,6 @@ def to_event_create(
             status=kept.status,
             status_reason=kept.status_reason,
             publish_at=kept.publish_at,
-            latitude=kept.latitude,
-            longitude=kept.longitude,
             # Not on this form yet: a save must not reset it to the default.
             reminder_hours=kept.reminder_hours,
         )

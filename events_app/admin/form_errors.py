@@ -47,7 +47,9 @@ def _code(error: FieldError, value: object) -> str:
     if not error.loc:  # a rule across fields, about the field its message names
         if "between the years" in message:
             return "year_range"
-        return {"ends_at": "end_before_start", "timezone": "timezone"}.get(error.field, "invalid")
+        rules = {"ends_at": "end_before_start", "timezone": "timezone"}
+        rules.update(latitude="position_pair", longitude="position_pair")
+        return rules.get(error.field, "invalid")
     if kind in ("missing", "string_too_short", "too_short") and not str(value or "").strip():
         return "required"
     if kind == "string_pattern_mismatch":

@@ -20,7 +20,11 @@ CONTENT_KEYS = (
 # move to another database, keeps every subscriber's and attendee's calendar entry updating
 # instead of duplicating it. Both are optional on import.
 IDENTITY_KEYS = ("uid", "sequence")
-EVENT_KEYS = CONTENT_KEYS + IDENTITY_KEYS
+# The map position (decimal degrees, both or neither). Exported and imported, but an import
+# record without these keys keeps the stored position (see KEPT_EVENT_FIELDS), as files
+# written before the position was exported expect.
+POSITION_KEYS = ("latitude", "longitude")
+EVENT_KEYS = CONTENT_KEYS + POSITION_KEYS + IDENTITY_KEYS
 
 # What an event has beyond the format (organizer, map position, registration window...): an
 # import that updates an event keeps these as they are rather than blanking them.
@@ -61,5 +65,6 @@ def event_record(event: Event) -> Record:
 
 
 def exported_event_record(event: Event) -> Record:
-    """An event as the JSON export writes it: its content and its calendar identity."""
-    return {**event_record(event), "uid": event.uid, "sequence": event.sequence}
+    """An event as the JSON export writes it: its content, map position and calendar identity."""
+    position = {"latitude": event.latitude, "longitude": event.longitude}
+    return {**event_record(event), **position, "uid": event.uid, "sequence": event.sequence}

@@ -112,6 +112,15 @@ class EventCreate(NullMeansEmpty, BaseModel):
             raise ValueError(str(exc)) from exc
         return self
 
+    @model_validator(mode="after")
+    def _position_pair(self) -> EventCreate:
+        # A latitude without its longitude is no place at all: both, or neither.
+        if self.latitude is not None and self.longitude is None:
+            raise ValueError("longitude: give the longitude too, or neither")
+        if self.longitude is not None and self.latitude is None:
+            raise ValueError("latitude: give the latitude too, or neither")
+        return self
+
     @staticmethod
     def _local_date(value: datetime | date, tz: ZoneInfo) -> date:
         if isinstance(value, datetime):
