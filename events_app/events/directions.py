@@ -1,4 +1,4 @@
-""""Directions" on an event page: plain links to OpenStreetMap, Google Maps and Apple Maps,
+"""An event page's "Directions": plain links to OpenStreetMap, Google Maps and Apple Maps,
 to the event's map position when it has one, else to its address. Links only: no map tiles
 or scripts are loaded, and nothing reaches a map service until the visitor follows one."""
 

@@ -42,9 +42,18 @@ def test_a_new_event_keeps_its_position_and_the_page_leads_there(
     [
         ({"latitude": "91", "longitude": "13"}, {"latitude": "Enter a latitude from -90 to 90"}),
         ({"latitude": "52", "longitude": "-180.5"}, {"longitude": "Enter a longitude from"}),
-        ({"latitude": "north", "longitude": "nan"}, {"latitude": "Enter a latitude", "longitude": "Enter a longitude"}),
-        ({"latitude": "52.5", "longitude": ""}, {"longitude": "Enter both the latitude and the longitude"}),
-        ({"latitude": "", "longitude": "13.4"}, {"latitude": "Enter both the latitude and the longitude"}),
+        (
+            {"latitude": "north", "longitude": "nan"},
+            {"latitude": "Enter a latitude", "longitude": "Enter a longitude"},
+        ),
+        (
+            {"latitude": "52.5", "longitude": ""},
+            {"longitude": "Enter both the latitude and the longitude"},
+        ),
+        (
+            {"latitude": "", "longitude": "13.4"},
+            {"latitude": "Enter both the latitude and the longitude"},
+        ),
     ],
 )
 def test_a_bad_position_comes_back_beside_its_field_and_kept(
@@ -56,7 +65,9 @@ def test_a_bad_position_comes_back_beside_its_field_and_kept(
     for name, message in messages.items():
         assert re.search(rf'id="ev-{name}-error">{re.escape(message)}', page), name
     for name, value in fields.items():
-        assert f'name="{name}" type="text" maxlength="24" inputmode="decimal" value="{value}"' in page
+        assert (
+            f'name="{name}" type="text" maxlength="24" inputmode="decimal" value="{value}"' in page
+        )
     assert count_events(db) == 0
 
 
@@ -64,9 +75,13 @@ def test_editing_can_set_change_and_clear_the_position(
     client: TestClient, db: Database, now: datetime, editor: User
 ) -> None:
     make_event(db, now, slug="talk", latitude=52.5, longitude=13.4)
-    edit_form(client, db, "talk", latitude="39.9834", longitude="116.3162", extra={"action": "save"})
+    edit_form(
+        client, db, "talk", latitude="39.9834", longitude="116.3162", extra={"action": "save"}
+    )
     event = load_event(db, "talk")
-    assert event is not None and (event.latitude, event.longitude) == (39.9834, 116.3162)
+    assert event is not None
+    assert (event.latitude, event.longitude) == (39.9834, 116.3162)
     edit_form(client, db, "talk", latitude="", longitude="", extra={"action": "save"})
     event = load_event(db, "talk")
-    assert event is not None and (event.latitude, event.longitude) == (None, None)
+    assert event is not None
+    assert (event.latitude, event.longitude) == (None, None)

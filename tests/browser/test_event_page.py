@@ -77,7 +77,9 @@ def test_desktop_keeps_the_registration_card_in_view_and_shows_the_readers_time(
     card = page.locator(".event-card")
     assert card.evaluate("card => getComputedStyle(card).position") == "sticky"
     facts_box, card_box = page.locator(".event-facts").bounding_box(), card.bounding_box()
-    assert facts_box and card_box and card_box["x"] > facts_box["x"] + facts_box["width"]
+    assert facts_box
+    assert card_box
+    assert card_box["x"] > facts_box["x"] + facts_box["width"]
     page.get_by_role("heading", name="Share").scroll_into_view_if_needed()
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     page.wait_for_function("window.scrollY > 200")
@@ -90,11 +92,12 @@ def test_desktop_keeps_the_registration_card_in_view_and_shows_the_readers_time(
     expect(calendar.get_by_role("link", name="Google Calendar")).to_be_hidden()
     calendar.get_by_text("Add to calendar").click()
     expect(calendar.get_by_role("link", name="Google Calendar")).to_be_visible()
+    page.emulate_media(color_scheme="dark")
+    calendar.scroll_into_view_if_needed()
+    screenshot(page, "1280-dark-calendar-open", full_page=False)
 
 
-def test_a_reader_in_the_events_own_zone_sees_no_second_time(
-    open_tab, demo_site: LiveSite
-) -> None:
+def test_a_reader_in_the_events_own_zone_sees_no_second_time(open_tab, demo_site: LiveSite) -> None:
     from playwright.sync_api import expect
 
     page = open_tab(DESKTOP, "Asia/Shanghai")
@@ -128,7 +131,8 @@ def test_on_a_phone_the_register_bar_stays_at_the_bottom_and_jumps_to_the_form(
     bar = page.get_by_role("link", name="Register", exact=True)
     expect(bar).to_be_in_viewport()
     box = bar.bounding_box()
-    assert box and box["y"] + box["height"] > PHONE["height"] - 60  # at the bottom edge
+    assert box
+    assert box["y"] + box["height"] > PHONE["height"] - 60  # at the bottom edge
     assert overflow(page) == 0
     screenshot(page, "375-top", full_page=False)
     screenshot(page, "375-full")
