@@ -74,7 +74,7 @@ def test_desktop_keeps_the_registration_card_in_view_and_shows_the_readers_time(
     expect(page.locator(".register-bar")).to_be_hidden()
     screenshot(page, "1280-top", full_page=False)
 
-    card = page.locator(".event-card")
+    card = page.locator(".register-card")
     assert card.evaluate("card => getComputedStyle(card).position") == "sticky"
     facts_box, card_box = page.locator(".event-facts").bounding_box(), card.bounding_box()
     assert facts_box

@@ -36,7 +36,7 @@ def test_facts_and_description_come_before_the_card_and_share_after_about(
     page = client.get("/events/talk").text
     order = [
         page.index('class="facts"'),
-        page.index('class="event-card"'),
+        page.index('class="register-card"'),
         page.index('<h2 id="about-heading">About this event</h2>'),
         page.index("Three short talks."),
         page.index('id="share-heading"'),
