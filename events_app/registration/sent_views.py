@@ -1,4 +1,4 @@
-""" "Check your email", the page after the registration form, and its "Resend".
+"""The "check your email" page after the registration form, and its "Resend".
 
 The page names the address the form was sent with and says until when a seat is held; both
 come from a signed cookie (sent_notice.py) that the form's answer sets for this page's path

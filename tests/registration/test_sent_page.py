@@ -1,4 +1,4 @@
-""" "Check your email": the page names the address the form was sent with and until when the
+"""The "check your email" page names the address the form was sent with and until when the
 seat is held, from a signed cookie for that page only, and offers "Resend" under the form's
 cooldown and cap. Without a valid cookie (a bot, a tampered or an expired one) it is the
 generic page, naming nobody."""
