@@ -301,7 +301,9 @@ def test_the_list_puts_upcoming_first_and_filters(
         assert sorted(found) == sorted(wanted), standing
     page = client.get("/admin/events?q=OLD").text
     assert re.findall(ROW_LINK, page) == ["Old", "Older"]
-    assert client.get("/admin/events?standing=nonsense").status_code == 400
+    refused = client.get("/admin/events?standing=nonsense")
+    assert refused.status_code == 400
+    assert_error_summary(refused.text, ["ev-standing"])
     assert client.get("/admin/events?q=100%25_").status_code == 200
 
 
