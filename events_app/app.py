@@ -28,6 +28,7 @@ from events_app.db import Database
 from events_app.db_errors import DATABASE_ERRORS
 from events_app.events import templating as event_templating
 from events_app.previews import templating as preview_templating
+from events_app.registration.seat_state import SEATS, read_seat_dependencies
 from events_app.registration.view_support import forbidden
 from events_app.resources import STATIC_DIR
 from events_app.routes import ROUTES
@@ -39,7 +40,8 @@ from events_app.web.csrf import CsrfMiddleware, CsrfPolicy
 from events_app.web.errors import http_error, server_error
 from events_app.web.extensions import WebExtensions
 from events_app.web.nul_guard import NulGuardMiddleware
-from events_app.web.page_cache import PageCache, PageCacheMiddleware, answer_unavailable
+from events_app.web.page_cache import PageCache
+from events_app.web.page_cache_middleware import PageCacheMiddleware, answer_unavailable
 from events_app.web.security import SecurityHeadersMiddleware
 from events_app.web.static_files import MemoryStaticFiles
 from events_app.web.templating import create_templates
@@ -79,6 +81,8 @@ def create_app(
         enabled=settings.page_cache,
         check_seconds=settings.page_cache_check_seconds,
         stale_seconds=settings.page_cache_stale_seconds,
+        # Event pages and the API show seats left, which change without a content change.
+        dependency_readers={SEATS: read_seat_dependencies},
     )
 
     @asynccontextmanager

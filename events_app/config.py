@@ -191,8 +191,9 @@ class Settings(BaseSettings):
     page_cache_check_seconds: float = Field(
         default=1.0,
         ge=0,
-        description="How often each process asks the database whether content changed; a "
-        "change made by another process shows within this delay. `0` checks on every request.",
+        description="How often each process asks the database whether content changed (and "
+        "how many seats are left at the events whose pages it holds); a change made by another "
+        "process shows within this delay. `0` checks on every request.",
     )
     page_cache_stale_seconds: float = Field(
         default=300.0,

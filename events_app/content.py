@@ -15,6 +15,8 @@ from events_app.models import Article, Event, EventStatus, SiteState
 
 # The key in `Session.info` under which a write transaction records that public content changed.
 CONTENT_CHANGED = "events_app.content_changed"
+# ... and the page dependencies it changed (for example "seats:42": one event's seats).
+DEPENDENCIES_CHANGED = "events_app.dependencies_changed"
 
 
 def content_version(*, session: Session) -> int:
@@ -34,6 +36,15 @@ def mark_content_changed(*, session: Session) -> None:
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]
         session.add(SiteState(id=1, content_version=1))
+
+
+def mark_dependency_changed(*, session: Session, key: str) -> None:
+    """Call inside a write transaction that changes a value some pages declare they depend on
+    (web/page_dependencies.py) and nothing else public. No shared row is written: after the
+    commit this process drops the pages that depend on `key`, and every other process sees
+    the new value at its next check. So a burst of registrations on one event neither
+    serialises on one row nor empties the cached pages of every other event."""
+    session.info.setdefault(DEPENDENCIES_CHANGED, set()).add(key)
 
 
 # Public calendar feeds keep an event for this long after it ends, and a cancelled event for
@@ -64,10 +75,17 @@ def mark_calendar_changed(*, session: Session, now: datetime) -> None:
 
 def next_content_change(*, session: Session, now: datetime) -> datetime | None:
     """The earliest future moment at which a page may change without any write: an event going
-    live, starting or ending, or an article's publication time arriving."""
+    live, its registration opening or closing, the event starting or ending, or an article's
+    publication time arriving."""
     not_draft = col(Event.status) != EventStatus.draft
     candidates = [
         select(func.min(col(Event.publish_at))).where(not_draft, col(Event.publish_at) > now),
+        select(func.min(col(Event.registration_opens_at))).where(
+            not_draft, col(Event.registration_opens_at) > now
+        ),
+        select(func.min(col(Event.registration_closes_at))).where(
+            not_draft, col(Event.registration_closes_at) > now
+        ),
         select(func.min(col(Event.starts_at))).where(not_draft, col(Event.starts_at) > now),
         select(func.min(col(Event.ends_at))).where(not_draft, col(Event.ends_at) > now),
         select(func.min(col(Article.published_at))).where(col(Article.published_at) > now),

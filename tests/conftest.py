@@ -26,13 +26,13 @@ from events_app.config import Settings
 from events_app.db import Database
 from events_app.migrate import upgrade_database
 from events_app.registration.notify import Notifier
+from tests.support.postgres import empty_postgres
 from tests.support.redis import redis_db  # noqa: F401 (a fixture for every test module)
 from tests.support.routes import site_urls
 from tests.support.settings import (
     POSTGRES_URL,
     START,
     STRICT,
-    TABLES,
     make_settings,
 )
 
@@ -110,11 +110,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
         shutil.copyfile(sqlite_template, path)
         return f"sqlite:///{path}"
     url: str = request.getfixturevalue("postgres_database")
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
-        connection.execute(text("UPDATE site_state SET content_version = 0"))
-    engine.dispose()
+    empty_postgres(url)
     return url
 
 

@@ -33,6 +33,7 @@ from events_app.registration.pages import load_event_page
 from events_app.site_urls import SiteUrls
 from events_app.web.context import PUBLIC_CACHE_CONTROL, AppContext, app_context
 from events_app.web.forms import clean_text
+from events_app.web.page_dependencies import declare_dependency
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -94,7 +95,10 @@ async def event_detail(request: Request) -> Response:
     page = await ctx.read(lambda session: load_event_page(session=session, slug=slug, now=now))
     if page is None:
         raise HTTPException(status_code=404)
-    return json_response(event_detail_public(page, site_urls(request)))
+    response = json_response(event_detail_public(page, site_urls(request)))
+    # It tells the seats left: cached until they move (registration/seat_state.py).
+    declare_dependency(response, *page.depends_on)
+    return response
 
 
 async def articles_index(request: Request) -> Response:

@@ -135,7 +135,6 @@ async def event_detail(request: Request) -> Response:
     page = await ctx.read(lambda session: load_event_page(session=session, slug=slug, now=now))
     if page is None:
         raise HTTPException(status_code=404)
-    # While registration is open (or about to open) the page is private: see render_event_page.
     return render_event_page(request, page)
 
 

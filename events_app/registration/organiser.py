@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from events_app.audit.records import record_audit
-from events_app.content import mark_content_changed
 from events_app.models import (
     ACTIVE_STATUSES,
     Event,
@@ -28,6 +27,7 @@ from events_app.registration import service
 from events_app.registration.checkin_codes import unused_code
 from events_app.registration.notify import Notifier
 from events_app.registration.schemas import AttendeeDetails
+from events_app.registration.seat_state import mark_seats_changed
 from events_app.registration.seats import seats_left, waitlist_position
 
 TARGET = "registration"
@@ -146,7 +146,7 @@ def add_attendee(
         position=position,
     )  # fmt: skip
     _audit(session, now, actor, "registration.add", registration, event, None)
-    mark_content_changed(session=session)
+    mark_seats_changed(session=session, event_id=event.id)
     return registration
 
 
@@ -211,7 +211,7 @@ def promote(
     session.flush()
     after = {**snapshot(registration), "capacity": event.capacity}
     _audit(session, now, actor, "registration.promote", registration, event, before, after)
-    mark_content_changed(session=session)
+    mark_seats_changed(session=session, event_id=event.id)
     return registration
 
 

@@ -12,7 +12,8 @@ from sqlmodel import Session, col
 from events_app.events.queries import with_categories
 from events_app.events.service import get_live_event
 from events_app.models import Event, Registration
-from events_app.registration.seats import seats_held, seats_left, waitlist_position
+from events_app.registration.seat_state import SeatState, read_seat_state, seats_key
+from events_app.registration.seats import waitlist_position
 from events_app.registration.service import find_by_token, registration_state
 from events_app.registration.tokens import looks_like_token
 
@@ -21,25 +22,36 @@ from events_app.registration.tokens import looks_like_token
 class EventPage:
     event: Event
     state: str  # registration_state(): 'open' or why not
-    seats_left: int | None  # None: no capacity limit
+    seats: SeatState
     is_past: bool
-    # Of the seats not left, how many are only held (unconfirmed, and back if the hold
-    # lapses): "full" with held seats tells people the waitlist may well move.
-    seats_held: int = 0
+
+    @property
+    def seats_left(self) -> int | None:  # None: no capacity limit
+        return self.seats.left
+
+    @property
+    def seats_held(self) -> int:
+        """Of the seats not left, how many are only held (unconfirmed, and back if the hold
+        lapses): "full" with held seats tells people the waitlist may well move."""
+        return self.seats.held
+
+    @property
+    def depends_on(self) -> tuple[str, str]:
+        """What a cached copy of a page showing these seats depends on (seat_state.py)."""
+        assert self.event.id is not None
+        return seats_key(self.event.id), self.seats.token
 
 
 def load_event_page(*, session: Session, slug: str, now: datetime) -> EventPage | None:
     event = get_live_event(session=session, slug=slug, now=now)
     if event is None:
         return None
+    assert event.id is not None
     return EventPage(
         event=event,
         state=registration_state(event, now),
-        seats_left=seats_left(session=session, event=event, now=now),
+        seats=read_seat_state(session=session, now=now, event_id=event.id),
         is_past=event.ends_at <= now,
-        seats_held=seats_held(session=session, event_id=event.id, now=now)
-        if event.capacity is not None and event.id is not None
-        else 0,
     )
 
 

@@ -10,6 +10,7 @@ short a text, which most phone cameras do not read), with the standard quiet zon
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 import segno
 from markupsafe import Markup
@@ -18,7 +19,10 @@ QUIET_ZONE = 4  # modules of light margin the QR specification asks for
 PNG_SCALE = 6  # pixels per module: about 170 px square, sharp on any screen
 
 
+@lru_cache(maxsize=256)
 def _qr(code: str) -> segno.QRCode:
+    """Remembered: an email asks for the PNG and its size, each of which would otherwise
+    encode the code again (a few milliseconds, inside the event's lock)."""
     return segno.make_qr(code, error="m")
 
 

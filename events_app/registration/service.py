@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from events_app.content import mark_content_changed
 from events_app.events.queries import event_is_live
 from events_app.models import (
     ACTIVE_STATUSES,
@@ -29,6 +28,7 @@ from events_app.models import (
 from events_app.registration.checkin_codes import unused_code
 from events_app.registration.notify import Notifier
 from events_app.registration.schemas import RegistrationCreate, RegistrationUpdate
+from events_app.registration.seat_state import mark_seats_changed
 from events_app.registration.seats import SEATED, seats_left, waitlist, waitlist_position
 from events_app.registration.tokens import hash_token, new_nonce, token_for
 from events_app.row_locks import locked
@@ -133,7 +133,7 @@ def register_attendee(
     notifier.notify(
         session=session, now=now, kind="confirm_request", registration=registration, event=event
     )
-    mark_content_changed(session=session)
+    mark_seats_changed(session=session, event_id=event.id)
     return RegisterOutcome(registration, created=True)
 
 
@@ -264,7 +264,7 @@ def confirm_registration(
             event=event,
             position=waitlist_position(session=session, registration=registration),
         )
-    mark_content_changed(session=session)
+    mark_seats_changed(session=session, event_id=event.id)
     return registration
 
 
@@ -295,7 +295,7 @@ def cancel_registration(
     )
     session.flush()
     promote_from_waitlist(session=session, now=now, event=event, notifier=notifier)
-    mark_content_changed(session=session)
+    mark_seats_changed(session=session, event_id=event.id)
     return registration
 
 
@@ -349,7 +349,7 @@ def release_lapsed_holds(
     if stale:
         session.flush()
         promote_from_waitlist(session=session, now=now, event=event, notifier=notifier)
-        mark_content_changed(session=session)
+        mark_seats_changed(session=session, event_id=event.id)
     return len(stale)
 
 
@@ -371,11 +371,11 @@ def expire_event_holds(
 ) -> int:
     """Release one event's lapsed holds (the worker's housekeeping, every few seconds).
 
-    Call it in a transaction of its own for each event: it takes the event's lock and then the
-    site_state row (`mark_content_changed`), the same order as every web write. Expiring many
-    events in one transaction would hold site_state while waiting for the next event's lock,
-    which a registration holding that event and waiting for site_state turns into a deadlock
-    on PostgreSQL (tests/registration/test_expiry_deadlock.py)."""
+    Call it in a transaction of its own for each event, so that each event's lock is held
+    only while that event's holds are expired: one transaction over many events keeps every
+    registration on all of them waiting. (Until seat writes stopped writing the shared
+    site_state row, it also deadlocked against registrations on PostgreSQL:
+    tests/registration/test_expiry_deadlock.py.)"""
     event = lock_event(session=session, event_id=event_id)
     if event is None:
         return 0
@@ -395,7 +395,7 @@ def change_capacity(
     event.updated_at = now
     session.flush()
     promote_from_waitlist(session=session, now=now, event=event, notifier=notifier)
-    mark_content_changed(session=session)
+    mark_seats_changed(session=session, event_id=event.id)
     return event
 
 

@@ -31,6 +31,7 @@ from events_app.registration.sent_notice import SentNotice
 from events_app.registration.sent_views import forget_sent, remember_sent
 from events_app.sharing.links import share_links
 from events_app.web.context import app_context, render_page
+from events_app.web.page_dependencies import declare_dependency
 
 if TYPE_CHECKING:
     from events_app.models import Event
@@ -45,10 +46,6 @@ from events_app.registration.view_support import (
 )
 
 HONEYPOT = "website"
-# The event page is private while the form is (or is about to be) shown, whose seats left
-# change with every registration: shared caches must not keep it, browsers may revalidate.
-PRIVATE_CACHE_CONTROL = "private, no-cache"
-PRIVATE_STATES = ("open", "not_yet")
 
 
 def render_event_page(
@@ -60,7 +57,11 @@ def render_event_page(
     status_code: int = 200,
 ) -> Response:
     """The event page, with the registration form when registration is open. Used by
-    events.views.event_detail, and here to show the form again with its errors."""
+    events.views.event_detail, and here to show the form again with its errors.
+
+    The same bytes for every visitor (the forms carry no per-visitor token), so it is public
+    and kept by the page cache. It shows the event's seats, which change with every
+    registration: it declares that, and the cache drops it when they move (seat_state.py)."""
     ctx = app_context(request)
     event, language = page.event, ctx.settings.language
     context = {
@@ -85,12 +86,12 @@ def render_event_page(
             summary=event.summary,
         ),
     }
-    private = page.state in PRIVATE_STATES or status_code != 200
+    public = status_code == 200
     response = render_page(
-        request, "events/detail.html", context, status_code=status_code, public=not private
+        request, "events/detail.html", context, status_code=status_code, public=public
     )
-    if private:
-        response.headers["cache-control"] = PRIVATE_CACHE_CONTROL
+    if public:
+        declare_dependency(response, *page.depends_on)
     return response
 
 

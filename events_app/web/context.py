@@ -18,7 +18,7 @@ from starlette.templating import Jinja2Templates
 
 from events_app.clock import Clock
 from events_app.config import Settings
-from events_app.content import CONTENT_CHANGED
+from events_app.content import CONTENT_CHANGED, DEPENDENCIES_CHANGED
 from events_app.db import Database
 from events_app.site_urls import SiteUrls
 from events_app.web.extensions import WebExtensions
@@ -74,20 +74,25 @@ class AppContext:
     async def write(self, change: Callable[[Session], T]) -> T:
         """Run `change` in one write transaction (BEGIN IMMEDIATE on SQLite) in the thread
         pool. After it commits, if it changed what public pages show (`mark_content_changed`),
-        this process's page cache forgets its pages, so the change shows at once. Calendar
-        feeds need nothing here: they check the calendar version on every request. The
-        database's lock timeout counts from now, so it includes the wait for a thread."""
+        this process's page cache forgets its pages, so the change shows at once; if it only
+        changed values some pages depend on (`mark_dependency_changed`: an event's seats),
+        only those pages go. Calendar feeds need nothing here: they check the calendar
+        version on every request. The database's lock timeout counts from now, so it
+        includes the wait for a thread."""
         arrived = time.monotonic()
 
-        def run() -> tuple[T, bool]:
+        def run() -> tuple[T, bool, set[str]]:
             with self.db.write(since=arrived) as session:
                 result = change(session)
                 changed = bool(session.info.get(CONTENT_CHANGED))
-            return result, changed
+                keys = set(session.info.get(DEPENDENCIES_CHANGED, ()))
+            return result, changed, keys
 
-        result, changed = await run_in_threadpool(run)
+        result, changed, keys = await run_in_threadpool(run)
         if changed:
             self.page_cache.invalidate()
+        for key in keys:
+            self.page_cache.forget(key)
         return result
 
     async def read(self, load: Callable[[Session], T]) -> T:

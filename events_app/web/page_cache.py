@@ -10,6 +10,11 @@ another process shows within that delay; a change made here shows at once (see `
 A stored page is valid from the moment it was rendered to the next change: a clock that steps
 back before its rendering (past a publish_at, say) drops it too.
 
+A page may also depend on a value that changes without a content change (an event's seats:
+web/page_dependencies.py). The same check reads the current value of every such key the cache
+holds pages for, in the same probe; a page whose value moved is dropped, and only that page.
+A write made here drops the pages of the keys it changed at once (`forget`).
+
 Serving a stored page never waits on the database or the thread pool for long: the version is
 read on a pool and thread of its own (Database.probe, BoundedCall) and waited for at most
 VERSION_WAIT_SECONDS. When the database cannot say (slow, silent or down), what the cache holds
@@ -23,31 +28,28 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from events_app.clock import Clock
 from events_app.content import content_version, next_content_change
 from events_app.db import Database
 from events_app.db_errors import DATABASE_ERRORS
 from events_app.web.bounded_call import BoundedCall
-from events_app.web.validators import Validators, make_etag, request_header, send_stored
+from events_app.web.page_dependencies import Dependency, DependencyReader, read_dependencies
 
-_SKIPPED_HEADERS = {b"content-length", b"etag"}
-# Never cached, and must not depend on the database through the cache: health checks and
-# static files (which validate themselves, web/static_files.py).
-BYPASS_PREFIXES = ("/static/", "/healthz")
 logger = logging.getLogger("events_app.page_cache")
 # How long a request waits for the database to confirm the content version before the cache
 # answers from what it holds.
 VERSION_WAIT_SECONDS = 0.25
+# How long `forget` remembers a key, to refuse a page whose rendering began before it (and
+# so may show the old value). Far longer than any rendering.
+FORGET_MEMORY_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class CachedPage:
     version: int
     valid_until: datetime | None
     rendered_at: datetime
+    depends_on: Dependency | None = None
+    render_started: float = 0.0  # on the cache's monotonic clock
 
     def valid_at(self, now: datetime) -> bool:
         """Between its rendering and the next change: a clock stepping back or forward past
@@ -74,6 +78,14 @@ class VersionCheck:
     failed: bool = False  # the database answered with an error (not just slowly)
 
 
+@dataclass(frozen=True)
+class ProbeResult:
+    version: int
+    values: dict[str, str] = field(default_factory=dict)  # dependency key -> current value
+    keys: tuple[str, ...] = ()  # the keys asked for (a key without a value is gone)
+    read_at: float = 0.0  # on the cache's monotonic clock, when the reading began
+
+
 class PageCache:
     def __init__(
         self,
@@ -85,6 +97,7 @@ class PageCache:
         stale_seconds: float = 300.0,
         max_entries: int = 500,
         monotonic: Callable[[], float] = time.monotonic,
+        dependency_readers: Mapping[str, DependencyReader] | None = None,
     ) -> None:
         self.db, self.clock, self.enabled = db, clock, enabled
         self.check_seconds, self.max_entries = check_seconds, max_entries
@@ -96,9 +109,13 @@ class PageCache:
         self._answered_at = float("-inf")  # when the database last told the version
         # (version, computed at, next change): the next change holds only from `computed at`.
         self._boundary: tuple[int, datetime, datetime | None] | None = None
-        self._version_call = BoundedCall(self._read_version, name="page-cache-version")
+        self._version_call = BoundedCall(self._read_state, name="page-cache-version")
         self._last_check = VersionCheck(-1, confirmed=False)
         self._outage_logged = False
+        self._readers = dict(dependency_readers or {})
+        self._probe_keys: tuple[str, ...] = ()  # what the next probe asks for
+        self._seen: dict[str, tuple[str | None, float]] = {}  # key -> (value, read at)
+        self._forgotten: dict[str, float] = {}  # key -> when this process changed it
 
     def invalidate(self) -> None:
         """Forget everything now (after a write made by this process)."""
@@ -106,10 +123,21 @@ class PageCache:
         self._boundary = None
         self._checked_at = float("-inf")
 
-    def _read_version(self) -> int:
-        def read(connection: Connection) -> int:
+    def forget(self, key: str) -> None:
+        """Drop the pages that depend on `key` now (after a write made by this process that
+        changed it); the pages of other keys stay."""
+        self._forgotten[key] = self._monotonic()
+        for page_key in [k for k, e in self._entries.items() if _depends_on(e, key)]:
+            del self._entries[page_key]
+
+    def _read_state(self) -> ProbeResult:
+        keys, now, read_at = self._probe_keys, self.clock.now(), self._monotonic()
+
+        def read(connection: Connection) -> ProbeResult:
             with Session(bind=connection) as session:
-                return content_version(session=session)
+                version = content_version(session=session)
+                values = read_dependencies(self._readers, session=session, now=now, keys=keys)
+            return ProbeResult(version, values, keys, read_at)
 
         return self.db.probe(read)
 
@@ -118,8 +146,11 @@ class PageCache:
         attempts on a database that is coming back)."""
         if self._monotonic() - self._checked_at < self.check_seconds:
             return self._last_check
+        self._probe_keys = tuple(
+            {e.depends_on.key for e in self._entries.values() if e.depends_on is not None}
+        )
         try:
-            version = await self._version_call(VERSION_WAIT_SECONDS)
+            probe = await self._version_call(VERSION_WAIT_SECONDS)
         except TimeoutError:
             self._log_outage("no answer in %s s", VERSION_WAIT_SECONDS)
             return self._checked(VersionCheck(self._version, confirmed=False))
@@ -130,11 +161,29 @@ class PageCache:
             logger.warning("page cache: the database answers again")
             self._outage_logged = False
         self._answered_at = self._monotonic()
+        version = probe.version
         if version != self._version:
             self._entries.clear()
             self._boundary = None
             self._version = version
+        self._take_values(probe)
         return self._checked(VersionCheck(version, confirmed=True))
+
+    def _take_values(self, probe: ProbeResult) -> None:
+        self._seen = {key: (probe.values.get(key), probe.read_at) for key in probe.keys}
+        horizon = probe.read_at - FORGET_MEMORY_SECONDS
+        self._forgotten = {k: at for k, at in self._forgotten.items() if at > horizon}
+
+    def _still_shows(self, entry: CachedPage) -> bool:
+        """Whether the value a page depends on is (as far as the last check knows) the one it
+        shows. A check older than the page's rendering knows nothing about it."""
+        dependency = entry.depends_on
+        if dependency is None:
+            return True
+        seen = self._seen.get(dependency.key)
+        if seen is None or seen[1] < entry.render_started:
+            return True
+        return seen[0] == dependency.value
 
     def _checked(self, check: VersionCheck) -> VersionCheck:
         self._checked_at, self._last_check = self._monotonic(), check
@@ -173,7 +222,7 @@ class PageCache:
         entry = self._entries.get(key)
         if entry is None:
             return None
-        if entry.version != version or not entry.valid_at(now):
+        if entry.version != version or not entry.valid_at(now) or not self._still_shows(entry):
             del self._entries[key]
             return None
         self._entries.move_to_end(key)
@@ -187,134 +236,22 @@ class PageCache:
         return self.lookup(key, self._version, now)
 
     def store(self, key: bytes, entry: CachedPage) -> None:
+        dependency = entry.depends_on
+        if dependency is not None:
+            forgotten = self._forgotten.get(dependency.key)
+            # Rendered before a write here changed its value: it may show the old one.
+            if forgotten is not None and forgotten >= entry.render_started:
+                return
+            if not self._still_shows(entry):
+                return
         self._entries[key] = entry
         self._entries.move_to_end(key)
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
 
-
-def _is_public(headers: list[tuple[bytes, bytes]]) -> bool:
-    if any(key.lower() == b"set-cookie" for key, _value in headers):
-        return False
-    return any(k.lower() == b"cache-control" and b"public" in v for k, v in headers)
+    def monotonic(self) -> float:
+        return self._monotonic()
 
 
-async def answer_unavailable(scope: Scope, receive: Receive, send: Send) -> None:
-    """The 503 for a page the cache does not hold while the database is down."""
-    from events_app.web.unavailable import unavailable_response
-
-    await unavailable_response(Request(scope))(scope, receive, send)
-
-
-class PageCacheMiddleware:
-    """Outside the other middleware (app.py): a hit is answered here and nothing else runs
-    for it, so what the layers inside add to a response (the security headers) is stored with
-    the page. `unavailable` answers the cache's own 503, with what those layers would add."""
-
-    def __init__(
-        self, app: ASGIApp, *, cache: PageCache, unavailable: ASGIApp = answer_unavailable
-    ) -> None:
-        self.app = app
-        self.cache = cache
-        self.unavailable = unavailable
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
-            await self.app(scope, receive, send)
-            return
-        if scope["path"].startswith(BYPASS_PREFIXES):
-            await self.app(scope, receive, send)
-            return
-        cache = self.cache
-        key = scope["path"].encode() + b"?" + scope["query_string"]
-        validators = Validators(
-            request_header(scope, b"if-none-match"), request_header(scope, b"if-modified-since")
-        )
-        version: int | None = None  # None: do not store what is rendered
-        if cache.enabled:
-            check = await cache.check_version()
-            now = cache.clock.now()
-            if check.confirmed:
-                version = check.version
-                entry = cache.lookup(key, version, now)
-            else:
-                entry = cache.lookup_stale(key, now)
-                if entry is None and check.failed:
-                    # The database is down and the page is not held: the view would fail.
-                    await self.unavailable(scope, receive, send)
-                    return
-            if entry is not None:
-                await send_stored(
-                    send,
-                    entry.headers,
-                    entry.body,
-                    entry.etag,
-                    validators,
-                    head=scope["method"] == "HEAD",
-                )
-                return
-        await self._render(scope, receive, send, key, version, validators)
-
-    async def _render(
-        self,
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        key: bytes,
-        version: int | None,
-        validators: Validators,
-    ) -> None:
-        started: Message | None = None
-        chunks: list[bytes] = []
-        rendered_at = self.cache.clock.now()
-
-        async def capture(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                if message["status"] == 200 and _is_public(headers):
-                    started = message
-                    return
-                await send(message)
-            elif message["type"] == "http.response.body" and started is not None:
-                chunks.append(message.get("body", b""))
-                if not message.get("more_body", False):
-                    await self._finish(
-                        scope,
-                        send,
-                        started,
-                        b"".join(chunks),
-                        key,
-                        version,
-                        validators,
-                        rendered_at,
-                    )
-            else:
-                await send(message)
-
-        await self.app(scope, receive, capture)
-
-    async def _finish(
-        self,
-        scope: Scope,
-        send: Send,
-        started: Message,
-        body: bytes,
-        key: bytes,
-        version: int | None,
-        validators: Validators,
-        rendered_at: datetime,
-    ) -> None:
-        etag = make_etag(body)
-        headers = [(k, v) for k, v in started["headers"] if k.lower() not in _SKIPPED_HEADERS]
-        headers.append((b"etag", etag))
-        head = scope["method"] == "HEAD"
-        if self.cache.enabled and version is not None and not head:
-            try:
-                valid_until = await self.cache.next_change(version, rendered_at)
-            except DATABASE_ERRORS:  # the page is right; only keeping it needs the database
-                logger.warning("page cache: cannot read the next change; not stored")
-            else:
-                page = CachedPage(headers, body, etag, version, valid_until, rendered_at)
-                self.cache.store(key, page)
-        await send_stored(send, headers, body, etag, validators, head=head)
+def _depends_on(entry: CachedPage, key: str) -> bool:
+    return entry.depends_on is not None and entry.depends_on.key == key

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from events_app.db import Database
 from events_app.models import Event
@@ -20,8 +20,8 @@ from events_app.transfer.checking import ImportRejected
 from events_app.transfer.commands import read_document
 from events_app.transfer.export import export_json
 from events_app.transfer.service import ImportReport, import_document
-from tests.conftest import TABLES
 from tests.factories import edit_event, make_article, make_event
+from tests.support.postgres import empty_postgres
 from tests.support.routes import site_urls
 
 
@@ -62,10 +62,7 @@ def sqlite_copies(tmp_path: Path, sqlite_template: Path) -> Iterator[list[Databa
 
 @pytest.fixture
 def fresh_postgres(postgres_database: str) -> Iterator[Database]:
-    engine = create_engine(postgres_database)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+    empty_postgres(postgres_database)
     database = Database.from_url(postgres_database)
     yield database
     database.dispose()

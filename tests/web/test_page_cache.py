@@ -3,7 +3,7 @@ matching conditional request gets 304 without rendering."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from starlette.testclient import TestClient
 
@@ -83,11 +83,13 @@ def test_head_requests_and_error_pages(client: TestClient) -> None:
     assert missing.headers["cache-control"] == "no-store"
 
 
-def test_another_process_change_shows_within_the_check_interval(db: Database) -> None:
+def test_another_process_change_shows_within_the_check_interval(
+    db: Database, now: datetime
+) -> None:
     ticks = [0.0]
     cache = PageCache(
         db=db,
-        clock=FrozenClock.__new__(FrozenClock),
+        clock=FrozenClock(now),
         enabled=True,
         check_seconds=1.0,
         monotonic=lambda: ticks[0],

@@ -1,0 +1,180 @@
+"""The page cache as middleware: answers a request from a stored page, or renders it and
+stores it when the view declares it public (web/page_cache.py holds the pages and the rules)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from events_app.db_errors import DATABASE_ERRORS
+from events_app.web.page_cache import CachedPage, PageCache
+from events_app.web.page_dependencies import Dependency, take_dependency
+from events_app.web.validators import Validators, make_etag, request_header, send_stored
+
+_SKIPPED_HEADERS = {b"content-length", b"etag"}
+# Never cached, and must not depend on the database through the cache: health checks and
+# static files (which validate themselves, web/static_files.py).
+BYPASS_PREFIXES = ("/static/", "/healthz")
+logger = logging.getLogger("events_app.page_cache")
+
+
+def _is_public(headers: list[tuple[bytes, bytes]]) -> bool:
+    if any(key.lower() == b"set-cookie" for key, _value in headers):
+        return False
+    return any(k.lower() == b"cache-control" and b"public" in v for k, v in headers)
+
+
+def _without_dependency(send: Send) -> Send:
+    """For answers that are never stored: the declaration is removed all the same."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            if take_dependency(headers) is not None:
+                message = {**message, "headers": headers}
+        await send(message)
+
+    return sending
+
+
+@dataclass(frozen=True)
+class Rendering:
+    at: datetime  # on the app's clock: what the page shows is valid from here
+    started: float  # on the cache's monotonic clock
+    dependency: Dependency | None  # what the view declared it shows
+
+
+async def answer_unavailable(scope: Scope, receive: Receive, send: Send) -> None:
+    """The 503 for a page the cache does not hold while the database is down."""
+    from events_app.web.unavailable import unavailable_response
+
+    await unavailable_response(Request(scope))(scope, receive, send)
+
+
+class PageCacheMiddleware:
+    """Outside the other middleware (app.py): a hit is answered here and nothing else runs
+    for it, so what the layers inside add to a response (the security headers) is stored with
+    the page. `unavailable` answers the cache's own 503, with what those layers would add."""
+
+    def __init__(
+        self, app: ASGIApp, *, cache: PageCache, unavailable: ASGIApp = answer_unavailable
+    ) -> None:
+        self.app = app
+        self.cache = cache
+        self.unavailable = unavailable
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, _without_dependency(send))
+            return
+        if scope["path"].startswith(BYPASS_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        cache = self.cache
+        key = scope["path"].encode() + b"?" + scope["query_string"]
+        validators = Validators(
+            request_header(scope, b"if-none-match"), request_header(scope, b"if-modified-since")
+        )
+        version: int | None = None  # None: do not store what is rendered
+        if cache.enabled:
+            check = await cache.check_version()
+            now = cache.clock.now()
+            if check.confirmed:
+                version = check.version
+                entry = cache.lookup(key, version, now)
+            else:
+                entry = cache.lookup_stale(key, now)
+                if entry is None and check.failed:
+                    # The database is down and the page is not held: the view would fail.
+                    await self.unavailable(scope, receive, send)
+                    return
+            if entry is not None:
+                await send_stored(
+                    send,
+                    entry.headers,
+                    entry.body,
+                    entry.etag,
+                    validators,
+                    head=scope["method"] == "HEAD",
+                )
+                return
+        await self._render(scope, receive, send, key, version, validators)
+
+    async def _render(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        key: bytes,
+        version: int | None,
+        validators: Validators,
+    ) -> None:
+        started: Message | None = None
+        dependency: Dependency | None = None
+        chunks: list[bytes] = []
+        rendered_at = self.cache.clock.now()
+        render_started = self.cache.monotonic()
+
+        async def capture(message: Message) -> None:
+            nonlocal started, dependency
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                dependency = take_dependency(headers)  # never sent to a client
+                message = {**message, "headers": headers}
+                if message["status"] == 200 and _is_public(headers):
+                    started = message
+                    return
+                await send(message)
+            elif message["type"] == "http.response.body" and started is not None:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    rendering = Rendering(rendered_at, render_started, dependency)
+                    body = b"".join(chunks)
+                    await self._finish(
+                        scope, send, started, body, key, version, validators, rendering
+                    )
+            else:
+                await send(message)
+
+        await self.app(scope, receive, capture)
+
+    async def _finish(
+        self,
+        scope: Scope,
+        send: Send,
+        started: Message,
+        body: bytes,
+        key: bytes,
+        version: int | None,
+        validators: Validators,
+        rendering: Rendering,
+    ) -> None:
+        etag = make_etag(body)
+        headers = [(k, v) for k, v in started["headers"] if k.lower() not in _SKIPPED_HEADERS]
+        headers.append((b"etag", etag))
+        head = scope["method"] == "HEAD"
+        if self.cache.enabled and version is not None and not head:
+            try:
+                valid_until = await self.cache.next_change(version, rendering.at)
+            except DATABASE_ERRORS:  # the page is right; only keeping it needs the database
+                logger.warning("page cache: cannot read the next change; not stored")
+            else:
+                page = CachedPage(
+                    headers,
+                    body,
+                    etag,
+                    version,
+                    valid_until,
+                    rendering.at,
+                    depends_on=rendering.dependency,
+                    render_started=rendering.started,
+                )
+                self.cache.store(key, page)
+        await send_stored(send, headers, body, etag, validators, head=head)
