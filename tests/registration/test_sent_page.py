@@ -110,6 +110,11 @@ def test_a_bot_gets_the_generic_page_and_resend_does_nothing(
     clock.advance(RESEND_COOLDOWN)
     assert "victim@example.org" not in resend(client)
     assert outbox(db) == []
+    # A form caught by the honeypot also forgets an address this browser sent before.
+    register_form(client, "talk", email="ada@example.org")
+    assert "ada@example.org" in client.get(SENT).text
+    register_form(client, "talk", email="victim@example.org", website="spam")
+    assert "@example.org" not in client.get(SENT).text
 
 
 def test_a_tampered_or_expired_cookie_names_nobody(
