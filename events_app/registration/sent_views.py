@@ -7,7 +7,7 @@ tampered or expired value, another browser) it is the generic page, naming nobod
 
 "Resend" is a POST like the form's, so the same Fetch Metadata check guards it (CSRF_POLICIES
 in app.py), and it counts against the same rate limit. The service decides whether an email
-really goes (the cooldown and the address's hourly cap, service.send_again), and the page
+really goes (the cooldown and the address's hourly cap: resend.py), and the page
 says the same whatever it decided; what the page tells about waiting comes from the cookie
 alone, and the answer waits as long as the form's does, so neither the words nor a stopwatch
 tell whether the address was registered.
@@ -29,6 +29,7 @@ from starlette.routing import BaseRoute, Route
 from events_app.events.service import get_live_event
 from events_app.registration import service
 from events_app.registration.notify import app_notifier
+from events_app.registration.resend import resend_to_address
 from events_app.registration.sent_notice import (
     COOKIE_NAME,
     SentNotice,
@@ -136,7 +137,7 @@ async def resend(request: Request) -> Response:
     event_id, email_key = notice.event_id, notice.email.lower()
 
     def write(session: Session) -> None:
-        service.resend_to_address(
+        resend_to_address(
             session=session,
             now=now,
             event_id=event_id,

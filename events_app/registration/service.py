@@ -100,7 +100,7 @@ def register_attendee(
     state = registration_state(event, now)
     if state != "open":
         raise RegistrationClosed(state)
-    existing = _active_registration(session=session, event_id=event_id, email_key=data.email_key)
+    existing = active_registration(session=session, event_id=event_id, email_key=data.email_key)
     if existing is not None:
         send_again(
             session=session, now=now, registration=existing, event=event, notifier=notifier,
@@ -137,7 +137,7 @@ def register_attendee(
     return RegisterOutcome(registration, created=True)
 
 
-def _active_registration(*, session: Session, event_id: int, email_key: str) -> Registration | None:
+def active_registration(*, session: Session, event_id: int, email_key: str) -> Registration | None:
     return session.scalar(
         select(Registration).where(
             col(Registration.event_id) == event_id,
@@ -174,28 +174,6 @@ def send_again(
     registration.link_sent_at = registration.updated_at = now
     notifier.notify(session=session, now=now, kind=kind, registration=registration, event=event)
     return True
-
-
-def resend_to_address(
-    *, session: Session, now: datetime, event_id: int, email_key: str, notifier: Notifier
-) -> bool:
-    """ "Resend" on the "check your email" page: this address's registration for the event
-    gets its email again, under send_again's rules: the request to confirm while it waits
-    for that, its manage link otherwise. An address with no registration (a bot's, or one
-    refused by the hourly cap) gets nothing, and the caller says the same either way."""
-    event = lock_event(session=session, event_id=event_id)
-    if event is None:
-        return False
-    release_lapsed_holds(session=session, now=now, event=event, notifier=notifier)
-    registration = _active_registration(session=session, event_id=event_id, email_key=email_key)
-    if registration is None:
-        return False
-    pending = registration.status == RegistrationStatus.pending
-    kind = "confirm_request" if pending else "manage_link"
-    return send_again(
-        session=session, now=now, registration=registration, event=event, notifier=notifier,
-        kind=kind,
-    )  # fmt: skip
 
 
 def emails_sent_recently(*, session: Session, now: datetime, email_key: str) -> int:

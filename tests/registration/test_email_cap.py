@@ -20,6 +20,7 @@ from events_app.db import Database
 from events_app.models import Registration
 from events_app.registration import service, view_support
 from events_app.registration.notify import Notifier
+from events_app.registration.resend import resend_to_address
 from tests.conftest import make_settings
 from tests.factories import make_event
 from tests.registration.helpers import outbox, register
@@ -153,7 +154,7 @@ def test_resend_keeps_to_the_cooldown_and_the_cap(
 
     def resend() -> bool:
         with db.write() as session:
-            return service.resend_to_address(
+            return resend_to_address(
                 session=session,
                 now=clock.now(),
                 event_id=event.id,  # type: ignore[arg-type]
@@ -168,7 +169,7 @@ def test_resend_keeps_to_the_cooldown_and_the_cap(
     assert not resend()  # two form emails this hour: the cap
     assert [m.kind for m in outbox(db)] == ["confirm_request", "confirm_request"]
     with db.write() as session:
-        nobody = service.resend_to_address(
+        nobody = resend_to_address(
             session=session, now=clock.now(), event_id=event.id, email_key="x@example.org",
             notifier=notifier,
         )  # fmt: skip
