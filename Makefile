@@ -1,5 +1,8 @@
 # The two commands a newcomer needs are `make run` and `make test`; both set up .venv first.
 PYTHON ?= python3
+# Some machines set PYTHONDONTWRITEBYTECODE=1: then every process of the suite (each xdist
+# worker, each server a test starts) compiles the app and rewrites the tests again.
+unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp

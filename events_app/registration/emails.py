@@ -22,6 +22,7 @@ from events_app.registration.checkin_codes import format_code
 from events_app.registration.qr import qr_png, qr_png_size
 from events_app.resources import TEMPLATE_DIR
 from events_app.site_urls import SiteUrls
+from events_app.template_cache import shared_bytecode_cache
 from events_app.translations import load_translations
 
 REQUEST, CANCEL = InvitationMethod.request, InvitationMethod.cancel
@@ -70,6 +71,7 @@ class EmailComposer:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=shared_bytecode_cache("emails"),
         )
         self.env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
         self.env.filters["when"] = lambda event: format_event_when(event, settings.language)

@@ -22,6 +22,7 @@ from events_app.config import Settings
 from events_app.markdown import render_markdown
 from events_app.resources import STATIC_DIR, TEMPLATE_DIR
 from events_app.site_urls import SiteUrls
+from events_app.template_cache import shared_bytecode_cache
 from events_app.translations import load_translations
 from events_app.web.extensions import WebExtensions
 from events_app.web.form_errors import EMAIL_PATTERN, form_problems
@@ -74,6 +75,7 @@ def create_templates(
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=settings.is_development,
+        bytecode_cache=shared_bytecode_cache("pages"),
     )
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(_gettext_functions(translations))
