@@ -19,6 +19,7 @@ from tests.admin.web_helpers import sign_in
 from tests.factories import make_article, make_event, make_user
 from tests.registration.web_helpers import csrf_from
 from tests.support.audit import audit_entries
+from tests.support.error_summary import assert_error_summary
 
 NEW = "/admin/articles/new"
 
@@ -110,6 +111,7 @@ def test_bad_input_comes_back_kept_and_nothing_is_written(
     assert "Kept body</textarea>" in response.text
     assert re.search(r'id="ar-title-error">This field is required', response.text)
     assert re.search(r'id="ar-published-error">Enter a date and a time', response.text)
+    assert_error_summary(response.text, ["ar-title", "ar-published"])
     response = post(client, NEW, title="Fine", slug="taken")
     assert response.status_code == 400
     assert re.search(r'id="ar-slug-error">This is already used', response.text)
