@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import BindParameter, bindparam, func, or_, select
 from sqlmodel import Session, col
 
-from events_app.events.cards import CardSelect, EventCard, card_query, cards_from_rows
+from events_app.events.cards import NOW, CardSelect, EventCard, card_query, cards_from_rows
 from events_app.events.queries import is_live
 from events_app.models import Category, Event, EventCategory, EventFormat, UTCDateTime
 from events_app.pagination import Page, clamp_page
@@ -56,7 +56,7 @@ def _like_pattern(text: str) -> str:
 @lru_cache(maxsize=64)
 def _statements(shape: tuple[bool, ...], past: bool) -> tuple[CardSelect, Any]:
     """(page query, count query) for one combination of filters, with bind parameters."""
-    now = bindparam("now", type_=UTCDateTime)
+    now = NOW  # the card columns' own (they count seats at the same moment)
     query = card_query().where(is_live(now))
     query = query.where(col(Event.ends_at) <= now if past else col(Event.ends_at) > now)
     category, fmt, text, date_from, date_to = shape
@@ -179,4 +179,6 @@ def list_past_events(
 
 
 def next_events(*, session: Session, now: datetime, limit: int = 6) -> list[EventCard]:
-    return list_upcoming_events(session=session, now=now, page_size=limit).items
+    """The next `limit` events, the cancelled ones among them shown after the others."""
+    items = list_upcoming_events(session=session, now=now, page_size=limit).items
+    return sorted(items, key=lambda card: card.status == "cancelled")
