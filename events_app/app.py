@@ -156,7 +156,11 @@ def create_app(
             Middleware(SecurityHeadersMiddleware, **security),
             Middleware(NulGuardMiddleware),
             Middleware(NoStoreMiddleware),
-            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(
+                BodyLimitMiddleware,
+                max_bytes=settings.max_body_bytes,
+                larger={"/admin/": settings.max_admin_body_bytes},
+            ),
             # Inside the body limit: it reads the form of every unsafe request.
             Middleware(CsrfMiddleware, policies=CSRF_POLICIES),
         ],
