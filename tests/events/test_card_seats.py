@@ -99,3 +99,11 @@ def test_cancelled_events_come_after_the_others_of_their_month(
         assert html.index(">Second</a>") < html.index(">First</a>"), path
     api = [item["slug"] for item in client.get("/api/v1/events").json()["data"]]
     assert api == ["first", "second"]  # the API stays in order of time
+
+
+def test_an_online_events_card_says_online_once(
+    client: TestClient, db: Database, now: datetime
+) -> None:
+    make_event(db, now, slug="webinar", title="Webinar", format="online", venue="")
+    card = card_of(client.get("/events").text, "Webinar")
+    assert card.count("Online") == 1
