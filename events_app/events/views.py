@@ -48,6 +48,14 @@ async def events_index(request: Request) -> Response:
     date_from, from_ok = parse_date(params.get("from"))
     date_to, to_ok = parse_date(params.get("to"))
     event_format, format_ok = parse_choice(params.get("format"), EventFormat)
+    # What the date fields show again: the dates as typed, when they parsed.
+    shown = {
+        "from": date_from.isoformat() if date_from else "",
+        "to": date_to.isoformat() if date_to else "",
+    }
+    reversed_dates = bool(date_from and date_to and date_to < date_from)
+    if reversed_dates:  # said, not guessed at: left out of the search until put right
+        date_from = date_to = None
     filters = listing.EventFilters(
         category=clean_text(params.get("category"), max_length=80),
         format=event_format,
@@ -55,11 +63,13 @@ async def events_index(request: Request) -> Response:
         date_from=date_from,
         date_to=date_to,
     )
-    errors = {
+    errors: dict[str, object] = {
         name: True
         for name, ok in (("from", from_ok), ("to", to_ok), ("format", format_ok))
         if not ok
     }
+    if reversed_dates:
+        errors["to"] = "before_from"
     raw = {name: params.get(name, "") for name in FILTER_NAMES}
     page_number = parse_page(params.get("page"))
 
@@ -89,6 +99,7 @@ async def events_index(request: Request) -> Response:
             "raw": raw,
             "filter_params": {k: v for k, v in raw.items() if v},
             "errors": errors,
+            "dates": shown,
             "categories": categories,
             "formats": list(EventFormat),
             "any_upcoming": any_upcoming,
@@ -120,6 +131,7 @@ async def calendar_month(request: Request) -> Response:
     if not (1970 <= year <= 2200 and 1 <= month <= 12):
         raise HTTPException(status_code=404)
     now = ctx.now()
+
     def load(session: Session) -> tuple[MonthCalendar, bool]:
         grid = service.month_calendar(
             session=session, now=now, year=year, month=month, site_tz=ctx.site_tz

@@ -44,9 +44,9 @@ def test_no_public_page_scrolls_sideways_on_a_phone(
     response = phone.goto(site.url(kind.path))
     assert response is not None
     assert response.status == kind.status
-    assert sideways(phone) == 0, kind.path
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     phone.screenshot(path=str(SCREENSHOTS / f"phone-{kind.name}.png"), full_page=True)
+    assert sideways(phone) == 0, kind.path
 
 
 def test_the_month_is_a_list_of_days_on_a_phone_and_a_grid_on_a_desktop(
