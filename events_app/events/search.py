@@ -8,13 +8,16 @@ docs/features/search.md explains the matching to organisers and developers.
 Two ways of matching, chosen by the query's length:
 - under 3 characters ("AI", a two-character Chinese word): the text contains the query
   (LIKE); trigrams need three characters.
-- 3 or more: the text contains the query, or it is close enough to forgive a typo
-  ("quantom" finds "Quantum"). SQLite: the index finds every event sharing at least one of
-  the query's trigrams, and those whose text holds more than half of them are kept, ranked
-  by the share found in the title (counted twice) plus the share found in the whole text.
-  PostgreSQL: pg_trgm's word similarity (`<%`, at its default threshold of 0.6) or the
-  full-text match of the words, ranked by the similarity to the title (counted twice) plus
-  the similarity to the whole text.
+- 3 or more: every word of the query is in the event's text (description included), or the
+  short fields (title, summary, categories, venue, address) are close enough to forgive a
+  typo ("quantom" finds "Quantum"). Typos are forgiven in the short fields only: in a long
+  description, the trigrams of nearly any short word occur somewhere, apart.
+  SQLite: more than half of the query's trigrams occur in the short fields, counted one
+  index lookup per trigram; ranked by the share found in the title (counted twice) plus the
+  share found in the short fields.
+  PostgreSQL: pg_trgm's word similarity (`<%`, at its default threshold of 0.6) against the
+  short fields; ranked by the similarity to the title (counted twice) plus the similarity to
+  the short fields.
 
 The SQL below is assembled from this module's constants only: every value from the visitor
 is a bound parameter.
@@ -34,32 +37,27 @@ SearchMode = Literal["", "contains", "similar"]
 # Trigrams need three characters; shorter queries can only be looked for as they are.
 SHORTEST_SIMILAR = 3
 # More than this share of a query's trigrams (each word padded with a space on both sides,
-# as pg_trgm does) must be in an event's text on SQLite. One wrong letter inside a word
-# removes at most three of its trigrams, so more than half keeps one typo in a word of
-# seven letters or more ("quantom": 4 of 7), a missing letter in most words ("pyton": 3 of
-# 5), while a short word whose syllables occur apart stays out ("optics": 3 of 6 in
-# "photonics ... description").
+# as pg_trgm does and as migration 0009 stores the fields) must occur in an event's short
+# fields on SQLite. One wrong letter inside a word removes at most three of its trigrams, so
+# more than half keeps one typo in a word of seven letters or more ("quantom": 4 of 7) and a
+# missing letter in most words ("pyton": 3 of 5).
 SHARE_NEEDED = 0.5
-
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-# Every FTS5 column in one string, with a space at both ends and between columns, lowered
-# as SQLite lowers (ASCII only; the query is lowered the same way, see `_lower`). Line
-# breaks become spaces, so that a word at a line's start still has its " ab" trigram.
-_SQLITE_DOCUMENT = (
-    "lower(replace(' ' || title || ' ' || summary || ' ' || categories || ' ' || venue"
-    " || ' ' || address || ' ' || description || ' ', char(10), ' '))"
-)
-
-_SQLITE_TITLE = "lower(' ' || title || ' ')"
-
-
-def _sqlite_count(where: str) -> str:
-    return f"(SELECT count(*) FROM json_each(:grams) WHERE instr({where}, value) > 0)"  # noqa: S608
+# The FTS5 columns (migration 0009) that typos are forgiven in.
+SHORT_FIELDS = "{title summary categories venue address}"
 
 
 def _sql(*parts: str) -> str:
     return " ".join(parts)
+
+
+# Events and how many of the query's trigrams they hold: one index lookup per trigram, each
+# trigram an FTS5 query of its own in the JSON array bound as :{name}.
+def _trigram_hits(name: str) -> str:
+    return _sql(
+        f"{name} AS (SELECT event_search.rowid AS event_id, count(*) AS hits",
+        f"FROM json_each(:{name}) AS gram JOIN event_search ON event_search MATCH gram.value",
+        "GROUP BY event_search.rowid)",
+    )
 
 
 _SQLITE = {
@@ -68,34 +66,33 @@ _SQLITE = {
         "CASE WHEN (title || '') LIKE :pattern ESCAPE '\\' THEN 0 ELSE 1 END AS rank",
         # Not `title LIKE` on the FTS5 column itself: SQLite 3.40's trigram index then
         # answers a pattern of two Chinese characters with nothing.
-        f"FROM event_search WHERE {_SQLITE_DOCUMENT} LIKE :pattern ESCAPE '\\'",
+        "FROM event_search WHERE (title || summary || categories || venue || address",
+        "|| description) LIKE :pattern ESCAPE '\\'",
     ),
-    # The index narrows to events sharing a trigram with the query; the shares of the
-    # query's trigrams found in the title and in the whole text then decide and rank.
     "similar": _sql(
-        "SELECT event_id, -(2.0 * in_title + in_text) / :gram_count AS rank FROM (",
-        f"SELECT rowid AS event_id, {_sqlite_count(_SQLITE_TITLE)} AS in_title,",
-        f"{_sqlite_count(_SQLITE_DOCUMENT)} AS in_text,",
-        f"instr({_SQLITE_DOCUMENT}, :needle) > 0 AS holds_query",
-        "FROM event_search WHERE event_search MATCH :match)",
-        "WHERE holds_query OR in_text >= :needed",
+        f"WITH {_trigram_hits('short_grams')}, {_trigram_hits('title_grams')}",
+        "SELECT found.event_id,",
+        "-(2.0 * coalesce(in_title.hits, 0) + coalesce(in_short.hits, 0)) / :gram_count",
+        "AS rank FROM (",
+        "SELECT rowid AS event_id FROM event_search WHERE event_search MATCH :words",
+        "UNION SELECT event_id FROM short_grams WHERE hits >= :needed) AS found",
+        "LEFT JOIN short_grams AS in_short ON in_short.event_id = found.event_id",
+        "LEFT JOIN title_grams AS in_title ON in_title.event_id = found.event_id",
     ),
 }
 
 _POSTGRES = {
-    "contains": (
-        "SELECT event_id,"
-        " CASE WHEN title ILIKE :pattern ESCAPE '\\' THEN 0 ELSE 1 END AS rank"
-        " FROM event_search WHERE document ILIKE :pattern ESCAPE '\\'"
+    "contains": _sql(
+        "SELECT event_id,",
+        "CASE WHEN title ILIKE :pattern ESCAPE '\\' THEN 0 ELSE 1 END AS rank",
+        "FROM event_search WHERE document ILIKE :pattern ESCAPE '\\'",
     ),
-    # The expressions match the indexes of migration 0009, so that they can be used.
-    "similar": (
-        "SELECT event_id,"
-        " -(2 * word_similarity(:q, title) + word_similarity(:q, document)) AS rank"
-        " FROM event_search WHERE document ILIKE :pattern ESCAPE '\\'"
-        " OR :q <% document"
-        " OR to_tsvector('simple'::regconfig, document)"
-        " @@ websearch_to_tsquery('simple'::regconfig, :q)"
+    "similar": _sql(
+        "SELECT event_id,",
+        "-(2 * word_similarity(:q, title) + word_similarity(:q, head)) AS rank",
+        "FROM event_search WHERE :q <% head",
+        "OR words @@ websearch_to_tsquery('simple'::regconfig, :q)",
+        "OR document ILIKE :pattern ESCAPE '\\'",
     ),
 }
 
@@ -108,13 +105,9 @@ def search_mode(q: str | None) -> SearchMode:
 
 
 def matches(dialect: str, mode: SearchMode) -> Subquery:
-    """(event_id, rank) of the events matching the bound query, best first by rank."""
+    """(event_id, rank) of the events matching the bound query; a lower rank is better."""
     sql = (_SQLITE if dialect == "sqlite" else _POSTGRES)[mode]
     return text(sql).columns(event_id=Integer, rank=Float).subquery("search")
-
-
-def _lower(words: str) -> str:
-    return words.translate(_ASCII_LOWER)
 
 
 def _like_pattern(words: str) -> str:
@@ -123,19 +116,26 @@ def _like_pattern(words: str) -> str:
 
 
 def trigrams(words: str) -> list[str]:
-    """The query's trigrams, each word padded with a space on both sides, in order, once."""
+    """The query's trigrams, each word padded with a space on both sides, in order, once.
+    Not lowered: FTS5's trigram tokenizer folds the case of both sides itself."""
     grams: dict[str, None] = {}
-    for word in _lower(words).split():
+    for word in words.split():
         padded = f" {word} "
         for start in range(len(padded) - 2):
             grams[padded[start : start + 3]] = None
     return list(grams)
 
 
-def _fts_query(grams: list[str]) -> str:
-    # Every trigram a quoted string: FTS5 syntax in the visitor's words ("NEAR", "*", "-",
-    # parentheses, quotes) is then only text.
-    return " OR ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
+def _quoted(text: str) -> str:
+    # An FTS5 string: its syntax in the visitor's words ("NEAR", "*", "-", parentheses,
+    # quotes, "column:") is then only text.
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _all_words(words: str) -> str:
+    """FTS5: every word of 3 characters or more contained; without any, the whole query."""
+    long_words = [word for word in words.split() if len(word) >= SHORTEST_SIMILAR]
+    return " AND ".join(_quoted(word) for word in long_words) or _quoted(words)
 
 
 def parameters(q: str) -> dict[str, Any]:
@@ -145,10 +145,10 @@ def parameters(q: str) -> dict[str, Any]:
     if search_mode(words) == "similar":
         grams = trigrams(words)
         values |= {
-            "match": _fts_query(grams),
-            "grams": json.dumps(grams),
+            "words": _all_words(words),
+            "short_grams": json.dumps([f"{SHORT_FIELDS} : {_quoted(g)}" for g in grams]),
+            "title_grams": json.dumps([f"title : {_quoted(g)}" for g in grams]),
             "gram_count": len(grams),
             "needed": math.floor(SHARE_NEEDED * len(grams)) + 1,
-            "needle": _lower(words),
         }
     return values
