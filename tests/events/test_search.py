@@ -46,6 +46,16 @@ def test_a_typo_still_finds_the_event(db: Database, now: datetime) -> None:
     assert search(db, now, "xylophone") == []
 
 
+def test_a_word_is_not_found_in_syllables_scattered_through_a_description(
+    db: Database, now: datetime
+) -> None:
+    # " op", "opt", "pti", "tic", "ics", "cs ": every trigram of "optics", none together.
+    make_event(db, now, slug="long", description="Adopt an option; topics for critics.")
+    make_event(db, now, slug="optics", title="Optics")
+    assert search(db, now, "optics") == ["optics"]
+    assert search(db, now, "topics") == ["long"]
+
+
 def test_title_matches_come_before_other_matches_then_the_usual_order(
     db: Database, now: datetime
 ) -> None:
