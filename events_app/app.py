@@ -28,7 +28,12 @@ from events_app.db import Database
 from events_app.db_errors import DATABASE_ERRORS
 from events_app.events import templating as event_templating
 from events_app.previews import templating as preview_templating
-from events_app.registration.seat_state import SEATS, read_seat_dependencies
+from events_app.registration.seat_state import (
+    SEAT_BANDS,
+    SEATS,
+    read_seat_band_dependencies,
+    read_seat_dependencies,
+)
 from events_app.registration.view_support import forbidden
 from events_app.resources import STATIC_DIR
 from events_app.routes import ROUTES
@@ -82,7 +87,11 @@ def create_app(
         check_seconds=settings.page_cache_check_seconds,
         stale_seconds=settings.page_cache_stale_seconds,
         # Event pages and the API show seats left, which change without a content change.
-        dependency_readers={SEATS: read_seat_dependencies},
+        # Listings' cards show how full each event is.
+        dependency_readers={
+            SEATS: read_seat_dependencies,
+            SEAT_BANDS: read_seat_band_dependencies,
+        },
     )
 
     @asynccontextmanager
@@ -147,7 +156,11 @@ def create_app(
             Middleware(SecurityHeadersMiddleware, **security),
             Middleware(NulGuardMiddleware),
             Middleware(NoStoreMiddleware),
-            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(
+                BodyLimitMiddleware,
+                max_bytes=settings.max_body_bytes,
+                larger={"/admin/": settings.max_admin_body_bytes},
+            ),
             # Inside the body limit: it reads the form of every unsafe request.
             Middleware(CsrfMiddleware, policies=CSRF_POLICIES),
         ],

@@ -351,6 +351,13 @@ class Settings(BaseSettings):
         ge=1024,
         description="Larger request bodies are refused with 413 before they are parsed.",
     )
+    max_admin_body_bytes: int = Field(
+        default=4 * 1024 * 1024,
+        ge=1024,
+        description="The same limit for the back office (`/admin/`), whose forms carry the "
+        "longest texts: an article body may hold 200,000 characters, and a Chinese character "
+        "takes nine bytes in a form. The default takes the longest valid article in Chinese.",
+    )
     # The JSON API: which origins' pages may read it, and which may POST registrations to it
     # from a browser ("*" for any). Reading is open by default; cross-origin posting is not.
     api_cors_origins: StrList = Field(

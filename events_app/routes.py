@@ -17,6 +17,7 @@ from events_app.config import Settings
 from events_app.discovery.views import routes as discovery_routes
 from events_app.events.views import routes as event_routes
 from events_app.registration.attendee_views import routes as attendee_routes
+from events_app.registration.sent_views import routes as sent_routes
 from events_app.registration.views import routes as registration_routes
 from events_app.sharing.views import routes as sharing_routes
 from events_app.site_urls import SiteUrls
@@ -30,6 +31,7 @@ ROUTES: list[BaseRoute] = [
     *article_routes,
     *category_routes,
     *registration_routes,
+    *sent_routes,
     *sharing_routes,
     *attendee_routes,
     *discovery_routes,

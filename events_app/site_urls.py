@@ -8,7 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
+
+# What a path may hold as it is (RFC 3986's unreserved and sub-delims, ":" and "@", and "%"
+# so that an already encoded path is left alone).
+_PATH_SAFE = "/-._~!$&'()*+,;=:@%"
 
 
 class SiteUrls:
@@ -24,7 +28,10 @@ class SiteUrls:
 
         @lru_cache(maxsize=8192)
         def route_path(name: str, params: tuple[tuple[str, str], ...]) -> str:
-            return str(url_path_for(name, **dict(params)))
+            # Percent-encoded as a URI needs it: a slug may be Chinese (slugs.py), and the
+            # sitemap, calendar files and headers take URIs, not IRIs. Browsers show it
+            # decoded; the server decodes it before routing.
+            return quote(str(url_path_for(name, **dict(params))), safe=_PATH_SAFE)
 
         self._route_path = route_path
 

@@ -158,3 +158,18 @@ def test_every_public_address_the_app_writes_is_served(
         path = url.removeprefix(base_url).split("#")[0] or "/"
         response = client.get(path, follow_redirects=False)
         assert response.status_code not in (404, 405), url
+
+
+def test_a_chinese_slug_is_written_as_a_uri_and_served(
+    client: TestClient, db: Database, now: datetime
+) -> None:
+    """Slugs keep Chinese titles (slugs.py); the addresses the app writes are URIs, as the
+    sitemap, calendar files and headers need, and the page answers at them."""
+    make_event(db, now, slug="量子讲座", title="量子讲座")
+    encoded = "/events/%E9%87%8F%E5%AD%90%E8%AE%B2%E5%BA%A7"
+    assert f"<loc>https://events.example.org{encoded}</loc>" in client.get("/sitemap.xml").text
+    assert f'href="{encoded}"' in client.get("/events").text
+    ics = client.get(f"{encoded}.ics").text
+    assert f"URL:https://events.example.org{encoded}" in ics.replace("\r\n ", "")
+    assert client.get(encoded).status_code == 200
+    assert "量子" not in client.get("/sitemap.xml").text.split("<loc>", 1)[1]

@@ -20,7 +20,7 @@ from events_app.admin.passwords import MIN_LENGTH
 from events_app.admin.sessions import COOKIE_NAME as SESSION_COOKIE
 from events_app.admin.users import may
 from events_app.models import User, UserRole
-from events_app.web.context import render_page
+from events_app.web.context import app_context, render_page
 from events_app.web.csrf_token import SessionBoundToken
 
 ADMIN_PREFIX = "/admin"
@@ -39,9 +39,12 @@ NAV = (
 
 async def read_admin_form(request: Request, *, max_fields: int = 300) -> FormData:
     """A back-office form: more fields than the public forms (an event's categories and
-    articles are one field each), still bounded; a malformed body is a 400."""
+    articles are one field each), and fields as long as the body may be (an article's body:
+    Starlette's own limit of 1 MiB per field would refuse the longest in Chinese), still
+    bounded; a malformed body is a 400."""
+    longest = app_context(request).settings.max_admin_body_bytes
     try:
-        return await request.form(max_files=0, max_fields=max_fields)
+        return await request.form(max_files=0, max_fields=max_fields, max_part_size=longest)
     except HTTPException:
         raise
     except (ValueError, UnicodeDecodeError) as exc:

@@ -27,6 +27,7 @@ from events_app.registration.schemas import AttendeeDetails
 from events_app.registration.view_support import field_errors, form_text, read_form, redirect_to
 from events_app.translations import catalogue
 from events_app.web.context import app_context
+from events_app.web.downloads import content_disposition
 from events_app.web.forms import clean_text, parse_choice, parse_page
 
 if TYPE_CHECKING:
@@ -209,7 +210,7 @@ async def registrations_csv(request: Request, user: User) -> Response:
     return Response(
         body,
         media_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{filename}"'},
+        headers={"content-disposition": content_disposition("attachment", filename)},
     )
 
 

@@ -23,6 +23,7 @@ from events_app.calendar.vevent import app_calendar_site
 from events_app.categories.service import list_categories
 from events_app.web.conditional import conditional_response
 from events_app.web.context import app_context, render_page
+from events_app.web.downloads import content_disposition
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -66,7 +67,7 @@ async def _feed(request: Request, scope: FeedScope, filename: str) -> Response:
     )
     if document is None:
         raise HTTPException(status_code=404)
-    return _respond(request, document, disposition=f'inline; filename="{filename}"')
+    return _respond(request, document, disposition=content_disposition("inline", filename))
 
 
 async def site_feed(request: Request) -> Response:
@@ -91,7 +92,7 @@ async def event_download(request: Request) -> Response:
     )
     if file is None:
         raise HTTPException(status_code=404)
-    return _respond(request, file, disposition=f'attachment; filename="{file.filename}"')
+    return _respond(request, file, disposition=content_disposition("attachment", file.filename))
 
 
 Loader = Callable[..., CalendarFile | None]
@@ -109,7 +110,7 @@ def _attendee_endpoint(load: Loader, disposition: str) -> Callable[[Request], Aw
         if file is None:
             response = render_page(request, "errors/404.html", {}, status_code=404, public=False)
         else:
-            header = f'{disposition}; filename="{file.filename}"'
+            header = content_disposition(disposition, file.filename)
             # The attendee's own: no shared cache may keep it, but their app may revalidate.
             response = _respond(
                 request, file, disposition=header, cache_control=PRIVATE_CACHE_CONTROL

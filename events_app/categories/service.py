@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
 from events_app.events.cards import CategoryRef, EventCard, card_query, load_cards
-from events_app.events.queries import is_live, is_upcoming, relation
+from events_app.events.queries import cancelled_last, is_live, is_upcoming, relation
 from events_app.models import Article, ArticleCategory, Category, Event, EventCategory
 
 
@@ -39,8 +39,9 @@ def get_category_page(
         card_query()
         .join(EventCategory, col(EventCategory.event_id) == col(Event.id))
         .where(col(EventCategory.category_id) == category.id, is_live(now), is_upcoming(now))
-        .order_by(col(Event.starts_at), col(Event.id))
+        .order_by(cancelled_last(), col(Event.starts_at), col(Event.id))
         .limit(limit),
+        now=now,
     )
     articles = session.scalars(
         select(Article)

@@ -14,11 +14,19 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import BindParameter, String, and_, bindparam, func, or_, select, type_coerce
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col
 
-from events_app.models import Category, Event, EventCategory
+from events_app.models import (
+    Category,
+    Event,
+    EventCategory,
+    EventStatus,
+    Registration,
+    UTCDateTime,
+)
+from events_app.registration.seat_state import seat_band, seat_taken
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +48,22 @@ class EventCard:
     venue: str
     format: str
     status: str
+    capacity: int | None  # None: no limit
+    seats_taken: int  # confirmed, attended, or held for an unconfirmed registration
+    registration_open: bool  # at the moment the listing was read
     categories: tuple[CategoryRef, ...] = ()
     # The database row the card was made from: equal rows make equal cards, so it is what
     # a rendered card is remembered by (a plain tuple hashes and compares in C).
     row: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.capacity is None else max(0, self.capacity - self.seats_taken)
+
+    @property
+    def seat_band(self) -> str:
+        """ "full", "few" or "": what the card says about seats while registration is open."""
+        return seat_band(self.seats_left, self.capacity) if self.registration_open else ""
 
 
 # Category separators: control characters, which names and slugs can never contain.
@@ -56,6 +76,26 @@ _CATEGORIES = (
     .join(EventCategory, col(EventCategory.category_id) == col(Category.id))
     .where(col(EventCategory.event_id) == col(Event.id))
     .scalar_subquery()
+)
+
+# The listing's moment: every query built from card_query() runs with it bound.
+NOW: BindParameter[datetime] = bindparam("now", type_=UTCDateTime)
+
+# Seats taken, counted per card (the registration table's event index makes each a lookup).
+_SEATS_TAKEN = (
+    select(func.count())
+    .select_from(Registration)
+    .where(col(Registration.event_id) == col(Event.id), seat_taken(NOW))
+    .scalar_subquery()
+)
+
+# Whether registration is open at the listing's moment (registration.service's rule); each
+# of these moments is one at which cached pages are rendered again (content.py).
+_REGISTRATION_OPEN = and_(
+    col(Event.status) == EventStatus.published,
+    col(Event.starts_at) > NOW,
+    or_(col(Event.registration_opens_at).is_(None), col(Event.registration_opens_at) <= NOW),
+    or_(col(Event.registration_closes_at).is_(None), col(Event.registration_closes_at) > NOW),
 )
 
 CARD_COLUMNS = (
@@ -72,6 +112,9 @@ CARD_COLUMNS = (
     # into enums costs a listing measurably (bench/README.md).
     type_coerce(col(Event.format), String).label("format"),
     type_coerce(col(Event.status), String).label("status"),
+    col(Event.capacity),
+    _SEATS_TAKEN.label("seats_taken"),
+    _REGISTRATION_OPEN.label("registration_open"),
     _CATEGORIES,
 )
 
@@ -79,7 +122,8 @@ CardSelect = Select[*tuple[Any, ...]]
 
 
 def card_query() -> CardSelect:
-    """A SELECT of the card columns FROM event, to be narrowed with .where()."""
+    """A SELECT of the card columns FROM event, to be narrowed with .where(); run it with
+    `now` bound (load_cards does)."""
     return select(*CARD_COLUMNS)
 
 
@@ -102,5 +146,5 @@ def cards_from_rows(rows: Sequence[Sequence[Any]]) -> list[EventCard]:
     return [card_from_row(row) for row in rows]
 
 
-def load_cards(session: Session, query: CardSelect) -> list[EventCard]:
-    return cards_from_rows(session.connection().execute(query).all())
+def load_cards(session: Session, query: CardSelect, *, now: datetime) -> list[EventCard]:
+    return cards_from_rows(session.connection().execute(query, {"now": now}).all())

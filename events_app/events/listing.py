@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, func, select
 from sqlmodel import Session, col
 
-from events_app.events.cards import CardSelect, EventCard, card_query, cards_from_rows
+from events_app.events.cards import NOW, CardSelect, EventCard, card_query, cards_from_rows
 from events_app.events.queries import is_live
 from events_app.events.search import matches, search_mode
 from events_app.events.search import parameters as search_parameters
@@ -54,7 +54,7 @@ class EventFilters:
 def _statements(shape: tuple[Any, ...], past: bool, dialect: str) -> tuple[CardSelect, Any]:
     """(page query, count query) for one combination of filters on one kind of database,
     with bind parameters."""
-    now = bindparam("now", type_=UTCDateTime)
+    now = NOW  # the card columns' own (they count seats at the same moment)
     query = card_query().where(is_live(now))
     query = query.where(col(Event.ends_at) <= now if past else col(Event.ends_at) > now)
     category, fmt, text, date_from, date_to = shape
@@ -173,4 +173,6 @@ def list_past_events(
 
 
 def next_events(*, session: Session, now: datetime, limit: int = 6) -> list[EventCard]:
-    return list_upcoming_events(session=session, now=now, page_size=limit).items
+    """The next `limit` events, the cancelled ones among them shown after the others."""
+    items = list_upcoming_events(session=session, now=now, page_size=limit).items
+    return sorted(items, key=lambda card: card.status == "cancelled")

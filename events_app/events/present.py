@@ -119,7 +119,9 @@ class MonthGroup:
 
 
 def group_by_month(events: Sequence[Scheduled], locale: str = "en") -> list[MonthGroup]:
-    """Consecutive events grouped by the month they start in, in their own timezone."""
+    """Consecutive events grouped by the month they start in, in their own timezone; in each
+    month the cancelled ones come after the events still happening (the listing itself, and
+    the API, stay in order of time, so pages break where they did)."""
     groups = []
 
     def start_month(event: Scheduled) -> tuple[int, int]:
@@ -129,7 +131,10 @@ def group_by_month(events: Sequence[Scheduled], locale: str = "en") -> list[Mont
     for (year, month), items in groupby(events, key=start_month):
         groups.append(
             MonthGroup(
-                year=year, month=month, label=month_label(year, month, locale), events=list(items)
+                year=year,
+                month=month,
+                label=month_label(year, month, locale),
+                events=sorted(items, key=lambda event: getattr(event, "status", "") == "cancelled"),
             )
         )
     return groups

@@ -27,6 +27,12 @@ def is_upcoming(now: datetime) -> ColumnElement[bool]:
     return col(Event.ends_at) > now
 
 
+def cancelled_last() -> ColumnElement[bool]:
+    """Ordered first by this, a listing shows the events still happening before the
+    cancelled ones (false sorts before true on both databases)."""
+    return col(Event.status) == EventStatus.cancelled
+
+
 def with_categories() -> _AbstractLoad:
     """Categories in one extra query for the whole list (no query per row)."""
     return selectinload(relation(Event.categories))

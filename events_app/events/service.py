@@ -19,7 +19,13 @@ from events_app.events.cards import (
     card_query,
     load_cards,
 )
-from events_app.events.queries import is_live, is_upcoming, relation, with_categories
+from events_app.events.queries import (
+    cancelled_last,
+    is_live,
+    is_upcoming,
+    relation,
+    with_categories,
+)
 from events_app.models import Article, Event, EventArticle
 from events_app.timezones import day_start
 
@@ -106,6 +112,7 @@ def month_calendar(
             col(Event.ends_at) > day_start(grid_start - margin, site_tz),
         )
         .order_by(col(Event.starts_at), col(Event.id)),
+        now=now,
     )
     today = now.astimezone(site_tz).date()
     days = {
@@ -136,5 +143,6 @@ def related_live_events(*, session: Session, article: Article, now: datetime) ->
         card_query()
         .join(EventArticle, col(EventArticle.event_id) == col(Event.id))
         .where(col(EventArticle.article_id) == article.id, is_live(now), is_upcoming(now))
-        .order_by(col(Event.starts_at), col(Event.id)),
+        .order_by(cancelled_last(), col(Event.starts_at), col(Event.id)),
+        now=now,
     )

@@ -6,18 +6,20 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from events_app.config import Settings
 from events_app.events.cards import EventCard
 from events_app.events.present import format_event_date, format_event_when
 from events_app.models import EventFormat, EventStatus
+from events_app.registration.seat_state import seat_band, seat_band_key, seat_band_token
 from events_app.translations import load_translations
 from events_app.web.extensions import WebExtensions
+from events_app.web.page_dependencies import record_dependency
 
 CARD_MEMO_SIZE = 4096
-FEW_SEATS = 5
 
 
 def _format_labels(gettext: Callable[[str], str]) -> dict[str, str]:
@@ -40,17 +42,17 @@ def _card_renderer(env: Environment, *, memo: bool) -> Callable[..., Markup]:
     macro = env.get_template("_macros.html").module.event_card  # type: ignore[attr-defined]
     if not memo:
         return cast(Callable[..., Markup], macro)
-    remembered: dict[tuple[Any, int], Markup] = {}
+    remembered: dict[tuple[Any, int, bool], Markup] = {}
 
-    def event_card(event: object, level: int = 3) -> Markup:
+    def event_card(event: object, level: int = 3, seats: bool = False) -> Markup:
         if not isinstance(event, EventCard):
-            return cast(Markup, macro(event, level))
-        key = (event.row, level)
+            return cast(Markup, macro(event, level, seats))
+        key = (event.row, level, seats)
         html = remembered.get(key)
         if html is None:
             if len(remembered) >= CARD_MEMO_SIZE:
                 remembered.clear()  # rare (more distinct cards than this): start afresh
-            html = remembered[key] = macro(event, level)
+            html = remembered[key] = macro(event, level, seats)
         return html
 
     return event_card
@@ -58,23 +60,32 @@ def _card_renderer(env: Environment, *, memo: bool) -> Callable[..., Markup]:
 
 def _cards_renderer(event_card: Callable[..., Markup]) -> Callable[..., Markup]:
     """Several cards in one template call: Jinja's per-call work costs about as much as
-    looking a remembered card up, and a listing has fifty."""
+    looking a remembered card up, and a listing has fifty.
 
-    def event_cards(events: Sequence[object], level: int = 3) -> Markup:
-        return Markup("").join(event_card(event, level) for event in events)
+    With `seats` (the default; past listings turn it off) a card says "Full: join the
+    waitlist" or "3 seats left" while registration is open, and the page records that it
+    shows that (web/page_dependencies.py), so the page cache drops it when the event fills
+    up, in every process, without dropping it for every registration."""
+
+    @pass_context
+    def event_cards(
+        context: Context, events: Sequence[object], level: int = 3, seats: bool = True
+    ) -> Markup:
+        request = context.get("request")
+        if seats and request is not None:
+            for event in events:
+                if isinstance(event, EventCard) and event.registration_open and event.capacity:
+                    token = seat_band_token(event.seats_left, event.capacity)
+                    record_dependency(request, seat_band_key(event.id), token)
+        return Markup("").join(event_card(event, level, seats) for event in events)
 
     return event_cards
 
 
 def seat_state(seats_left: int | None, capacity: int | None) -> str:
-    """The seats' state the page colours beside its words: "full", "few" (five left or fewer,
-    and no more than a quarter of the seats, so a small event that is nearly empty is not
-    "few"), or "" (plenty, or no limit)."""
-    if seats_left is None or capacity is None:
-        return ""
-    if seats_left <= 0:
-        return "full"
-    return "few" if seats_left <= min(FEW_SEATS, capacity // 4) else ""
+    """The seats' state the page colours beside its words: "full", "few" or "" (the rule is
+    registration.seat_state.seat_band, which the listings' cards use too)."""
+    return seat_band(seats_left, capacity)
 
 
 def add_filters(env: Environment, settings: Settings) -> None:

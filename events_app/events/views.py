@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from events_app.events.cards import CategoryRef, EventCard
+    from events_app.events.service import MonthCalendar
     from events_app.pagination import Page
 
 FILTER_NAMES = ("q", "category", "format", "from", "to")
@@ -119,14 +120,18 @@ async def calendar_month(request: Request) -> Response:
     if not (1970 <= year <= 2200 and 1 <= month <= 12):
         raise HTTPException(status_code=404)
     now = ctx.now()
-    grid = await ctx.read(
-        lambda session: service.month_calendar(
+    def load(session: Session) -> tuple[MonthCalendar, bool]:
+        grid = service.month_calendar(
             session=session, now=now, year=year, month=month, site_tz=ctx.site_tz
         )
-    )
+        # Until the first event goes live, the month says what every listing says.
+        return grid, grid.event_count > 0 or service.has_upcoming_events(session=session, now=now)
+
+    grid, any_events = await ctx.read(load)
     days = [day.day for week in grid.weeks for day in week]
     labels = calendar_labels(year, month, days, ctx.settings.language)
-    return render_page(request, "events/calendar.html", {"grid": grid, **labels})
+    context = {"grid": grid, "any_events": any_events, **labels}
+    return render_page(request, "events/calendar.html", context)
 
 
 async def event_detail(request: Request) -> Response:

@@ -16,7 +16,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col
@@ -25,7 +25,11 @@ from events_app.content import mark_dependency_changed
 from events_app.models import Event, Registration, RegistrationStatus
 from events_app.registration.seats import SEATED
 
-SEATS = "seats"  # the dependency kind the page cache is given a reader for (app.py)
+SEATS = "seats"  # the dependency kinds the page cache is given readers for (app.py)
+SEAT_BANDS = "seat-band"
+# "Few seats left": five or fewer, and no more than a quarter of the seats, so a small event
+# that is nearly empty is not "few".
+FEW_SEATS = 5
 
 
 @dataclass(frozen=True)
@@ -44,14 +48,45 @@ def seats_key(event_id: int) -> str:
     return f"{SEATS}:{event_id}"
 
 
-def _seat_counts() -> Select[int | None, int | None, int, int]:
-    now: BindParameter[datetime] = bindparam("now")
-    holding = and_(
+def seat_band_key(event_id: int) -> str:
+    return f"{SEAT_BANDS}:{event_id}"
+
+
+def seat_band(left: int | None, capacity: int | None) -> str:
+    """What a listing says about an event's seats: "full", "few", or "" (plenty, or no
+    limit). The event page colours its seats by the same rule."""
+    if left is None or capacity is None:
+        return ""
+    if left <= 0:
+        return "full"
+    return "few" if left <= min(FEW_SEATS, capacity // 4) else ""
+
+
+def seat_band_token(left: int | None, capacity: int | None) -> str:
+    """What a listing's card declares it showed: the band, and the count when it is few (the
+    card says "3 seats left"). It moves far less often than the seats themselves, so a burst
+    of registrations re-renders listings only as an event fills up."""
+    band = seat_band(left, capacity)
+    return f"few-{left}" if band == "few" else band or "plenty"
+
+
+def _holding(now: BindParameter[datetime]) -> ColumnElement[bool]:
+    return and_(
         col(Registration.status) == RegistrationStatus.pending,
         col(Registration.holds_seat).is_(True),
         col(Registration.hold_expires_at) > now,
     )
-    taken = or_(col(Registration.status).in_(SEATED), holding)
+
+
+def seat_taken(now: BindParameter[datetime]) -> ColumnElement[bool]:
+    """A registration that takes a seat at `now`: confirmed or attended, or holding one."""
+    return or_(col(Registration.status).in_(SEATED), _holding(now))
+
+
+def _seat_counts() -> Select[int | None, int | None, int, int]:
+    now: BindParameter[datetime] = bindparam("now")
+    holding = _holding(now)
+    taken = seat_taken(now)
     return (
         select(
             col(Event.id),
@@ -101,6 +136,15 @@ def read_seat_dependencies(
     ids = {int(key.partition(":")[2]): key for key in keys}
     states = read_seat_states(session=session, now=now, event_ids=ids)
     return {ids[event_id]: state.token for event_id, state in states.items()}
+
+
+def read_seat_band_dependencies(
+    *, session: Session, now: datetime, keys: Collection[str]
+) -> dict[str, str]:
+    """The page cache's reader for `seat-band:<event id>` keys (listings' cards)."""
+    ids = {int(key.partition(":")[2]): key for key in keys}
+    states = read_seat_states(session=session, now=now, event_ids=ids)
+    return {ids[i]: seat_band_token(s.left, s.capacity) for i, s in states.items()}
 
 
 def mark_seats_changed(*, session: Session, event_id: int | None) -> None:

@@ -100,28 +100,14 @@ def register_attendee(
     state = registration_state(event, now)
     if state != "open":
         raise RegistrationClosed(state)
-    existing = session.scalar(
-        select(Registration).where(
-            col(Registration.event_id) == event_id,
-            col(Registration.email_key) == data.email_key,
-            col(Registration.status).in_(ACTIVE_STATUSES),
-        )
-    )
-    capped = emails_sent_recently(session=session, now=now, email_key=data.email_key) >= (
-        notifier.settings.registration_emails_per_address_hour
-    )
+    existing = active_registration(session=session, event_id=event_id, email_key=data.email_key)
     if existing is not None:
-        # A double click, or a second try minutes later, must not flood the inbox: re-send at
-        # most once per cooldown. It is the same link: anyone can type an address into the
-        # form, and that must never revoke the owner's manage page, event file or calendar
-        # subscription.
-        if existing.link_sent_at <= now - RESEND_COOLDOWN and not capped:
-            existing.link_sent_at = existing.updated_at = now
-            notifier.notify(
-                session=session, now=now, kind="manage_link", registration=existing, event=event
-            )
+        send_again(
+            session=session, now=now, registration=existing, event=event, notifier=notifier,
+            kind="manage_link",
+        )  # fmt: skip
         return RegisterOutcome(existing, created=False)
-    if capped:
+    if _capped(session=session, now=now, email_key=data.email_key, notifier=notifier):
         raise RecipientCapped(data.email_key)
     free = seats_left(session=session, event=event, now=now)
     registration = Registration(
@@ -149,6 +135,45 @@ def register_attendee(
     )
     mark_seats_changed(session=session, event_id=event.id)
     return RegisterOutcome(registration, created=True)
+
+
+def active_registration(*, session: Session, event_id: int, email_key: str) -> Registration | None:
+    return session.scalar(
+        select(Registration).where(
+            col(Registration.event_id) == event_id,
+            col(Registration.email_key) == email_key,
+            col(Registration.status).in_(ACTIVE_STATUSES),
+        )
+    )
+
+
+def _capped(*, session: Session, now: datetime, email_key: str, notifier: Notifier) -> bool:
+    return emails_sent_recently(session=session, now=now, email_key=email_key) >= (
+        notifier.settings.registration_emails_per_address_hour
+    )
+
+
+def send_again(
+    *,
+    session: Session,
+    now: datetime,
+    registration: Registration,
+    event: Event,
+    notifier: Notifier,
+    kind: str,
+) -> bool:
+    """Email an existing registration its link again (`kind`, one of FORM_EMAILS), unless
+    that would flood the inbox: at most once per cooldown (a double click, a second try
+    minutes later, a press of "Resend") and within the address's hourly cap. It is the same
+    link: anyone can type an address into the form, and that must never revoke the owner's
+    manage page, event file or calendar subscription. True when it was sent."""
+    if registration.link_sent_at > now - RESEND_COOLDOWN or _capped(
+        session=session, now=now, email_key=registration.email_key, notifier=notifier
+    ):
+        return False
+    registration.link_sent_at = registration.updated_at = now
+    notifier.notify(session=session, now=now, kind=kind, registration=registration, event=event)
+    return True
 
 
 def emails_sent_recently(*, session: Session, now: datetime, email_key: str) -> int:

@@ -1,6 +1,6 @@
 """The registration form's target and the pages around it: the event page with its form,
-"check your email", and the privacy notice. The attendee's own pages (reached by the manage
-token) are in attendee_views.py.
+and the privacy notice. "Check your email" is in sent_views.py; the attendee's own pages
+(reached by the manage token) are in attendee_views.py.
 
 Every POST is checked for where it comes from, by Fetch Metadata and Origin, before it gets
 here (CSRF_POLICIES in app.py): the forms carry no per-visitor token.
@@ -21,7 +21,6 @@ from starlette.routing import BaseRoute, Route
 from events_app.calendar.links import add_to_calendar_links
 from events_app.calendar.vevent import app_calendar_site
 from events_app.events.directions import directions_links
-from events_app.events.service import get_live_event
 from events_app.previews.json_ld import app_publisher, event_json_ld
 from events_app.registration import service
 from events_app.registration.pages import (
@@ -29,6 +28,8 @@ from events_app.registration.pages import (
     load_event_page,
 )
 from events_app.registration.schemas import RegistrationCreate
+from events_app.registration.sent_notice import SentNotice
+from events_app.registration.sent_views import forget_sent, remember_sent
 from events_app.sharing.links import share_links
 from events_app.web.context import app_context, render_page
 from events_app.web.page_dependencies import declare_dependency
@@ -106,6 +107,7 @@ async def register(request: Request) -> Response:
         raise HTTPException(status_code=404)
     sent = redirect_to(request, "registration_sent", slug=slug)
     if form_text(form, HONEYPOT):
+        forget_sent(request, sent, slug)  # the generic page, naming nobody
         return sent  # a bot: it learns nothing, and nothing is written or sent
     if page.state != "open":
         return _closed(request, page.event, page.state)
@@ -142,6 +144,8 @@ async def register(request: Request) -> Response:
         await register_for_event(ctx, event_id=event_id, data=data, now=now)
     except service.RegistrationClosed as closed:
         return _closed(request, page.event, closed.reason)
+    seat_free = page.seats_left is None or page.seats_left > 0
+    remember_sent(request, sent, SentNotice(event_id, data.email, now, now, seat_free), slug)
     return sent
 
 
@@ -158,16 +162,6 @@ def _closed(request: Request, event: Event, reason: str) -> Response:
     )
 
 
-async def registration_sent(request: Request) -> Response:
-    """Said after every accepted form, whatever happened (new, known address, or a bot)."""
-    ctx = app_context(request)
-    now, slug = ctx.now(), request.path_params["slug"]
-    event = await ctx.read(lambda session: get_live_event(session=session, slug=slug, now=now))
-    if event is None:
-        raise HTTPException(status_code=404)
-    return render_page(request, "registration/sent.html", {"event": event})
-
-
 async def privacy(request: Request) -> Response:
     settings = app_context(request).settings
     return render_page(request, "privacy.html", {"hold_minutes": settings.hold_minutes})
@@ -176,5 +170,4 @@ async def privacy(request: Request) -> Response:
 routes: list[BaseRoute] = [
     Route("/privacy", privacy, name="privacy"),
     Route("/events/{slug}/register", register, methods=["POST"], name="registration_register"),
-    Route("/events/{slug}/registered", registration_sent, name="registration_sent"),
 ]

@@ -1,8 +1,16 @@
 """Request bodies larger than EVENTS_MAX_BODY_BYTES are refused with 413 before anything
 parses them: at once when Content-Length says so, and while streaming otherwise (a chunked
-body, or a Content-Length that lies), counting every byte the application reads."""
+body, or a Content-Length that lies), counting every byte the application reads.
+
+Some paths take larger bodies (`larger`, by path prefix): the back office's forms carry
+descriptions and article bodies that may be long, and in a form every Chinese character is
+nine bytes (`%E4%B8%AD`), so a limit that suits a registration form would refuse, and lose, a
+valid article.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -22,9 +30,18 @@ def _content_length(scope: Scope) -> int | None:
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, larger: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = dict(larger or {})
+
+    def _limit(self, path: str) -> int:
+        for prefix, limit in self.larger.items():
+            if path.startswith(prefix):
+                return limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or (
@@ -32,8 +49,9 @@ class BodyLimitMiddleware:
         ):
             await self.app(scope, receive, send)
             return
+        limit = self._limit(scope["path"])
         declared = _content_length(scope)
-        if declared is not None and (declared < 0 or declared > self.max_bytes):
+        if declared is not None and (declared < 0 or declared > limit):
             await self._refuse(scope, receive, send, malformed=declared < 0)
             return
         received = 0
@@ -44,7 +62,7 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise BodyTooLarge
             return message
 

@@ -23,6 +23,7 @@ from events_app.db import Database
 from events_app.site_urls import SiteUrls
 from events_app.web.extensions import WebExtensions
 from events_app.web.page_cache import PageCache
+from events_app.web.page_dependencies import declare_recorded
 from events_app.web.rate_limit import RateLimiter
 
 PUBLIC_CACHE_CONTROL = "public, no-cache"
@@ -128,4 +129,6 @@ def render_page(
     templates = app_context(request).templates
     response = templates.TemplateResponse(request, template, context, status_code=status_code)
     response.headers["cache-control"] = PUBLIC_CACHE_CONTROL if public else "no-store"
+    if public:  # what the templates recorded they show (web/page_dependencies.py)
+        declare_recorded(request, response)
     return response

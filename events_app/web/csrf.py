@@ -127,7 +127,9 @@ class CsrfMiddleware:
             return
         request = Request(scope, _replay(body))
         try:
-            form = await request.form(max_files=0, max_fields=_MAX_FIELDS)
+            # The body limit (outside) has bounded the body: a field may be all of it.
+            longest = max(len(body), 1024 * 1024)
+            form = await request.form(max_files=0, max_fields=_MAX_FIELDS, max_part_size=longest)
         except Exception:
             await self.app(scope, _replay(body), send)
             return

@@ -60,7 +60,7 @@ class CachedPage:
     version: int
     valid_until: datetime | None
     rendered_at: datetime
-    depends_on: Dependency | None = None
+    depends_on: tuple[Dependency, ...] = ()
     render_started: float = 0.0  # on the cache's monotonic clock
 
     def valid_at(self, now: datetime) -> bool:
@@ -146,9 +146,7 @@ class PageCache:
         attempts on a database that is coming back)."""
         if self._monotonic() - self._checked_at < self.check_seconds:
             return self._last_check
-        self._probe_keys = tuple(
-            {e.depends_on.key for e in self._entries.values() if e.depends_on is not None}
-        )
+        self._probe_keys = tuple({d.key for e in self._entries.values() for d in e.depends_on})
         try:
             probe = await self._version_call(VERSION_WAIT_SECONDS)
         except TimeoutError:
@@ -175,15 +173,13 @@ class PageCache:
         self._forgotten = {k: at for k, at in self._forgotten.items() if at > horizon}
 
     def _still_shows(self, entry: CachedPage) -> bool:
-        """Whether the value a page depends on is (as far as the last check knows) the one it
-        shows. A check older than the page's rendering knows nothing about it."""
-        dependency = entry.depends_on
-        if dependency is None:
-            return True
-        seen = self._seen.get(dependency.key)
-        if seen is None or seen[1] < entry.render_started:
-            return True
-        return seen[0] == dependency.value
+        """Whether each value a page depends on is (as far as the last check knows) the one
+        it shows. A check older than the page's rendering knows nothing about it."""
+        for dependency in entry.depends_on:
+            seen = self._seen.get(dependency.key)
+            if seen is not None and seen[1] >= entry.render_started and seen[0] != dependency.value:
+                return False
+        return True
 
     def _checked(self, check: VersionCheck) -> VersionCheck:
         self._checked_at, self._last_check = self._monotonic(), check
@@ -236,14 +232,13 @@ class PageCache:
         return self.lookup(key, self._version, now)
 
     def store(self, key: bytes, entry: CachedPage) -> None:
-        dependency = entry.depends_on
-        if dependency is not None:
+        for dependency in entry.depends_on:
             forgotten = self._forgotten.get(dependency.key)
             # Rendered before a write here changed its value: it may show the old one.
             if forgotten is not None and forgotten >= entry.render_started:
                 return
-            if not self._still_shows(entry):
-                return
+        if not self._still_shows(entry):
+            return
         self._entries[key] = entry
         self._entries.move_to_end(key)
         while len(self._entries) > self.max_entries:
@@ -254,4 +249,4 @@ class PageCache:
 
 
 def _depends_on(entry: CachedPage, key: str) -> bool:
-    return entry.depends_on is not None and entry.depends_on.key == key
+    return any(dependency.key == key for dependency in entry.depends_on)

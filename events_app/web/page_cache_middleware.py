@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from events_app.db_errors import DATABASE_ERRORS
 from events_app.web.page_cache import CachedPage, PageCache
-from events_app.web.page_dependencies import Dependency, take_dependency
+from events_app.web.page_dependencies import Dependency, take_dependencies
 from events_app.web.validators import Validators, make_etag, request_header, send_stored
 
 _SKIPPED_HEADERS = {b"content-length", b"etag"}
@@ -34,7 +34,7 @@ def _without_dependency(send: Send) -> Send:
     async def sending(message: Message) -> None:
         if message["type"] == "http.response.start":
             headers = list(message.get("headers", []))
-            if take_dependency(headers) is not None:
+            if take_dependencies(headers):
                 message = {**message, "headers": headers}
         await send(message)
 
@@ -45,7 +45,7 @@ def _without_dependency(send: Send) -> Send:
 class Rendering:
     at: datetime  # on the app's clock: what the page shows is valid from here
     started: float  # on the cache's monotonic clock
-    dependency: Dependency | None  # what the view declared it shows
+    dependencies: tuple[Dependency, ...]  # what the view declared it shows
 
 
 async def answer_unavailable(scope: Scope, receive: Receive, send: Send) -> None:
@@ -117,16 +117,16 @@ class PageCacheMiddleware:
         validators: Validators,
     ) -> None:
         started: Message | None = None
-        dependency: Dependency | None = None
+        dependencies: tuple[Dependency, ...] = ()
         chunks: list[bytes] = []
         rendered_at = self.cache.clock.now()
         render_started = self.cache.monotonic()
 
         async def capture(message: Message) -> None:
-            nonlocal started, dependency
+            nonlocal started, dependencies
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                dependency = take_dependency(headers)  # never sent to a client
+                dependencies = take_dependencies(headers)  # never sent to a client
                 message = {**message, "headers": headers}
                 if message["status"] == 200 and _is_public(headers):
                     started = message
@@ -135,7 +135,7 @@ class PageCacheMiddleware:
             elif message["type"] == "http.response.body" and started is not None:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
-                    rendering = Rendering(rendered_at, render_started, dependency)
+                    rendering = Rendering(rendered_at, render_started, dependencies)
                     body = b"".join(chunks)
                     await self._finish(
                         scope, send, started, body, key, version, validators, rendering
@@ -173,7 +173,7 @@ class PageCacheMiddleware:
                     version,
                     valid_until,
                     rendering.at,
-                    depends_on=rendering.dependency,
+                    depends_on=rendering.dependencies,
                     render_started=rendering.started,
                 )
                 self.cache.store(key, page)

@@ -10,8 +10,10 @@ reader registered for the key's kind (`"seats"`) for the current values of the k
 pages for. A page whose value moved is dropped; pages of other keys stay. `web/` knows no
 feature: the readers are handed to the cache by the app (app.py).
 
-The declaration travels as a response header that the page cache middleware always removes,
-so it never reaches a client.
+A page may depend on several keys (a listing on each listed event's seats). Templates that
+show such a value record it while the page renders (`record_dependency`, for example the
+event cards); `render_page` declares what was recorded. The declaration travels as a
+response header that the page cache middleware always removes, so it never reaches a client.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
+from starlette.requests import Request
 from starlette.responses import Response
 
 DEPENDS_ON_HEADER = b"x-events-page-depends-on"
+_RECORDED = "events_app.page_dependencies"  # in the request's scope: recorded while rendering
 
 # Given a session, the moment and the keys of one kind, each key's current value. A key it
 # leaves out (its subject is gone) counts as changed.
@@ -40,22 +44,40 @@ class Dependency:
         return self.key.partition(":")[0]
 
 
+def _check(key: str, value: str) -> None:
+    if ":" not in key or any(c in key + value for c in " ;,") or not key.isascii():
+        raise ValueError(f"a dependency is '<kind>:<id>' and a value, without ' ;,': {key!r}")
+
+
 def declare_dependency(response: Response, key: str, value: str) -> None:
-    if ":" not in key or " " in key:
-        raise ValueError(f"a dependency key is '<kind>:<id>' without spaces: {key!r}")
-    response.headers[DEPENDS_ON_HEADER.decode()] = f"{key} {value}"
+    _check(key, value)
+    name = DEPENDS_ON_HEADER.decode()
+    before = response.headers.get(name)
+    response.headers[name] = f"{before};{key} {value}" if before else f"{key} {value}"
 
 
-def take_dependency(headers: list[tuple[bytes, bytes]]) -> Dependency | None:
-    """Remove the declaration from `headers` (in place) and return it."""
-    found: Dependency | None = None
+def record_dependency(request: Request, key: str, value: str) -> None:
+    """While a page renders: it shows `value` for `key` (declared by `declare_recorded`)."""
+    _check(key, value)
+    request.scope.setdefault(_RECORDED, {})[key] = value
+
+
+def declare_recorded(request: Request, response: Response) -> None:
+    for key, value in request.scope.get(_RECORDED, {}).items():
+        declare_dependency(response, key, value)
+
+
+def take_dependencies(headers: list[tuple[bytes, bytes]]) -> tuple[Dependency, ...]:
+    """Remove the declarations from `headers` (in place) and return them."""
+    found: list[Dependency] = []
     for index in range(len(headers) - 1, -1, -1):
         name, value = headers[index]
         if name.lower() == DEPENDS_ON_HEADER:
             del headers[index]
-            key, _, shown = value.decode("latin-1").partition(" ")
-            found = Dependency(key, shown)
-    return found
+            for pair in value.decode("latin-1").split(";"):
+                key, _, shown = pair.partition(" ")
+                found.append(Dependency(key, shown))
+    return tuple(found)
 
 
 def read_dependencies(

@@ -26,6 +26,7 @@ from events_app.template_cache import shared_bytecode_cache
 from events_app.timezones import zone_label
 from events_app.translations import load_translations
 from events_app.web.extensions import WebExtensions
+from events_app.web.form_errors import EMAIL_PATTERN, form_problems
 from events_app.web.theme import theme_stylesheet
 
 
@@ -108,6 +109,8 @@ def create_templates(
         path_for=urls.path,
         absolute_url=urls.absolute,
         canonical_url=canonical_url,
+        form_problems=form_problems,
+        email_pattern=EMAIL_PATTERN,
         static_url=static_url,
         site_name=settings.site_name,
         site_logo=settings.site_logo,

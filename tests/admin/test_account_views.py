@@ -16,6 +16,7 @@ from tests.admin.web_helpers import log_in, post_form, sign_in
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.registration.web_helpers import https_client
 from tests.support.audit import audit_entries
+from tests.support.error_summary import assert_error_summary, summary_links
 
 PAGE = "/admin/account/password"
 NEW = "Tq9#vL2@pW8zKe"
@@ -73,8 +74,14 @@ def test_each_problem_is_named_beside_its_field_and_nothing_changes(
         assert message in response.text  # type: ignore[attr-defined]
         assert 'aria-invalid="true"' in response.text  # type: ignore[attr-defined]
         assert NEW not in response.text  # type: ignore[attr-defined]
+        assert summary_links(response.text)  # type: ignore[attr-defined]
     assert stored_hash(db, user) == before
     assert len(audit_entries(db)) == 1  # the creation only
+    summary = assert_error_summary(
+        response.text,  # type: ignore[attr-defined]
+        ["password-current", "password-new", "password-again"],
+    )
+    assert summary[0] == ("password-current", "Current password: This field is required.")
 
 
 def test_guessing_the_current_password_is_throttled(

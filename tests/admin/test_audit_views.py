@@ -11,6 +11,7 @@ from events_app.db import Database
 from events_app.models import User
 from tests.admin.web_helpers import sign_in
 from tests.factories import make_user
+from tests.support.error_summary import assert_error_summary
 
 
 def log(
@@ -72,6 +73,7 @@ def test_filters_narrow_the_list_and_bad_ones_say_so(
     assert "Enter a date as YYYY-MM-DD." in bad.text
     assert "Choose one of the listed options." in bad.text
     assert "4 entries" in bad.text  # unreadable filters are left out, not guessed
+    assert_error_summary(bad.text, ["a-actor", "a-from"])
 
 
 def test_pages_of_fifty(client: TestClient, db: Database, now: datetime) -> None:

@@ -17,6 +17,7 @@ from tests.admin.web_helpers import sign_in
 from tests.factories import make_article, make_event, make_user
 from tests.registration.web_helpers import csrf_from
 from tests.support.audit import audit_entries
+from tests.support.error_summary import assert_error_summary
 
 PAGE = "/admin/categories"
 
@@ -76,6 +77,7 @@ def test_names_that_clash_are_refused_beside_the_form(
     assert response.status_code == 409
     assert 'id="cat-new-error">This is already used' in response.text
     assert 'value="science"' in response.text  # kept
+    assert_error_summary(response.text, ["cat-new"])
     response = post(client, "/admin/categories/policy/rename", name="Science")
     assert response.status_code == 409
     response = post(client, PAGE, name="  ")

@@ -20,6 +20,7 @@ from tests.admin.web_helpers import sign_in
 from tests.factories import make_article, make_event, make_user
 from tests.registration.helpers import outbox
 from tests.support.audit import audit_entries
+from tests.support.error_summary import assert_error_summary
 
 NEW = "/admin/events/new"
 ROW_LINK = r'<td><a href="/admin/events/[a-z-]+" translate="no">([^<]+)</a>'
@@ -94,6 +95,8 @@ def test_bad_input_comes_back_kept_with_messages_and_nothing_is_written(
     assert re.search(r'id="ev-capacity-error">Enter a whole number', page)
     assert re.search(r'id="ev-online-url-error">Enter an address starting with http', page)
     assert "Main Hall" in page  # what was right is kept too
+    links = assert_error_summary(page, ["ev-title", "ev-slug", "ev-online-url", "ev-capacity"])
+    assert links[0] == ("ev-title", "Title: This field is required.")
     assert count_events(db) == 0
     assert [entry.action for entry in audit_entries(db)] == ["user.create"]
 
@@ -298,7 +301,9 @@ def test_the_list_puts_upcoming_first_and_filters(
         assert sorted(found) == sorted(wanted), standing
     page = client.get("/admin/events?q=OLD").text
     assert re.findall(ROW_LINK, page) == ["Old", "Older"]
-    assert client.get("/admin/events?standing=nonsense").status_code == 400
+    refused = client.get("/admin/events?standing=nonsense")
+    assert refused.status_code == 400
+    assert_error_summary(refused.text, ["ev-standing"])
     assert client.get("/admin/events?q=100%25_").status_code == 200
 
 

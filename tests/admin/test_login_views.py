@@ -15,6 +15,7 @@ from events_app.models import User
 from tests.admin.web_helpers import log_in, sign_in
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.registration.web_helpers import SAME_ORIGIN, csrf_from, https_client
+from tests.support.error_summary import assert_error_summary
 
 GENERIC = "Email or password is wrong."
 PRE_SESSION_COOKIE = "__Host-events_csrf"  # the clients here speak HTTPS, as the base URL
@@ -75,8 +76,21 @@ def test_missing_fields_are_named_and_do_not_count(
 ) -> None:
     response = log_in(client, "", "")
     assert response.status_code == 400
-    assert response.text.count("This field is required.") == 2
+    links = assert_error_summary(response.text, ["login-email", "login-password"])
+    assert links == [
+        ("login-email", "Email address: This field is required."),
+        ("login-password", "Password: This field is required."),
+    ]
     assert GENERIC not in response.text
+
+
+def test_a_wrong_pair_is_summarised_at_the_email_field_which_keeps_its_input(
+    client: TestClient, db: Database, now: datetime
+) -> None:
+    make_user(db, now, email="ada@example.org")
+    response = log_in(client, "ada@example.org", "wrong password")
+    assert assert_error_summary(response.text, ["login-email"]) == [("login-email", GENERIC)]
+    assert 'value="ada@example.org"' in response.text
 
 
 def test_the_sixth_failure_in_a_row_waits_and_the_wait_doubles(

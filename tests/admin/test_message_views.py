@@ -24,6 +24,7 @@ from tests.factories import make_event, make_user
 from tests.registration.helpers import confirm, outbox, register
 from tests.registration.web_helpers import csrf_from, https_client
 from tests.support.audit import audit_entries
+from tests.support.error_summary import assert_error_summary
 
 PAGE = "/admin/events/talk/message"
 
@@ -143,6 +144,9 @@ def test_bad_drafts_come_back_with_a_message_beside_the_field(
     response = send(client, **fields)
     assert response.status_code == 400
     assert message in response.text
+    [field] = fields
+    control = {"audience": "audience", "subject": "message-subject", "body": "message-body"}
+    assert_error_summary(response.text, [control[field]])
     assert messages_of(db) == []
 
 

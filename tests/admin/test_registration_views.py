@@ -19,6 +19,7 @@ from tests.admin.web_helpers import post_form, sign_in
 from tests.factories import make_event, make_user
 from tests.registration.helpers import confirm, outbox, register, statuses
 from tests.support.audit import audit_entries
+from tests.support.error_summary import assert_error_summary
 
 PAGE = "/admin/events/talk/registrations"
 
@@ -130,6 +131,7 @@ def test_bad_input_comes_back_with_the_input_kept(
     assert response.status_code == 400
     assert 'value="not-an-address"' in response.text
     assert 'id="add-name-error"' in response.text
+    assert_error_summary(response.text, ["add-name", "add-email"])
     assert "Please enter a valid email address" in response.text
     assert outbox(db) == []
 

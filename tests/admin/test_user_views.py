@@ -16,6 +16,7 @@ from tests.admin.web_helpers import log_in, post_form, sign_in
 from tests.factories import make_user
 from tests.registration.web_helpers import https_client
 from tests.support.audit import audit_entries, reload
+from tests.support.error_summary import assert_error_summary
 
 NEW = "/admin/users/new"
 
@@ -92,6 +93,7 @@ def test_bad_input_comes_back_with_a_message_beside_the_field(
     html = response.text
     assert f'<p class="field-error" id="user-{field}-error">{message}' in html
     assert f'aria-invalid="true" aria-describedby="user-{field}-error"' in html
+    assert_error_summary(html, [f"user-{field}"])
     if field != "email":
         assert 'value="grace.hopper@example.org"' in html  # the input is kept
     assert "another fine passphrase" not in html  # but never the password

@@ -137,7 +137,7 @@ def test_the_editors_pages_have_no_serious_accessibility_violations(
     page.get_by_label("Starts").fill("2026-10-25T02:30")
     page.get_by_label("Seats").fill("many")
     page.get_by_role("button", name="Save the draft").click()
-    page.get_by_text("happens twice in Europe/Berlin").wait_for()
+    page.locator("legend", has_text="happens twice in Europe/Berlin").wait_for()
     check("event-form-problems")
     page.get_by_label("Description").fill("## Programme\n\n| a | b |\n|---|---|\n| 1 | 2 |")
     page.get_by_role("button", name="Preview").click()

@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 from events_app.clock import FrozenClock
 from events_app.db import Database
 from tests.factories import PLACEHOLDER, make_article, make_event
+from tests.support.error_summary import assert_error_summary
 
 
 def test_empty_site_shows_the_placeholder_everywhere_events_would_be(
@@ -97,6 +98,7 @@ def test_bad_filter_values_get_a_message_not_an_error(
     assert "Choose one of the listed formats." in response.text
     assert "Still listed" in response.text
     assert "<script>" not in response.text
+    assert_error_summary(response.text, ["f-format", "f-from", "f-to"])
 
 
 def test_filter_form_keeps_what_the_visitor_typed(

@@ -20,6 +20,7 @@ from events_app.db import Database
 from events_app.models import Registration
 from events_app.registration import service, view_support
 from events_app.registration.notify import Notifier
+from events_app.registration.resend import resend_to_address
 from tests.conftest import make_settings
 from tests.factories import make_event
 from tests.registration.helpers import outbox, register
@@ -140,3 +141,36 @@ def test_a_new_and_a_known_address_are_answered_at_the_same_moment(
         register_form(client, "talk", email="new@example.org")  # now a known address
         second_start = starts[-1]
     assert moments == [first_start + 0.25, second_start + 0.25]
+
+
+def test_resend_keeps_to_the_cooldown_and_the_cap(
+    database_url: str, db: Database, clock: FrozenClock
+) -> None:
+    settings = make_settings(database_url, registration_emails_per_address_hour=2)
+    notifier = Notifier(settings, site_urls(settings))
+    event = make_event(db, clock.now(), slug="talk")
+    assert event.id is not None
+    register(db, clock.now(), notifier, event.id, "victim@example.org")
+
+    def resend() -> bool:
+        with db.write() as session:
+            return resend_to_address(
+                session=session,
+                now=clock.now(),
+                event_id=event.id,  # type: ignore[arg-type]
+                email_key="victim@example.org",
+                notifier=notifier,
+            )
+
+    assert not resend()  # within the cooldown
+    clock.advance(service.RESEND_COOLDOWN)
+    assert resend()
+    clock.advance(service.RESEND_COOLDOWN)
+    assert not resend()  # two form emails this hour: the cap
+    assert [m.kind for m in outbox(db)] == ["confirm_request", "confirm_request"]
+    with db.write() as session:
+        nobody = resend_to_address(
+            session=session, now=clock.now(), event_id=event.id, email_key="x@example.org",
+            notifier=notifier,
+        )  # fmt: skip
+    assert not nobody

@@ -25,6 +25,7 @@ from tests.registration.web_helpers import (
     post_from_page,
     register_form,
 )
+from tests.support.error_summary import assert_error_summary, assert_no_error_summary
 
 
 def registrations(db: Database) -> int:
@@ -192,10 +193,23 @@ def test_invalid_input_shows_the_form_again_with_messages_and_keeps_the_input(
     assert "This field is required." in html
     assert "Please enter a valid email address" in html
     assert "Please agree to the privacy notice" in html
-    assert 'role="alert"' in html
+    links = assert_error_summary(html, ["reg-name", "reg-email", "reg-organisation", "reg-consent"])
+    assert links[0] == ("reg-name", "Name: This field is required.")
     assert "checked" not in html.split('id="reg-consent"')[1].split(">")[0]
     assert registrations(db) == 0
     assert outbox(db) == []
+
+
+def test_an_address_the_browser_accepts_but_the_server_refuses_comes_back_in_the_summary(
+    client: TestClient, db: Database, now: datetime
+) -> None:
+    make_event(db, now, slug="talk")
+    assert_no_error_summary(client.get("/events/talk").text)
+    html = register_form(client, "talk", email="ada@example.test").text  # a special-use domain
+    assert_error_summary(html, ["reg-email"])
+    assert 'value="ada@example.test"' in html
+    assert 'value="Ada Lovelace"' in html
+    assert 'type="email" autocomplete="email" required maxlength="320" pattern="' in html
 
 
 def test_missing_fields_and_unknown_events_never_give_500(
@@ -278,6 +292,7 @@ def test_changing_details(client: TestClient, db: Database, now: datetime) -> No
     )
     assert invalid.status_code == 400
     assert 'aria-describedby="details-name-error"' in invalid.text
+    assert_error_summary(invalid.text, ["details-name"])
     assert 'value="x"' in invalid.text
     with db.read() as session:
         registration = session.scalars(select(Registration)).one()

@@ -14,6 +14,7 @@ from tests.factories import make_article, make_event
 from tests.registration.helpers import outbox
 from tests.registration.web_helpers import SAME_ORIGIN
 from tests.sharing.helpers import share_form
+from tests.support.error_summary import assert_error_summary
 from tests.support.http import https_client_fixture  # noqa: F401 (`client`, over HTTPS)
 
 PAGES = ["/events/talk/share", "/articles/news/share"]
@@ -81,6 +82,7 @@ def test_errors_come_back_beside_each_field_with_the_input_kept(
     assert 'id="share-name-error"' in html
     assert 'id="share-note-error"' in html
     assert "This is too long" in html
+    assert_error_summary(html, ["share-email", "share-name", "share-note"])
     assert outbox(db) == []
 
 

@@ -23,7 +23,7 @@ from events_app.web.page_dependencies import (
     DEPENDS_ON_HEADER,
     Dependency,
     declare_dependency,
-    take_dependency,
+    take_dependencies,
 )
 
 HEADER = DEPENDS_ON_HEADER.decode()
@@ -129,12 +129,12 @@ def test_a_page_rendered_before_forget_is_not_stored(
     cache: PageCache, now: datetime, ticks: Ticks
 ) -> None:
     """A rendering that read the old value, finishing after the write that changed it."""
-    old = CachedPage([], b"10 seats", b'"x"', 0, None, now, Dependency("room:1", "10"), 1.0)
+    old = CachedPage([], b"10 seats", b'"x"', 0, None, now, (Dependency("room:1", "10"),), 1.0)
     ticks.at = 2.0
     cache.forget("room:1")
     cache.store(b"/rooms/1?", old)
     assert cache.lookup(b"/rooms/1?", 0, now) is None
-    newer = CachedPage([], b"9 seats", b'"y"', 0, None, now, Dependency("room:1", "9"), 2.5)
+    newer = CachedPage([], b"9 seats", b'"y"', 0, None, now, (Dependency("room:1", "9"),), 2.5)
     cache.store(b"/rooms/1?", newer)
     assert cache.lookup(b"/rooms/1?", 0, now) is newer
 
@@ -158,10 +158,17 @@ def test_a_key_whose_subject_is_gone_drops_its_pages(
     assert counters.renders == 3  # room 1 rendered again, room 2 for the first time
 
 
-def test_take_dependency_removes_the_header() -> None:
-    headers = [(b"content-type", b"text/plain"), (DEPENDS_ON_HEADER, b"seats:4 5/4/1")]
-    assert take_dependency(headers) == Dependency("seats:4", "5/4/1")
-    assert headers == [(b"content-type", b"text/plain")]
-    assert take_dependency(headers) is None
-    with pytest.raises(ValueError):
-        declare_dependency(PlainTextResponse(""), "no-kind", "1")
+def test_declarations_travel_in_one_header_that_is_taken_off() -> None:
+    response = PlainTextResponse("")
+    declare_dependency(response, "seats:4", "5/4/1")
+    declare_dependency(response, "band:4", "few")
+    headers = [*response.raw_headers]
+    assert take_dependencies(headers) == (
+        Dependency("seats:4", "5/4/1"),
+        Dependency("band:4", "few"),
+    )
+    assert DEPENDS_ON_HEADER not in dict(headers)
+    assert take_dependencies(headers) == ()
+    for key, value in (("no-kind", "1"), ("a:1", "x;y"), ("a:1 b", "1"), ("a:1", "x,y")):
+        with pytest.raises(ValueError):
+            declare_dependency(PlainTextResponse(""), key, value)

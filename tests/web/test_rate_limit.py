@@ -86,3 +86,20 @@ def test_switched_off(
         assert register_three_times(client) == [303, 303, 303]
     if store == "redis":
         assert redis.Redis.from_url(REDIS_URL).dbsize() == 0  # nothing was even counted
+
+
+def test_resend_on_the_check_your_email_page_counts_with_the_form(
+    database_url: str, db: Database, clock: FrozenClock, now: datetime
+) -> None:
+    from events_app.registration.service import RESEND_COOLDOWN
+    from tests.registration.web_helpers import SAME_ORIGIN
+
+    make_event(db, now, slug="talk")
+    limits = {"rate_limit_enabled": True, "rate_limit_register": "1/hour"}
+    with client_for(database_url, db, clock, **limits) as client:
+        assert register_form(client, "talk").status_code == 303
+        clock.advance(RESEND_COOLDOWN)
+        refused = client.post("/events/talk/registered", headers=SAME_ORIGIN)
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.text
+    assert len(outbox(db)) == 1

@@ -1,0 +1,160 @@
+"""The "check your email" page after the registration form, and its "Resend".
+
+The page names the address the form was sent with and says until when a seat is held; both
+come from a signed cookie (sent_notice.py) that the form's answer sets for this page's path
+only, and the page is never stored. Without a valid cookie (a bot caught by the honeypot, a
+tampered or expired value, another browser) it is the generic page, naming nobody.
+
+"Resend" is a POST like the form's, so the same Fetch Metadata check guards it (CSRF_POLICIES
+in app.py), and it counts against the same rate limit. The service decides whether an email
+really goes (the cooldown and the address's hourly cap: resend.py), and the page
+says the same whatever it decided; what the page tells about waiting comes from the cookie
+alone, and the answer waits as long as the form's does, so neither the words nor a stopwatch
+tell whether the address was registered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from time import monotonic
+from typing import TYPE_CHECKING
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from events_app.events.service import get_live_event
+from events_app.registration import service
+from events_app.registration.notify import app_notifier
+from events_app.registration.resend import resend_to_address
+from events_app.registration.sent_notice import (
+    COOKIE_NAME,
+    SentNotice,
+    issue_notice,
+    read_notice,
+)
+from events_app.registration.view_support import (
+    answer_at,
+    format_moment,
+    problem_page,
+    redirect_to,
+)
+from events_app.web.context import AppContext, app_context, render_page
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from events_app.models import Event
+
+
+def _hold(ctx: AppContext) -> timedelta:
+    return timedelta(minutes=ctx.settings.hold_minutes)
+
+
+def remember_sent(request: Request, response: Response, notice: SentNotice, slug: str) -> None:
+    """Let the "check your email" page of this browser name `notice`'s address, for as long
+    as a hold lasts."""
+    ctx = app_context(request)
+    settings = ctx.settings
+    response.set_cookie(
+        COOKIE_NAME,
+        issue_notice(settings.secret_key, notice),
+        max_age=settings.hold_minutes * 60,
+        path=ctx.urls.path("registration_sent", slug=slug),
+        httponly=True,
+        samesite="strict",
+        secure=not settings.is_development,
+    )
+
+
+def forget_sent(request: Request, response: Response, slug: str) -> None:
+    ctx = app_context(request)
+    response.delete_cookie(
+        COOKIE_NAME,
+        path=ctx.urls.path("registration_sent", slug=slug),
+        httponly=True,
+        samesite="strict",
+        secure=not ctx.settings.is_development,
+    )
+
+
+async def _event_and_notice(request: Request) -> tuple[Event, SentNotice | None]:
+    ctx = app_context(request)
+    now, slug = ctx.now(), request.path_params["slug"]
+    event = await ctx.read(lambda session: get_live_event(session=session, slug=slug, now=now))
+    if event is None or event.id is None:
+        raise HTTPException(status_code=404)
+    notice = read_notice(
+        ctx.settings.secret_key,
+        request.cookies.get(COOKIE_NAME),
+        event_id=event.id,
+        now=now,
+        max_age=_hold(ctx),
+    )
+    return event, notice
+
+
+async def registration_sent(request: Request) -> Response:
+    """Said after every accepted form, whatever happened (new, known address, or a bot)."""
+    ctx = app_context(request)
+    event, notice = await _event_and_notice(request)
+    language, now = ctx.settings.language, ctx.now()
+    context: dict[str, object] = {"event": event, "notice": notice}
+    if notice is not None:
+        resend_at = notice.sent_at + service.RESEND_COOLDOWN
+        context.update(
+            held_until=format_moment(notice.held_until(_hold(ctx)), event, language),
+            resend_at=format_moment(resend_at, event, language) if resend_at > now else None,
+            resent=request.query_params.get("resent") == "1",
+        )
+    return render_page(request, "registration/sent.html", context, public=False)
+
+
+async def resend(request: Request) -> Response:
+    ctx = app_context(request)
+    slug: str = request.path_params["slug"]
+    event, notice = await _event_and_notice(request)
+    back = redirect_to(request, "registration_sent", slug=slug)
+    now = ctx.now()
+    if notice is None or now < notice.sent_at + service.RESEND_COOLDOWN:
+        return back  # the page says what it can: generic, or when to ask again
+
+    client = request.client.host if request.client else "unknown"
+    verdict = await run_in_threadpool(ctx.rate_limiter.hit, "register", client)
+    if not verdict.allowed:
+        return problem_page(
+            request,
+            "rate_limited",
+            status_code=429,
+            headers={"retry-after": str(verdict.retry_after)},
+            event=event,
+        )
+
+    arrived = monotonic()
+    event_id, email_key = notice.event_id, notice.email.lower()
+
+    def write(session: Session) -> None:
+        resend_to_address(
+            session=session,
+            now=now,
+            event_id=event_id,
+            email_key=email_key,
+            notifier=app_notifier(ctx),
+        )
+
+    try:
+        await ctx.write(write)
+    finally:
+        await answer_at(arrived + ctx.settings.registration_answer_ms / 1000)
+    back.headers["location"] += "?resent=1"
+    remember_sent(request, back, replace(notice, sent_at=now), slug)
+    return back
+
+
+routes: list[BaseRoute] = [
+    Route("/events/{slug}/registered", registration_sent, name="registration_sent"),
+    Route("/events/{slug}/registered", resend, methods=["POST"], name="registration_resend"),
+]
