@@ -177,6 +177,21 @@ def test_the_page_and_the_api_search_the_same_way(
         assert client.get("/api/v1/events", params={"q": q}).status_code == 200
 
 
+def test_the_page_lists_a_search_best_first_not_by_month(
+    client: TestClient, db: Database, now: datetime
+) -> None:
+    make_event(db, now, title="Gardening", summary="quantum", starts_at=now + timedelta(days=2))
+    make_event(db, now, title="Quantum lecture", starts_at=now + timedelta(days=40))
+    make_event(db, now, title="Quantum walk", starts_at=now + timedelta(days=3))
+    page = client.get("/events", params={"q": "quantum"}).text
+    assert page.count('class="month-group"') == 1
+    assert "Best matches first" in page
+    order = [page.index(title) for title in ("Quantum walk", "Quantum lecture", "Gardening")]
+    assert order == sorted(order)
+    # Without a search, months as before.
+    assert client.get("/events").text.count('class="month-group"') == 2
+
+
 def test_a_search_costs_a_fixed_number_of_queries(
     client: TestClient, db: Database, now: datetime
 ) -> None:
