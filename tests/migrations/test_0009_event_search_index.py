@@ -53,3 +53,19 @@ def test_events_saved_before_the_migration_are_found_after_it(
     assert _search(db, now, "astrophysic") == ["old"]
     make_event(db, now, slug="new", title="Quantum again")
     assert _search(db, now, "quantom") == ["old", "new"]
+
+
+def test_every_search_trigger_exists_at_head(database_url: str) -> None:
+    # On SQLite, a later migration that rebuilds event, event_category or category
+    # (batch_alter_table) drops that table's triggers: this says so before search goes stale.
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+            expected = {"insert", "update", "delete", "link", "unlink", "category"}
+        else:
+            query = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+            expected = {"event", "link", "category"}
+        names = set(connection.scalars(text(query)).all())
+    engine.dispose()
+    assert {f"event_search_{name}" for name in expected} <= names
