@@ -122,6 +122,7 @@ async def calendar_month(request: Request) -> Response:
     if not (1970 <= year <= 2200 and 1 <= month <= 12):
         raise HTTPException(status_code=404)
     now = ctx.now()
+
     def load(session: Session) -> tuple[MonthCalendar, bool]:
         grid = service.month_calendar(
             session=session, now=now, year=year, month=month, site_tz=ctx.site_tz
