@@ -7,6 +7,15 @@ from alembic.config import Config
 
 from events_app.resources import MIGRATIONS_DIR
 
+# Tables the migrations own that no model describes: the search index (0009), an FTS5 table
+# with its shadow tables on SQLite. Comparing the models with the database skips them.
+UNMODELLED_TABLE_PREFIX = "event_search"
+
+
+def is_modelled(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's include_name hook: False for the tables above (and their indexes)."""
+    return not (type_ == "table" and (name or "").startswith(UNMODELLED_TABLE_PREFIX))
+
 
 def alembic_config(database_url: str) -> Config:
     config = Config()

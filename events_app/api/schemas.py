@@ -218,7 +218,13 @@ class EventsQuery(PageQuery):
     format: EventFormat | None = None
     q: Annotated[
         str | None,
-        Field(max_length=200, description="Words in the title, summary or description."),
+        Field(
+            max_length=200,
+            description=(
+                "Words to search for in the title, summary, description, categories, venue"
+                " and address; typos forgiven, best matches first (docs/features/search.md)."
+            ),
+        ),
     ] = None
     date_from: Annotated[
         Day | None,

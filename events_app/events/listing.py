@@ -13,11 +13,13 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BindParameter, bindparam, func, or_, select
+from sqlalchemy import bindparam, func, select
 from sqlmodel import Session, col
 
 from events_app.events.cards import NOW, CardSelect, EventCard, card_query, cards_from_rows
 from events_app.events.queries import is_live
+from events_app.events.search import matches, search_mode
+from events_app.events.search import parameters as search_parameters
 from events_app.models import Category, Event, EventCategory, EventFormat, UTCDateTime
 from events_app.pagination import Page, clamp_page
 from events_app.timezones import day_start
@@ -38,24 +40,20 @@ class EventFilters:
             for value in (self.category, self.format, self.q, self.date_from, self.date_to)
         )
 
-    def shape(self) -> tuple[bool, ...]:
+    def shape(self) -> tuple[Any, ...]:
         return (
             bool(self.category),
             self.format is not None,
-            bool(self.q),
+            search_mode(self.q),
             self.date_from is not None,
             self.date_to is not None,
         )
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 @lru_cache(maxsize=64)
-def _statements(shape: tuple[bool, ...], past: bool) -> tuple[CardSelect, Any]:
-    """(page query, count query) for one combination of filters, with bind parameters."""
+def _statements(shape: tuple[Any, ...], past: bool, dialect: str) -> tuple[CardSelect, Any]:
+    """(page query, count query) for one combination of filters on one kind of database,
+    with bind parameters."""
     now = NOW  # the card columns' own (they count seats at the same moment)
     query = card_query().where(is_live(now))
     query = query.where(col(Event.ends_at) <= now if past else col(Event.ends_at) > now)
@@ -70,16 +68,9 @@ def _statements(shape: tuple[bool, ...], past: bool) -> tuple[CardSelect, Any]:
         )
     if fmt:
         query = query.where(col(Event.format) == bindparam("format"))
-    if text:
-        pattern: BindParameter[str] = bindparam("pattern")
-        query = query.where(
-            or_(
-                *(
-                    col(c).ilike(pattern, escape="\\")
-                    for c in (Event.title, Event.summary, Event.description)
-                )
-            )
-        )
+    found = matches(dialect, text) if text else None
+    if found is not None:
+        query = query.join(found, found.c.event_id == col(Event.id))
     if date_from:
         query = query.where(col(Event.ends_at) > bindparam("from_", type_=UTCDateTime))
     if date_to:
@@ -90,6 +81,9 @@ def _statements(shape: tuple[bool, ...], past: bool) -> tuple[CardSelect, Any]:
         if past
         else (col(Event.starts_at), col(Event.id))
     )
+    # With a search, the best matches first; the usual order among equals.
+    if found is not None:
+        order = (found.c.rank, *order)
     page = query.order_by(*order).limit(bindparam("limit")).offset(bindparam("offset"))
     return page, count
 
@@ -110,7 +104,7 @@ def _parameters(filters: EventFilters, now: datetime, site_tz: ZoneInfo) -> dict
     if filters.format is not None:
         values["format"] = filters.format.value
     if filters.q:
-        values["pattern"] = _like_pattern(filters.q.strip())
+        values |= search_parameters(filters.q)
     if filters.date_from is not None:
         values["from_"] = day_start(_bounded(filters.date_from), site_tz)
     if filters.date_to is not None:
@@ -129,9 +123,9 @@ def _listing(
     site_tz: ZoneInfo,
 ) -> Page[EventCard]:
     page = clamp_page(page)
-    statement, count = _statements(filters.shape(), past)
-    values = _parameters(filters, now, site_tz)
     connection = session.connection()
+    statement, count = _statements(filters.shape(), past, connection.dialect.name)
+    values = _parameters(filters, now, site_tz)
     # One row more than a page says whether another follows; a first page that is not full
     # needs no count query.
     rows = connection.execute(

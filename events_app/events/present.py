@@ -4,7 +4,7 @@ people write them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -118,6 +118,11 @@ class MonthGroup:
     events: list[Any]
 
 
+def cancelled_last(events: Iterable[Scheduled]) -> list[Any]:
+    """The events in their order, the cancelled ones moved after the others."""
+    return sorted(events, key=lambda event: getattr(event, "status", "") == "cancelled")
+
+
 def group_by_month(events: Sequence[Scheduled], locale: str = "en") -> list[MonthGroup]:
     """Consecutive events grouped by the month they start in, in their own timezone; in each
     month the cancelled ones come after the events still happening (the listing itself, and
@@ -134,7 +139,7 @@ def group_by_month(events: Sequence[Scheduled], locale: str = "en") -> list[Mont
                 year=year,
                 month=month,
                 label=month_label(year, month, locale),
-                events=sorted(items, key=lambda event: getattr(event, "status", "") == "cancelled"),
+                events=cancelled_last(items),
             )
         )
     return groups

@@ -12,7 +12,7 @@ from starlette.routing import Route
 from events_app.articles.service import latest_articles
 from events_app.categories.service import list_categories
 from events_app.events import listing, service
-from events_app.events.present import calendar_labels, group_by_month
+from events_app.events.present import calendar_labels, cancelled_last, group_by_month
 from events_app.models import EventFormat
 from events_app.registration.pages import load_event_page
 from events_app.registration.views import render_event_page
@@ -94,7 +94,9 @@ async def events_index(request: Request) -> Response:
         "events/index.html",
         {
             "page": page,
-            "groups": group_by_month(page.items, ctx.settings.language),
+            # A search lists best matches first: one list, not months out of order.
+            "ranked": cancelled_last(page.items) if filters.q else None,
+            "groups": [] if filters.q else group_by_month(page.items, ctx.settings.language),
             "filters": filters,
             "raw": raw,
             "filter_params": {k: v for k, v in raw.items() if v},

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 import events_app.models  # noqa: F401 - registers the tables on SQLModel.metadata
 from events_app.db import create_db_engine
+from events_app.migrate import is_modelled
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -19,6 +20,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_name=is_modelled,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -37,6 +39,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=sqlite,
             compare_type=True,
+            include_name=is_modelled,
         )
         with context.begin_transaction():
             context.run_migrations()
