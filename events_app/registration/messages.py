@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
@@ -115,10 +116,17 @@ def preview(
     *, notifier: Notifier, event: Event, draft: MessageDraft, sample: Registration, now: datetime
 ) -> ComposedEmail:
     """The email exactly as `sample` (the first recipient) will get it, their link aside."""
-    return notifier.composer.compose(
+    email = notifier.composer.compose(
         KIND, registration=sample, event=event, now=now, token=PREVIEW_TOKEN,
         extra=_template_values(draft),
     )  # fmt: skip
+    # Addresses are percent-encoded (site_urls.py): show the placeholder as the reader sees it.
+    encoded = quote(PREVIEW_TOKEN)
+    return replace(
+        email,
+        text=email.text.replace(encoded, PREVIEW_TOKEN),
+        html=email.html.replace(encoded, PREVIEW_TOKEN),
+    )
 
 
 def recent_sends(*, session: Session, event_id: int, now: datetime) -> list[datetime]:
