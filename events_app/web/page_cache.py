@@ -116,10 +116,13 @@ class PageCache:
         self._probe_keys: tuple[str, ...] = ()  # what the next probe asks for
         self._seen: dict[str, tuple[str | None, float]] = {}  # key -> (value, read at)
         self._forgotten: dict[str, float] = {}  # key -> when this process changed it
+        self._generation = 0  # rises with every answer about the values
+        self._confirmed: dict[bytes, int] = {}  # page -> the generation it was last found right
 
     def invalidate(self) -> None:
         """Forget everything now (after a write made by this process)."""
         self._entries.clear()
+        self._confirmed.clear()
         self._boundary = None
         self._checked_at = float("-inf")
 
@@ -129,6 +132,7 @@ class PageCache:
         self._forgotten[key] = self._monotonic()
         for page_key in [k for k, e in self._entries.items() if _depends_on(e, key)]:
             del self._entries[page_key]
+            self._confirmed.pop(page_key, None)
 
     def _read_state(self) -> ProbeResult:
         keys, now, read_at = self._probe_keys, self.clock.now(), self._monotonic()
@@ -169,6 +173,8 @@ class PageCache:
 
     def _take_values(self, probe: ProbeResult) -> None:
         self._seen = {key: (probe.values.get(key), probe.read_at) for key in probe.keys}
+        self._generation += 1
+        self._confirmed.clear()
         horizon = probe.read_at - FORGET_MEMORY_SECONDS
         self._forgotten = {k: at for k, at in self._forgotten.items() if at > horizon}
 
@@ -218,11 +224,21 @@ class PageCache:
         entry = self._entries.get(key)
         if entry is None:
             return None
-        if entry.version != version or not entry.valid_at(now) or not self._still_shows(entry):
+        if entry.version != version or not entry.valid_at(now) or not self._shows_seen(key, entry):
             del self._entries[key]
             return None
         self._entries.move_to_end(key)
         return entry
+
+    def _shows_seen(self, key: bytes, entry: CachedPage) -> bool:
+        """`_still_shows`, asked once per check: a listing depends on fifty values, and
+        comparing them on every hit cost a tenth of its rate."""
+        if not entry.depends_on or self._confirmed.get(key) == self._generation:
+            return True
+        if not self._still_shows(entry):
+            return False
+        self._confirmed[key] = self._generation
+        return True
 
     def lookup_stale(self, key: bytes, now: datetime) -> CachedPage | None:
         """A stored page while the database cannot confirm the version: the last version it
@@ -240,6 +256,7 @@ class PageCache:
         if not self._still_shows(entry):
             return
         self._entries[key] = entry
+        self._confirmed[key] = self._generation  # just found right (above)
         self._entries.move_to_end(key)
         while len(self._entries) > self.max_entries:
             self._entries.popitem(last=False)
