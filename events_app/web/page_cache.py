@@ -31,6 +31,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
@@ -62,6 +63,9 @@ class CachedPage:
     rendered_at: datetime
     depends_on: tuple[Dependency, ...] = ()
     render_started: float = 0.0  # on the cache's monotonic clock
+    # The request it was rendered for, without the visitor's own headers: to render it again
+    # when a write here changes what it shows (page_cache_middleware.py).
+    replay: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def valid_at(self, now: datetime) -> bool:
         """Between its rendering and the next change: a clock stepping back or forward past
@@ -117,6 +121,8 @@ class PageCache:
         self._seen: dict[str, tuple[str | None, float]] = {}  # key -> (value, read at)
         self._forgotten: dict[str, float] = {}  # key -> when this process changed it
         self._generation = 0  # rises with every answer about the values
+        # Told which pages `forget` dropped (the middleware renders them again at once).
+        self.on_forget: Callable[[list[tuple[bytes, dict[str, Any]]]], None] | None = None
         self._confirmed: dict[bytes, int] = {}  # page -> the generation it was last found right
 
     def invalidate(self) -> None:
@@ -130,9 +136,15 @@ class PageCache:
         """Drop the pages that depend on `key` now (after a write made by this process that
         changed it); the pages of other keys stay."""
         self._forgotten[key] = self._monotonic()
-        for page_key in [k for k, e in self._entries.items() if _depends_on(e, key)]:
+        dropped = [(k, e) for k, e in self._entries.items() if _depends_on(e, key)]
+        for page_key, _entry in dropped:
             del self._entries[page_key]
             self._confirmed.pop(page_key, None)
+        if self.on_forget is not None:
+            self.on_forget([(k, e.replay) for k, e in dropped if e.replay is not None])
+
+    def holds(self, key: bytes) -> bool:
+        return key in self._entries
 
     def _read_state(self) -> ProbeResult:
         keys, now, read_at = self._probe_keys, self.clock.now(), self._monotonic()

@@ -3,9 +3,11 @@ stores it when the view declares it public (web/page_cache.py holds the pages an
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -26,6 +28,22 @@ def _is_public(headers: list[tuple[bytes, bytes]]) -> bool:
     if any(key.lower() == b"set-cookie" for key, _value in headers):
         return False
     return any(k.lower() == b"cache-control" and b"public" in v for k, v in headers)
+
+
+def _replayable(scope: Scope) -> dict[str, Any]:
+    """The request as any visitor could have sent it: its path and host, none of its own
+    headers (cookies, validators)."""
+    kept = [(k, v) for k, v in scope.get("headers", []) if k == b"host"]
+    replay = {k: v for k, v in scope.items() if k not in ("headers", "state")}
+    return {**replay, "method": "GET", "headers": kept, "state": scope.get("state")}
+
+
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+async def _discard(message: Message) -> None:
+    return None
 
 
 def _without_dependency(send: Send) -> Send:
@@ -66,6 +84,40 @@ class PageCacheMiddleware:
         self.app = app
         self.cache = cache
         self.unavailable = unavailable
+        self._warming: set[bytes] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        cache.on_forget = self._render_again_soon
+
+    def _render_again_soon(self, dropped: list[tuple[bytes, dict[str, Any]]]) -> None:
+        """A write in this process changed what these pages show (an event's seats): render
+        them again now, in the background, rather than in the next visitor's request. When a
+        newsletter sends thousands to one event, the first reader after each registration
+        then gets the page from memory. One rendering per page at a time."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # forgotten outside the server's loop (a command, a test)
+            return
+        if not self.cache.enabled:
+            return
+        for key, replay in dropped:
+            if key in self._warming:
+                continue
+            self._warming.add(key)
+            task = loop.create_task(self._render_again(key, replay))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _render_again(self, key: bytes, replay: dict[str, Any]) -> None:
+        try:
+            check = await self.cache.check_version()
+            if check.confirmed:
+                validators = Validators(None, None)
+                scope = {**replay, "state": dict(replay.get("state") or {})}
+                await self._render(scope, _no_body, _discard, key, check.version, validators)
+        except Exception:  # a page not rendered ahead is rendered by its next visitor
+            logger.debug("page cache: rendering %r again failed", key, exc_info=True)
+        finally:
+            self._warming.discard(key)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -175,6 +227,7 @@ class PageCacheMiddleware:
                     rendering.at,
                     depends_on=rendering.dependencies,
                     render_started=rendering.started,
+                    replay=_replayable(scope) if rendering.dependencies else None,
                 )
                 self.cache.store(key, page)
         await send_stored(send, headers, body, etag, validators, head=head)

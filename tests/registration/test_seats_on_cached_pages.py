@@ -5,6 +5,7 @@ registrations on one event leaves the cached pages of every other event alone.""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -150,3 +151,26 @@ def test_the_page_changes_when_registration_opens_and_closes(
 def _content_version(db: Database) -> int:
     with db.read() as session:
         return content_version(session=session)
+
+
+def test_after_a_registration_here_the_page_is_rendered_again_before_anyone_asks(
+    settings: Settings, clock: FrozenClock, db: Database, now: datetime
+) -> None:
+    """The first reader after each registration gets the page from memory, with the seats
+    the registration left (bench/deployed.py measures that first request)."""
+    hourly = settings.model_copy(update={"page_cache_check_seconds": 3600})
+    app = create_app(hourly, clock=clock, database=db)
+    cache = app.state.context.page_cache
+    with TestClient(app) as client:
+        make_event(db, now, slug="talk", capacity=5)
+        client.get("/events/talk")
+        assert register_form(client, "talk").status_code == 303
+        for _ in range(200):  # the rendering runs beside the request that wrote
+            if cache.holds(b"/events/talk?"):
+                break
+            time.sleep(0.01)
+        assert cache.holds(b"/events/talk?")
+        with count_queries(db.engine) as statements:
+            page = client.get("/events/talk")
+        assert statements == []
+        assert "4 seats left" in page.text
