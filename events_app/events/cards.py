@@ -26,7 +26,8 @@ from events_app.models import (
     Registration,
     UTCDateTime,
 )
-from events_app.registration.seat_state import seat_band, seat_taken
+from events_app.registration.seat_state import seat_band
+from events_app.registration.seats import taking_a_seat
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ NOW: BindParameter[datetime] = bindparam("now", type_=UTCDateTime)
 _SEATS_TAKEN = (
     select(func.count())
     .select_from(Registration)
-    .where(col(Registration.event_id) == col(Event.id), seat_taken(NOW))
+    .where(col(Registration.event_id) == col(Event.id), taking_a_seat(NOW))
     .scalar_subquery()
 )
 

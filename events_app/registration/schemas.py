@@ -29,7 +29,12 @@ def normalise_email(raw: str) -> tuple[str, str]:
         result = validate_email(raw.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
         raise ValueError(str(exc)) from exc
-    return result.normalized, result.normalized.lower()
+    return result.normalized, email_key(result.normalized)
+
+
+def email_key(address: str) -> str:
+    """When two normalised addresses are the same person's: compared without case."""
+    return address.lower()
 
 
 def _email(value: str) -> str:
@@ -65,7 +70,7 @@ class AttendeeDetails(NullMeansEmpty, BaseModel):
 
     @property
     def email_key(self) -> str:
-        return self.email.lower()
+        return email_key(self.email)
 
 
 class RegistrationCreate(AttendeeDetails):

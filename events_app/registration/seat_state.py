@@ -16,14 +16,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col
 
 from events_app.content import mark_dependency_changed
-from events_app.models import Event, Registration, RegistrationStatus
-from events_app.registration.seats import SEATED
+from events_app.models import Event, Registration
+from events_app.registration.seats import holding, taking_a_seat
 
 SEATS = "seats"  # the dependency kinds the page cache is given readers for (app.py)
 SEAT_BANDS = "seat-band"
@@ -70,29 +70,16 @@ def seat_band_token(left: int | None, capacity: int | None) -> str:
     return f"few-{left}" if band == "few" else band or "plenty"
 
 
-def _holding(now: BindParameter[datetime]) -> ColumnElement[bool]:
-    return and_(
-        col(Registration.status) == RegistrationStatus.pending,
-        col(Registration.holds_seat).is_(True),
-        col(Registration.hold_expires_at) > now,
-    )
-
-
-def seat_taken(now: BindParameter[datetime]) -> ColumnElement[bool]:
-    """A registration that takes a seat at `now`: confirmed or attended, or holding one."""
-    return or_(col(Registration.status).in_(SEATED), _holding(now))
-
-
 def _seat_counts() -> Select[int | None, int | None, int, int]:
     now: BindParameter[datetime] = bindparam("now")
-    holding = _holding(now)
-    taken = seat_taken(now)
+    held = holding(now)
+    taken = taking_a_seat(now)
     return (
         select(
             col(Event.id),
             col(Event.capacity),
             func.count(col(Registration.id)).filter(taken),
-            func.count(col(Registration.id)).filter(holding),
+            func.count(col(Registration.id)).filter(held),
         )
         .select_from(Event)
         .outerjoin(Registration, col(Registration.event_id) == col(Event.id))
@@ -114,11 +101,11 @@ def read_seat_states(
     parameters = {"now": now, "event_ids": list(event_ids)}
     rows = session.execute(SEAT_COUNTS, parameters).all()
     states: dict[int, SeatState] = {}
-    for event_id, capacity, taken, holding in rows:
+    for event_id, capacity, taken, held in rows:
         if capacity is None:
             states[event_id] = SeatState(None, None, 0)
         else:
-            states[event_id] = SeatState(capacity, max(0, capacity - int(taken)), int(holding))
+            states[event_id] = SeatState(capacity, max(0, capacity - int(taken)), int(held))
     return states
 
 
@@ -128,23 +115,27 @@ def read_seat_state(*, session: Session, now: datetime, event_id: int) -> SeatSt
     )
 
 
+def _states_by_key(session: Session, now: datetime, keys: Collection[str]) -> dict[str, SeatState]:
+    """Seats for `<kind>:<event id>` keys, by key; a key whose event is gone is left out."""
+    ids = {int(key.partition(":")[2]): key for key in keys}
+    states = read_seat_states(session=session, now=now, event_ids=ids)
+    return {ids[event_id]: state for event_id, state in states.items()}
+
+
 def read_seat_dependencies(
     *, session: Session, now: datetime, keys: Collection[str]
 ) -> dict[str, str]:
     """The page cache's reader for `seats:<event id>` keys: each key's current token. A key
     whose event is gone gets no token, so its pages are dropped."""
-    ids = {int(key.partition(":")[2]): key for key in keys}
-    states = read_seat_states(session=session, now=now, event_ids=ids)
-    return {ids[event_id]: state.token for event_id, state in states.items()}
+    return {key: state.token for key, state in _states_by_key(session, now, keys).items()}
 
 
 def read_seat_band_dependencies(
     *, session: Session, now: datetime, keys: Collection[str]
 ) -> dict[str, str]:
     """The page cache's reader for `seat-band:<event id>` keys (listings' cards)."""
-    ids = {int(key.partition(":")[2]): key for key in keys}
-    states = read_seat_states(session=session, now=now, event_ids=ids)
-    return {ids[i]: seat_band_token(s.left, s.capacity) for i, s in states.items()}
+    states = _states_by_key(session, now, keys)
+    return {key: seat_band_token(s.left, s.capacity) for key, s in states.items()}
 
 
 def mark_seats_changed(*, session: Session, event_id: int | None) -> None:

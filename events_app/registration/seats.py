@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlmodel import Session, col
 
 from events_app.models import Event, Registration, RegistrationStatus
@@ -13,12 +13,18 @@ from events_app.models import Event, Registration, RegistrationStatus
 SEATED = (RegistrationStatus.confirmed, RegistrationStatus.attended)
 
 
-def _holding(now: datetime):  # type: ignore[no-untyped-def]
+def holding(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    """A pending registration still holding a seat at `now` (a moment or a bound parameter)."""
     return and_(
         col(Registration.status) == RegistrationStatus.pending,
         col(Registration.holds_seat).is_(True),
         col(Registration.hold_expires_at) > now,
     )
+
+
+def taking_a_seat(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    """Confirmed or attended, or holding a seat at `now`: what every seat count counts."""
+    return or_(col(Registration.status).in_(SEATED), holding(now))
 
 
 def seats_held(*, session: Session, event_id: int, now: datetime) -> int:
@@ -27,7 +33,7 @@ def seats_held(*, session: Session, event_id: int, now: datetime) -> int:
         session.scalar(
             select(func.count())
             .select_from(Registration)
-            .where(col(Registration.event_id) == event_id, _holding(now))
+            .where(col(Registration.event_id) == event_id, holding(now))
         )
         or 0
     )
@@ -35,19 +41,11 @@ def seats_held(*, session: Session, event_id: int, now: datetime) -> int:
 
 def seats_taken(*, session: Session, event_id: int, now: datetime) -> int:
     """Confirmed and attended registrations, plus pending ones still holding a seat."""
-    holding = and_(
-        col(Registration.status) == RegistrationStatus.pending,
-        col(Registration.holds_seat).is_(True),
-        col(Registration.hold_expires_at) > now,
-    )
     return int(
         session.scalar(
             select(func.count())
             .select_from(Registration)
-            .where(
-                col(Registration.event_id) == event_id,
-                or_(col(Registration.status).in_(SEATED), holding),
-            )
+            .where(col(Registration.event_id) == event_id, taking_a_seat(now))
         )
         or 0
     )

@@ -20,7 +20,6 @@ from datetime import timedelta
 from time import monotonic
 from typing import TYPE_CHECKING
 
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -30,6 +29,7 @@ from events_app.events.service import get_live_event
 from events_app.registration import service
 from events_app.registration.notify import app_notifier
 from events_app.registration.resend import resend_to_address
+from events_app.registration.schemas import email_key
 from events_app.registration.sent_notice import (
     COOKIE_NAME,
     SentNotice,
@@ -39,8 +39,8 @@ from events_app.registration.sent_notice import (
 from events_app.registration.view_support import (
     answer_at,
     format_moment,
-    problem_page,
     redirect_to,
+    registration_rate_limited,
 )
 from events_app.web.context import AppContext, app_context, render_page
 
@@ -122,26 +122,19 @@ async def resend(request: Request) -> Response:
     if notice is None or now < notice.sent_at + service.RESEND_COOLDOWN:
         return back  # the page says what it can: generic, or when to ask again
 
-    client = request.client.host if request.client else "unknown"
-    verdict = await run_in_threadpool(ctx.rate_limiter.hit, "register", client)
-    if not verdict.allowed:
-        return problem_page(
-            request,
-            "rate_limited",
-            status_code=429,
-            headers={"retry-after": str(verdict.retry_after)},
-            event=event,
-        )
+    refused = await registration_rate_limited(request, event)
+    if refused is not None:
+        return refused
 
     arrived = monotonic()
-    event_id, email_key = notice.event_id, notice.email.lower()
+    event_id, address_key = notice.event_id, email_key(notice.email)
 
     def write(session: Session) -> None:
         resend_to_address(
             session=session,
             now=now,
             event_id=event_id,
-            email_key=email_key,
+            email_key=address_key,
             notifier=app_notifier(ctx),
         )
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -20,7 +21,7 @@ from starlette.responses import RedirectResponse, Response
 from events_app.registration.notify import app_notifier
 from events_app.timezones import zone_label
 from events_app.validation_errors import errors_by_field
-from events_app.web.context import AppContext, render_page
+from events_app.web.context import AppContext, app_context, render_page
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -87,6 +88,23 @@ def problem_page(
     )
     response.headers.update(headers or {})
     return response
+
+
+async def registration_rate_limited(request: Request, event: Event) -> Response | None:
+    """The 429 page once this client has sent too many registration forms (the form and its
+    "Resend" count together), or None."""
+    ctx = app_context(request)
+    client = request.client.host if request.client else "unknown"
+    verdict = await run_in_threadpool(ctx.rate_limiter.hit, "register", client)
+    if verdict.allowed:
+        return None
+    return problem_page(
+        request,
+        "rate_limited",
+        status_code=429,
+        headers={"retry-after": str(verdict.retry_after)},
+        event=event,
+    )
 
 
 def forbidden(request: Request) -> Response:

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -44,6 +43,7 @@ from events_app.registration.view_support import (
     read_form,
     redirect_to,
     register_for_event,
+    registration_rate_limited,
 )
 
 HONEYPOT = "website"
@@ -127,16 +127,9 @@ async def register(request: Request) -> Response:
             request, page, form={**values, "consent": consent}, errors=errors, status_code=400
         )
 
-    client = request.client.host if request.client else "unknown"
-    verdict = await run_in_threadpool(ctx.rate_limiter.hit, "register", client)
-    if not verdict.allowed:
-        return problem_page(
-            request,
-            "rate_limited",
-            status_code=429,
-            headers={"retry-after": str(verdict.retry_after)},
-            event=page.event,
-        )
+    refused = await registration_rate_limited(request, page.event)
+    if refused is not None:
+        return refused
 
     event_id = page.event.id
     assert event_id is not None
