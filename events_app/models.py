@@ -268,6 +268,9 @@ class OutboxMessage(SQLModel, table=True):
     text_body: str = Field(sa_type=sa.Text)
     html_body: str = Field(default="", sa_type=sa.Text)
     attachments: str = Field(default="[]", sa_type=sa.Text)  # JSON list of attachments
+    # JSON: what the mail worker needs to write the bodies when it sends the email
+    # (mail/deferred.py); empty once they are written, and for emails written at once.
+    composition: str = Field(default="", sa_type=sa.Text, sa_column_kwargs={"server_default": ""})
     status: OutboxStatus = Field(
         default=OutboxStatus.pending, sa_type=StrEnumType(OutboxStatus), index=True
     )
