@@ -22,6 +22,8 @@ _SKIPPED_HEADERS = {b"content-length", b"etag"}
 # static files (which validate themselves, web/static_files.py).
 BYPASS_PREFIXES = ("/static/", "/healthz")
 logger = logging.getLogger("events_app.page_cache")
+# The shortest time between two renderings of one page ahead of its visitors (its seats moved).
+RENDER_AGAIN_GAP_SECONDS = 0.1
 
 
 def _is_public(headers: list[tuple[bytes, bytes]]) -> bool:
@@ -79,12 +81,19 @@ class PageCacheMiddleware:
     the page. `unavailable` answers the cache's own 503, with what those layers would add."""
 
     def __init__(
-        self, app: ASGIApp, *, cache: PageCache, unavailable: ASGIApp = answer_unavailable
+        self,
+        app: ASGIApp,
+        *,
+        cache: PageCache,
+        unavailable: ASGIApp = answer_unavailable,
+        render_gap: float = RENDER_AGAIN_GAP_SECONDS,
     ) -> None:
         self.app = app
         self.cache = cache
         self.unavailable = unavailable
+        self._gap = render_gap
         self._warming: set[bytes] = set()
+        self._waiting: dict[bytes, dict[str, Any]] = {}  # page -> request to replay
         self._tasks: set[asyncio.Task[None]] = set()
         cache.on_forget = self._render_again_soon
 
@@ -92,7 +101,10 @@ class PageCacheMiddleware:
         """A write in this process changed what these pages show (an event's seats): render
         them again now, in the background, rather than in the next visitor's request. When a
         newsletter sends thousands to one event, the first reader after each registration
-        then gets the page from memory. One rendering per page at a time."""
+        then gets the page from memory. One rendering per page at a time, and at most one
+        per `render_gap` seconds: a burst of registrations on one event would otherwise
+        render its page once per registration, about as much work as the registrations
+        themselves, for a page nobody may ask for in between."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # forgotten outside the server's loop (a command, a test)
@@ -100,14 +112,42 @@ class PageCacheMiddleware:
         if not self.cache.enabled:
             return
         for key, replay in dropped:
+            self._waiting[key] = replay  # the newest request to replay
             if key in self._warming:
-                continue
+                continue  # its task renders it again after its gap
             self._warming.add(key)
-            task = loop.create_task(self._render_again(key, replay))
+            task = loop.create_task(self._render_again(key))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    async def _render_again(self, key: bytes, replay: dict[str, Any]) -> None:
+    @property
+    def render_gap(self) -> float:
+        # Well inside the check interval, the longest any process may show old seats.
+        return min(self._gap, self.cache.check_seconds / 4)
+
+    async def _render_again(self, key: bytes) -> None:
+        last: dict[str, Any] | None = None
+        retried = False
+        try:
+            while True:
+                replay = self._waiting.pop(key, None)
+                if replay is not None:
+                    retried = False
+                elif last is not None and not retried and not self.cache.holds(key):
+                    # A write during the rendering kept it from being stored (it may show
+                    # the old seats), and dropped nothing to tell us: once more.
+                    replay, retried = last, True
+                else:
+                    return
+                last = replay
+                await self._render_quietly(key, replay)
+                # Writes in the meantime wait out the gap, then make one rendering.
+                await asyncio.sleep(self.render_gap)
+        finally:
+            self._warming.discard(key)
+            self._waiting.pop(key, None)
+
+    async def _render_quietly(self, key: bytes, replay: dict[str, Any]) -> None:
         try:
             check = await self.cache.check_version()
             if check.confirmed:
@@ -116,8 +156,6 @@ class PageCacheMiddleware:
                 await self._render(scope, _no_body, _discard, key, check.version, validators)
         except Exception:  # a page not rendered ahead is rendered by its next visitor
             logger.debug("page cache: rendering %r again failed", key, exc_info=True)
-        finally:
-            self._warming.discard(key)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

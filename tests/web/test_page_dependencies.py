@@ -4,7 +4,8 @@ the pages of the key that moved, and never lets the declaration reach a client."
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+import time
+from collections.abc import Callable, Collection, Iterator
 from datetime import datetime
 
 import pytest
@@ -172,3 +173,53 @@ def test_declarations_travel_in_one_header_that_is_taken_off() -> None:
     for key, value in (("no-kind", "1"), ("a:1", "x;y"), ("a:1 b", "1"), ("a:1", "x,y")):
         with pytest.raises(ValueError):
             declare_dependency(PlainTextResponse(""), key, value)
+
+
+def test_a_burst_of_writes_renders_the_page_ahead_once_per_gap(
+    db: Database, now: datetime, counters: Counters
+) -> None:
+    """A write drops the page and it is rendered again in the background; writes during that
+    rendering or the gap after it make one more rendering, with the newest value."""
+    cache = PageCache(
+        db=db,
+        clock=FrozenClock(now),
+        enabled=True,
+        check_seconds=1.0,
+        dependency_readers={"room": counters.read},
+    )
+    rendered_at: list[float] = []
+
+    def room(request: Request) -> Response:
+        counters.renders += 1
+        rendered_at.append(time.monotonic())
+        shown = counters.values["room:1"]
+        response = PlainTextResponse(f"{shown} seats", headers={"cache-control": "public"})
+        declare_dependency(response, "room:1", shown)
+        return response
+
+    async def take_seats(request: Request) -> Response:
+        for _ in range(int(request.query_params["n"])):
+            counters.values["room:1"] = str(int(counters.values["room:1"]) - 1)
+            cache.forget("room:1")
+        return PlainTextResponse("taken")
+
+    app = Starlette(routes=[Route("/rooms/1", room), Route("/take", take_seats, methods=["POST"])])
+    middleware = PageCacheMiddleware(app, cache=cache, render_gap=0.2)
+    with TestClient(middleware) as client:
+        client.get("/rooms/1")
+        client.post("/take?n=5")  # five writes at once: one rendering
+        _wait_for(lambda: counters.renders == 2 and not middleware._warming)
+        assert client.get("/rooms/1").text == "5 seats"
+        client.post("/take?n=1")
+        client.post("/take?n=1")  # during the gap after the first: one more, after the gap
+        _wait_for(lambda: counters.renders == 4 and not middleware._warming)
+        assert client.get("/rooms/1").text == "3 seats"
+    assert counters.renders == 4  # every answer above came from memory
+    assert rendered_at[3] - rendered_at[2] >= 0.2 * 0.9
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the page was not rendered again in time"
+        time.sleep(0.01)
