@@ -2,10 +2,11 @@
 event's zone, the place, their name and the check-in code as text and as a QR code, laid out
 by the print stylesheet (site.css, `@media print`) to fit one page.
 
-Only a confirmed seat has a ticket: a pending, waitlisted or cancelled registration would be
-turned away at the door, and one that already attended has no use for it. The QR code is a
-PNG from its own address under the token (the Content-Security-Policy allows images from
-'self'), so the page needs no inline style. Like every page under the token, neither is
+Only a confirmed seat at an event still taking place has a ticket: a pending, waitlisted or
+cancelled registration would be turned away at the door, one that already attended has no
+use for it, and a cancelled event has no door (its registrations keep their status). The QR
+code is a PNG from its own address under the token (the Content-Security-Policy allows
+images from 'self'), so the page needs no inline style. Like every page under the token, neither is
 stored nor named in a Referer (attendee_views.token_page).
 """
 
@@ -17,7 +18,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from events_app.events.directions import directions_links
-from events_app.models import RegistrationStatus
+from events_app.models import EventStatus, RegistrationStatus
 from events_app.registration.attendee_views import token_page
 from events_app.registration.checkin_codes import format_code
 from events_app.registration.pages import AttendeePage, load_attendee_page
@@ -37,8 +38,10 @@ async def _attendee(request: Request) -> AttendeePage:
 
 
 def _has_ticket(page: AttendeePage) -> bool:
-    return page.registration.status == RegistrationStatus.confirmed and bool(
-        page.registration.checkin_code
+    return (
+        page.registration.status == RegistrationStatus.confirmed
+        and bool(page.registration.checkin_code)
+        and page.event.status != EventStatus.cancelled
     )
 
 

@@ -18,7 +18,7 @@ from events_app.registration import service
 from events_app.registration.checkin_codes import format_code
 from events_app.registration.notify import Notifier
 from events_app.registration.qr import qr_png
-from tests.factories import make_event
+from tests.factories import edit_event, make_event
 from tests.registration.helpers import HOLD, confirm, expire_holds, register
 from tests.registration.web_helpers import https_client
 
@@ -133,3 +133,18 @@ def test_no_ticket_without_a_confirmed_seat(
     unknown = "A" * 32
     assert client.get(f"/r/{unknown}/ticket").status_code == 404
     assert client.get(f"/r/{unknown}/ticket/qr.png").status_code == 404
+
+
+def test_a_cancelled_event_has_no_ticket(
+    client: TestClient, db: Database, now: datetime, notifier: Notifier, event: Event
+) -> None:
+    assert event.id is not None
+    _registration, token = register(db, now, notifier, event.id, "ada@example.org")
+    assert confirm(db, now, notifier, token).status == "confirmed"
+    assert client.get(f"/r/{token}/ticket").status_code == 200
+    edit_event(db, now, event.slug, status="cancelled")
+    page = client.get(f"/r/{token}/ticket")
+    assert page.status_code == 404
+    assert "This event has been cancelled" in page.text
+    assert client.get(f"/r/{token}/ticket/qr.png").status_code == 404
+    assert "/ticket" not in client.get(f"/r/{token}").text
