@@ -89,8 +89,12 @@ def scaled(image: Image.Image) -> Image.Image:
 def encode(image: Image.Image, extension: str) -> bytes:
     """Fresh bytes from the pixels alone: no EXIF, no ICC or XMP, nothing a polyglot hid."""
     kind, options = FORMATS[extension]
+    # Pillow writes some metadata from `info` on its own (a JPEG comment, which may hold a
+    # whole HTML page): pixels only.
+    clean = image.copy()
+    clean.info = {}
     out = BytesIO()
-    image.save(out, kind, **options)
+    clean.save(out, kind, **options)
     return out.getvalue()
 
 
