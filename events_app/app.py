@@ -43,8 +43,8 @@ from events_app.web.context import AppContext
 from events_app.web.cross_origin import SameOriginCheck
 from events_app.web.csrf import CsrfMiddleware, CsrfPolicy
 from events_app.web.errors import http_error, server_error
-from events_app.web.media_files import MediaFiles
 from events_app.web.extensions import WebExtensions
+from events_app.web.media_files import MediaFiles
 from events_app.web.nul_guard import NulGuardMiddleware
 from events_app.web.page_cache import PageCache
 from events_app.web.page_cache_middleware import PageCacheMiddleware, answer_unavailable

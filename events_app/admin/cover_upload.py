@@ -49,9 +49,9 @@ async def take_cover(request: Request, raw: FormInput, form: dict[str, Any]) -> 
             return Problem(refused.code, refused.params)
         form["image_remove"] = False
         return None
-    if form["image_remove"]:
-        form["image"] = ""
-    elif form["image"] and not await run_in_threadpool(store.has, form["image"]):
+    if form["image_remove"] or (
+        form["image"] and not await run_in_threadpool(store.has, form["image"])
+    ):
         form["image"] = ""
     return None
 

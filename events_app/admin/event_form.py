@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from events_app.admin.cover_upload import alt_problem, read_cover
 from events_app.admin.form_errors import (
     MAX_CHOICES,
     FormInput,
@@ -26,7 +27,6 @@ from events_app.admin.form_errors import (
     text,
     texts,
 )
-from events_app.admin.cover_upload import alt_problem, read_cover
 from events_app.admin.local_times import Problem, parse_day, resolve_instant, resolve_wall
 from events_app.admin.local_times import wall_value as _wall_value
 from events_app.date_range import FIRST_YEAR, LAST_YEAR, in_range

@@ -47,9 +47,7 @@ async def read_admin_form(
     file, their cover image."""
     longest = app_context(request).settings.max_admin_body_bytes
     try:
-        return await request.form(
-            max_files=max_files, max_fields=max_fields, max_part_size=longest
-        )
+        return await request.form(max_files=max_files, max_fields=max_fields, max_part_size=longest)
     except HTTPException:
         raise
     except (ValueError, UnicodeDecodeError) as exc:

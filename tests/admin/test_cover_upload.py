@@ -113,9 +113,7 @@ def test_an_image_needs_its_alternative_text_and_comes_back_uploaded(
     response = send(client, NEW, new_form(), images.jpeg())
     assert response.status_code == 400
     assert_error_summary(response.text, ["ev-image-alt"])
-    kept = Cover.from_key(
-        response.text.split('name="image" value="', 1)[1].split('"', 1)[0]
-    )
+    kept = Cover.from_key(response.text.split('name="image" value="', 1)[1].split('"', 1)[0])
     assert kept is not None  # the upload is not lost: the next send names it
     again = send(client, NEW, new_form(image=kept.key, image_alt="Stripes"), None)
     assert again.status_code == 303
@@ -137,9 +135,13 @@ def test_an_image_is_removed_with_its_box(
 ) -> None:
     make_event(db, now, slug="talk")
     path = "/admin/events/talk"
-    assert send(client, path, stored_form(db, "talk") | {"image_alt": "x"}, images.png()).status_code == 303
+    assert (
+        send(client, path, stored_form(db, "talk") | {"image_alt": "x"}, images.png()).status_code
+        == 303
+    )
     event = load_event(db, "talk")
-    assert event is not None and event.image
+    assert event is not None
+    assert event.image
     form = stored_form(db, "talk") | {"image_remove": True}
     assert send(client, path, form, None).status_code == 303
     event = load_event(db, "talk")

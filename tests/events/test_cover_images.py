@@ -92,7 +92,7 @@ def test_without_an_image_a_placeholder_in_the_category_colour(
     for path in ("/events", "/events/talk"):
         page = client.get(path).text
         assert "<picture" not in page
-        assert "<img" not in page.split('<main', 1)[1]  # never a broken box
+        assert "<img" not in page.split("<main", 1)[1]  # never a broken box
         placeholder = re.search(r'<div class="[^"]*cover-placeholder".*?</div>', page, re.S)
         assert placeholder
         assert 'aria-hidden="true"' in placeholder.group(0)
