@@ -54,14 +54,14 @@ def decode(data: bytes, *, max_bytes: int, max_pixels: int) -> Image.Image:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image = Image.open(BytesIO(data), formats=[kind])
-            width, height = image.size
+            opened = Image.open(BytesIO(data), formats=[kind])
+            width, height = opened.size
             if width < 1 or height < 1 or width * height > max_pixels:
                 raise ImageRefused("image_dimensions", megapixels=max_pixels // 1_000_000)
             if kind == "JPEG":
-                image.draft("RGB", (LARGEST_WIDTH, LARGEST_WIDTH * height // width or 1))
-            image.load()
-            image = ImageOps.exif_transpose(image)
+                opened.draft("RGB", (LARGEST_WIDTH, LARGEST_WIDTH * height // width or 1))
+            opened.load()
+            image = ImageOps.exif_transpose(opened)
         except ImageRefused:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

@@ -90,7 +90,7 @@ def event(slug: str, **fields: object) -> dict[str, object]:
     }
 
 
-def run(settings: Settings, tmp_path: Path, document: dict[str, object]) -> int:
+def run(settings: Settings, tmp_path: Path, document: dict[str, Any]) -> int:
     path = tmp_path / "import.json"
     path.write_text(json.dumps(document))
     return run_import(settings, site_urls(settings), path, progress=False, notify=False)
