@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy import case, select
 from sqlmodel import Session, col
 
-from events_app.admin.cover_upload import alt_problem, read_cover
+from events_app.admin.cover_form import alt_problem, read_cover
 from events_app.admin.form_errors import (
     MAX_CHOICES,
     FormInput,

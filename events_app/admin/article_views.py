@@ -13,7 +13,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from events_app.admin import article_form
-from events_app.admin.cover_upload import FILE_FIELD, take_cover
+from events_app.admin.cover_form import FILE_FIELD
+from events_app.admin.cover_views import take_cover
 from events_app.admin.guards import requires
 from events_app.admin.local_times import Problem
 from events_app.admin.markdown_preview import preview_markdown

@@ -14,7 +14,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from events_app.admin import event_form
-from events_app.admin.cover_upload import FILE_FIELD, take_cover
+from events_app.admin.cover_form import FILE_FIELD
+from events_app.admin.cover_views import take_cover
 from events_app.admin.event_list import EventRow, Standing, find_row, list_events
 from events_app.admin.form_errors import text
 from events_app.admin.guards import requires

@@ -1,6 +1,4 @@
-"""The cover image part of the event and article forms: a file field (`image_file`), the
-key of the image already chosen (`image`, hidden, so that a form sent back with problems
-keeps the image uploaded with it), a box to remove it, and its alternative text.
+"""The cover image uploaded with an event or article form (the fields: cover_form.py).
 
 The file is checked and its variants are stored before the record is written (the store
 is keyed by content, so a form refused for another reason leaves only files that a later
@@ -15,20 +13,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
-from events_app.admin.form_errors import FormInput, text
+from events_app.admin.cover_form import FILE_FIELD
+from events_app.admin.form_errors import FormInput
 from events_app.admin.local_times import Problem
 from events_app.images.checks import ImageRefused
 from events_app.images.store import MediaStore
 from events_app.web.context import app_context
-
-FILE_FIELD = "image_file"
-
-
-def read_cover(raw: FormInput, form: dict[str, Any]) -> None:
-    """The image fields as sent, into `form`."""
-    form["image"] = text(raw, "image").strip()
-    form["image_alt"] = text(raw, "image_alt")
-    form["image_remove"] = text(raw, "image_remove") == "1"
 
 
 async def take_cover(request: Request, raw: FormInput, form: dict[str, Any]) -> Problem | None:
@@ -37,12 +27,11 @@ async def take_cover(request: Request, raw: FormInput, form: dict[str, Any]) -> 
     edited hidden field) is dropped."""
     store = MediaStore.from_settings(app_context(request).settings)
     upload = raw.get(FILE_FIELD)
-    data = b""
+    # A browser sends an empty part without a file name when no file was chosen.
     if isinstance(upload, UploadFile) and upload.filename:
-        # Read at most one byte more than allowed: enough to know it is too large.
+        # At most one byte more than allowed: enough to know it is too large.
         data = await upload.read(store.max_bytes + 1)
         await upload.close()
-    if data or (isinstance(upload, UploadFile) and upload.filename):
         try:
             form["image"] = await run_in_threadpool(store.save, data)
         except ImageRefused as refused:
@@ -53,11 +42,4 @@ async def take_cover(request: Request, raw: FormInput, form: dict[str, Any]) -> 
         form["image"] and not await run_in_threadpool(store.has, form["image"])
     ):
         form["image"] = ""
-    return None
-
-
-def alt_problem(form: dict[str, Any]) -> Problem | None:
-    """An image needs words for those who cannot see it."""
-    if form["image"] and not form["image_alt"].strip():
-        return Problem("image_alt")
     return None
