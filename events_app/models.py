@@ -123,6 +123,10 @@ class Article(SQLModel, table=True):
     body_text: str = Field(default="", sa_type=sa.Text)
     author: str = Field(default="", max_length=200)
     published_at: datetime = _utc_column(index=True)
+    # The cover image: its key in the media directory (events_app/images/variants.py), or "",
+    # and the text that stands for it (alt). Server defaults: added by migration 0011.
+    image: str = Field(default="", max_length=80, sa_column_kwargs={"server_default": ""})
+    image_alt: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
     created_at: datetime = _utc_column()
     updated_at: datetime = _utc_column()
 
@@ -162,6 +166,10 @@ class Event(SQLModel, table=True):
     publish_at: datetime | None = _utc_column(nullable=True)
     organizer: str = Field(default="", max_length=200)
     sequence: int = 0
+    # The cover image: its key in the media directory (events_app/images/variants.py), or "",
+    # and the text that stands for it (alt). Server defaults: added by migration 0011.
+    image: str = Field(default="", max_length=80, sa_column_kwargs={"server_default": ""})
+    image_alt: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
     # Hours before the start at which confirmed attendees get a reminder; None or 0: none.
     reminder_hours: int | None = Field(default=24, ge=0)
     # When it was cancelled: public feeds keep a cancelled event for a while after this, so
