@@ -153,9 +153,7 @@ async def confirm_page(request: Request) -> Response:
     page = await _attendee(request)
     now = app_context(request).now()
     seat = await app_context(request).read(
-        lambda session: seat_on_confirming(
-            session=session, now=now, registration=page.registration
-        )
+        lambda session: seat_on_confirming(session=session, now=now, registration=page.registration)
     )
     return _render_attendee(request, "registration/confirm.html", page, seat=seat)
 

@@ -80,7 +80,9 @@ def confirm_by_code(
         registration.code_attempts += 1
         registration.updated_at = now
         # The last wrong try says so at once, so nobody types a right code in vain.
-        return CodeOutcome(None, "used_up" if registration.code_attempts >= MAX_ATTEMPTS else "wrong")
+        return CodeOutcome(
+            None, "used_up" if registration.code_attempts >= MAX_ATTEMPTS else "wrong"
+        )
     confirmed = confirm_locked(
         session=session, now=now, event=event, registration=registration, notifier=notifier
     )

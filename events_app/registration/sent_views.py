@@ -32,7 +32,7 @@ from starlette.routing import BaseRoute, Route
 
 from events_app.events.service import get_live_event
 from events_app.registration import service
-from events_app.registration.code_confirmation import confirm_by_code
+from events_app.registration.code_confirmation import CodeProblem, confirm_by_code
 from events_app.registration.confirmation_codes import MAX_ATTEMPTS, typed_code
 from events_app.registration.notify import app_notifier
 from events_app.registration.resend import resend_to_address
@@ -174,7 +174,7 @@ async def confirm_with_code(request: Request) -> Response:
     event_id, address_key = notice.event_id, email_key(notice.email)
     notifier = app_notifier(ctx)
 
-    def write(session: Session) -> tuple[str | None, str | None]:
+    def write(session: Session) -> tuple[str | None, CodeProblem | None]:
         outcome = confirm_by_code(
             session=session, now=now, event_id=event_id, email_key=address_key, code=code,
             notifier=notifier,
@@ -184,12 +184,13 @@ async def confirm_with_code(request: Request) -> Response:
         return notifier.token(outcome.registration), None
 
     try:
-        token, problem = await ctx.write(write)
+        result: tuple[str | None, CodeProblem | None] = await ctx.write(write)
     finally:
         await answer_at(arrived + ctx.settings.registration_answer_ms / 1000)
+    token, refusal = result
     if token is None:
         return _render_sent(request, event, notice, status_code=400, form=kept,
-                            errors={"code": problem or "wrong"})  # fmt: skip
+                            errors={"code": refusal or "wrong"})  # fmt: skip
     done = redirect_to(request, "registration_manage", token=token)
     forget_sent(request, done, slug)  # nothing is left to check: this page is generic again
     return done

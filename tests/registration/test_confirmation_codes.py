@@ -33,7 +33,8 @@ CODE_IN_EMAIL = re.compile(r"\b(\d{6})\b")
 def test_a_code_is_six_digits_of_the_nonce_under_the_key() -> None:
     nonce = new_nonce()
     code = code_for(KEY, nonce)
-    assert code is not None and re.fullmatch(r"\d{6}", code)
+    assert code is not None
+    assert re.fullmatch(r"\d{6}", code)
     assert code_for(KEY, nonce) == code  # derived again, the same: nothing needs storing
     codes = {code_for(KEY, new_nonce()) for _ in range(50)}
     assert len(codes) > 45  # a new nonce, a new code
@@ -106,16 +107,19 @@ def test_the_right_code_confirms_and_the_email_carries_it(
     registration, _ = register(db, now, notifier, event.id, "a@example.org")
     code = _code(registration, notifier)
     [request] = outbox(db)
-    assert code in request.text_body and code in request.html_body
+    assert code in request.text_body
+    assert code in request.html_body
     # Nothing on the row reveals it: only the nonce and the count of tries are kept.
     assert code not in " ".join(str(v) for v in _row(db, registration.id).model_dump().values())
     outcome = _try(db, now, notifier, event.id, code)
-    assert outcome.problem is None and outcome.registration is not None
+    assert outcome.problem is None
+    assert outcome.registration is not None
     assert outcome.registration.status == RegistrationStatus.confirmed
     assert [m.kind for m in outbox(db)] == ["confirm_request", "confirmed"]
     # Typed again (a second tab): its page again, and no second confirmation.
     again = _try(db, now + timedelta(minutes=1), notifier, event.id, code)
-    assert again.registration is not None and again.problem is None
+    assert again.registration is not None
+    assert again.problem is None
     assert [m.kind for m in outbox(db)] == ["confirm_request", "confirmed"]
 
 
@@ -148,7 +152,8 @@ def test_resending_issues_a_fresh_code_with_fresh_tries(
     assert again.code_attempts == 0
     manage_link = outbox(db)[-1]
     assert manage_link.kind == "manage_link"
-    assert new in manage_link.text_body and new in manage_link.html_body
+    assert new in manage_link.text_body
+    assert new in manage_link.html_body
     if new != old:  # one chance in a million that the fresh code is the old one
         assert _try(db, later, notifier, event.id, old).problem == "wrong"
     assert _try(db, later, notifier, event.id, new).problem is None
