@@ -159,7 +159,7 @@ async def confirm_with_code(request: Request) -> Response:
     kept = {"code": typed[:_KEPT_INPUT]}
     if notice is None:
         # Nothing names a registration any more (the hold and this cookie ended together).
-        return _render_sent(request, event, None, status_code=400, errors={"code": "expired"})
+        return _render_sent(request, event, None, status_code=400, errors={"code": "no_notice"})
     code = typed_code(typed)
     if code is None:
         problem = "required" if not typed.strip() else "format"

@@ -16,6 +16,7 @@ from starlette.testclient import TestClient
 from events_app.app import create_app
 from events_app.clock import FrozenClock
 from events_app.db import Database
+from events_app.models import Registration
 from events_app.registration.confirmation_codes import MAX_ATTEMPTS
 from events_app.registration.sent_notice import COOKIE_NAME
 from events_app.registration.service import RESEND_COOLDOWN
@@ -158,13 +159,31 @@ def test_an_expired_hold_takes_no_code(
     clock.advance(HOLD + timedelta(seconds=1))
     answer = type_code(client, code)
     assert answer.status_code == 400
-    assert "This code has expired" in answer.text
+    assert "This page can no longer check a code" in answer.text
     assert 'href="#code-help"' in answer.text
     assert statuses(db, 1) == {"ada@example.org": "pending"}  # released by the next lock
     # The link's rules are unchanged: a late confirmation still gets a free seat.
     token = last_token(db, "ada@example.org")
     client.post(f"/r/{token}/confirm", headers=SAME_ORIGIN)
     assert statuses(db, 1) == {"ada@example.org": "confirmed"}
+
+
+def test_a_hold_that_ends_before_the_pages_cookie_takes_no_code(
+    client: TestClient, db: Database, now: datetime
+) -> None:
+    """The cookie lives as long as a hold, counted from its whole second: a code typed in the
+    moment between the two ends meets an expired registration, and says so."""
+    make_event(db, now, slug="talk")
+    register_form(client, "talk", email="ada@example.org")
+    with db.write() as session:
+        registration = session.get(Registration, 1)
+        assert registration is not None
+        registration.hold_expires_at = now
+    answer = type_code(client, last_code(db))
+    assert answer.status_code == 400
+    assert "This code has expired" in answer.text
+    assert 'href="#confirmation-code"' in answer.text
+    assert statuses(db, 1) == {"ada@example.org": "expired"}
 
 
 def test_two_right_codes_at_once_confirm_once(
