@@ -6,6 +6,9 @@ Everything happens under the event's lock, as for the link: lapsed holds are rel
 so a code whose hold has run out finds its registration expired and confirms nothing, and
 the count of wrong tries is read and raised by one transaction at a time, so any number of
 guesses sent at once spend the same MAX_ATTEMPTS (confirmation_codes.py).
+
+The page does not say how many tries are left: an address with no registration (a bot's, one
+over its hourly cap) has no count, and a count that never moved would tell it apart.
 """
 
 from __future__ import annotations

@@ -71,7 +71,3 @@ def typed_code(value: str) -> str | None:
 def code_matches(secret_key: str, nonce: str, typed: str) -> bool:
     expected = code_for(secret_key, nonce)
     return expected is not None and hmac.compare_digest(expected, typed)
-
-
-def tries_left(registration: Registration) -> int:
-    return max(0, MAX_ATTEMPTS - registration.code_attempts)
