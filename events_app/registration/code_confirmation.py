@@ -8,7 +8,10 @@ the count of wrong tries is read and raised by one transaction at a time, so any
 guesses sent at once spend the same MAX_ATTEMPTS (confirmation_codes.py).
 
 The page does not say how many tries are left: an address with no registration (a bot's, one
-over its hourly cap) has no count, and a count that never moved would tell it apart.
+over its hourly cap) has no count, and a count that never moved would tell it apart. One
+difference remains: only a registration's code can be "tried too many times", so five wrong
+tries at an address the hourly cap refused keep reading "wrong"; that tells the typist only
+that the address was sent its cap of emails this hour.
 """
 
 from __future__ import annotations
