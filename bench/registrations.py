@@ -88,14 +88,16 @@ async def bounded(calls: list[Callable[[], Awaitable[int]]]) -> float:
     return time.perf_counter() - started
 
 
-async def race(base_url: str, slug: str, url: str, people: int) -> tuple[float, float, Site]:
+async def race(
+    base_url: str, slug: str, url: str, people: int, secret_key: str
+) -> tuple[float, float, Site]:
     with site_client(base_url) as client:
         async with client:
             site = Visitors(base_url, slug, client)
             await site.fetch_csrf()
             emails = [f"person{i:05d}@example.org" for i in range(people)]
             registering = await bounded([lambda e=e: site.register(e) for e in emails])
-            tokens = list(read_state(url).confirm_tokens().values())
+            tokens = list(read_state(url, secret_key).confirm_tokens().values())
             confirming = await bounded([lambda t=t: site.confirm(t) for t in tokens])
             return registering, confirming, site
 
@@ -113,8 +115,10 @@ def measure(kind: str, postgres: str, workdir: Path, *, people: int) -> Outcome:
         log = workdir / f"registrations-{kind}.log"
         command = lambda port: serve_command(port, pin, workers)  # noqa: E731
         with running(command, env, "/healthz", log) as server:
-            registering, confirming, site = asyncio.run(race(server.url, slug, url, people))
-        state = read_state(url)
+            registering, confirming, site = asyncio.run(
+                race(server.url, slug, url, people, env["EVENTS_SECRET_KEY"])
+            )
+        state = read_state(url, env["EVENTS_SECRET_KEY"])
     confirmed, waitlisted = state.count("confirmed"), state.count("waitlisted")
     overbooked = confirmed > capacity
     clean = site.results.statuses == {303: 2 * people} and not site.results.errors

@@ -105,12 +105,14 @@ def create_app(
             # `serve --workers N`; claiming makes that safe). Production: `events-app worker`.
             from events_app.mail.worker import MailWorker
             from events_app.registration.housekeeping import seat_housekeeping
+            from events_app.registration.notify import registration_writers
 
             mail_worker = MailWorker(
                 settings=settings,
                 db=db,
                 clock=clock,
                 housekeeping=seat_housekeeping(settings, db, urls),
+                writers=registration_writers(settings, urls),
             )
             mail_worker.start_thread()
         try:

@@ -119,6 +119,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from events_app.db import Database
     from events_app.mail.worker import MailWorker
     from events_app.registration.housekeeping import seat_housekeeping
+    from events_app.registration.notify import registration_writers
     from events_app.routes import site_urls
 
     settings = _settings()
@@ -130,6 +131,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         lease=timedelta(seconds=args.lease_seconds),
         batch_size=args.batch_size,
         housekeeping=seat_housekeeping(settings, db, site_urls(settings)),
+        writers=registration_writers(settings, site_urls(settings)),
     )
     # A signal lets the message being sent finish; the rest of its batch is handed back.
     previous = {

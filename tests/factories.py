@@ -21,6 +21,7 @@ from events_app.mail.worker import MailWorker
 from events_app.markdown import render
 from events_app.models import Article, Event, User
 from events_app.registration.housekeeping import seat_housekeeping
+from events_app.registration.notify import registration_writers
 from events_app.transfer.records import event_record
 from tests.support.passwords import TEST_HASHER
 from tests.support.routes import site_urls
@@ -152,5 +153,12 @@ def fail_due_mail(db: Database, now: datetime, error: str = "421 try again later
 
 def make_worker(*, settings: Settings, db: Database, clock: Clock, **options: Any) -> MailWorker:
     """The mail worker as `events-app worker` and `serve` wire it: with seat housekeeping."""
-    housekeeping = seat_housekeeping(settings, db, site_urls(settings))
-    return MailWorker(settings=settings, db=db, clock=clock, housekeeping=housekeeping, **options)
+    urls = site_urls(settings)
+    return MailWorker(
+        settings=settings,
+        db=db,
+        clock=clock,
+        housekeeping=seat_housekeeping(settings, db, urls),
+        writers=registration_writers(settings, urls),
+        **options,
+    )

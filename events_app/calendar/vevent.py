@@ -34,6 +34,9 @@ VEVENT_STATUS = {
     EventStatus.cancelled: STATUS.CANCELLED,
     # RFC 5545 has no "postponed"; TENTATIVE is what calendar apps show as "not settled yet".
     EventStatus.postponed: STATUS.TENTATIVE,
+    # Never in a feed; but the worker writes an email when it sends it, and the organiser may
+    # have taken the event back to draft since the registration it is about.
+    EventStatus.draft: STATUS.TENTATIVE,
 }
 # A feed stays small and a calendar app's event view readable: the full text is on the page.
 DESCRIPTION_LIMIT = 4000

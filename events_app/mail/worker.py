@@ -22,10 +22,11 @@ from typing import Protocol
 from events_app.clock import Clock
 from events_app.config import Settings
 from events_app.db import Database
+from events_app.mail.deferred import Unwritable, Writers, compose_queued, store_written
 from events_app.mail.delivery import Claim, claim_due, mark_sent, record_failure, release
 from events_app.mail.message import InvalidMessage, build_email, single_address
 from events_app.mail.senders import PermanentFailure, Sender, make_sender
-from events_app.models import OutboxStatus
+from events_app.models import OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +65,11 @@ class MailWorker:
         lease: timedelta = DEFAULT_LEASE,
         batch_size: int = DEFAULT_BATCH,
         housekeeping: HousekeepingFactory | None = None,
+        writers: Writers | None = None,
     ) -> None:
-        """`housekeeping`: what runs beside delivery (the app passes seat housekeeping)."""
+        """`housekeeping`: what runs beside delivery (the app passes seat housekeeping).
+        `writers`: the features' email writers by name, for emails queued to be written
+        when they are sent (mail/deferred.py)."""
         if lease <= timedelta(0) or batch_size < 1:
             raise ValueError("the lease must be positive and the batch at least one message")
         self.settings = settings
@@ -74,6 +78,7 @@ class MailWorker:
         self.sender = sender or make_sender(settings)
         self.lease = lease
         self.batch_size = batch_size
+        self.writers: Writers = writers or {}
         self._stop = threading.Event()
         self.housekeeper = housekeeping(self._stop, self.clock) if housekeeping else None
         self._thread: threading.Thread | None = None
@@ -110,7 +115,8 @@ class MailWorker:
 
     def _deliver(self, claim: Claim, report: DeliveryReport, deadline: float) -> None:
         message = claim.message
-        assert message.id is not None
+        outbox_id = message.id
+        assert outbox_id is not None
         # Send only with at least half the lease left, so that nobody else can claim the
         # message while we are still talking to the server; and only within the pass's time
         # budget, so that a server that hangs on every message cannot hold the pass forever.
@@ -121,20 +127,31 @@ class MailWorker:
             report.released += 1
             return
         try:
+            if message.composition:
+                message = self._write(message)
             email = build_email(message, mail_from=self.settings.mail_from)
             recipient = single_address("To", message.to_address)
-            self.sender.send(email, to=recipient, outbox_id=message.id)
-        except (InvalidMessage, PermanentFailure) as exc:
+            self.sender.send(email, to=recipient, outbox_id=outbox_id)
+        except (InvalidMessage, PermanentFailure, Unwritable) as exc:
             self._failed(claim, exc, report, permanent=True)
         except Exception as exc:
             self._failed(claim, exc, report, permanent=False)
         else:
             with self.db.write() as session:
-                mark_sent(session=session, now=self.clock.now(), outbox_id=message.id)
+                mark_sent(session=session, now=self.clock.now(), outbox_id=outbox_id)
             report.sent += 1
             logger.info(
                 "mail %s (%s) sent to %s", message.message_id, message.kind, message.to_address
             )
+
+    def _write(self, message: OutboxMessage) -> OutboxMessage:
+        """Compose the bodies while reading (no lock is held meanwhile), then store them in
+        a short write: the claim keeps every other worker off the row."""
+        assert message.id is not None
+        with self.db.read() as session:
+            email = compose_queued(session=session, message=message, writers=self.writers)
+        with self.db.write() as session:
+            return store_written(session=session, outbox_id=message.id, email=email)
 
     def _failed(
         self, claim: Claim, exc: Exception, report: DeliveryReport, *, permanent: bool

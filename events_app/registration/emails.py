@@ -57,6 +57,10 @@ WITH_CONFIRMATION_CODE = frozenset({"confirm_request", "manage_link"})
 HOLDS_A_SEAT = (RegistrationStatus.confirmed, RegistrationStatus.attended)
 
 
+def holds_a_seat(registration: Registration) -> bool:
+    return registration.status in HOLDS_A_SEAT
+
+
 def one_line(text: str) -> str:
     """A subject on one line whatever a title stored before the single-line rule holds: a
     line break in a header would make the message unsendable for good."""
@@ -93,32 +97,13 @@ class EmailComposer:
         position: int | None = None,
         with_calendar: bool = True,
         extra: Mapping[str, Any] | None = None,
+        seated: bool | None = None,
     ) -> ComposedEmail:
         """`with_calendar=False` leaves the invitation out: a CANCEL to someone whose calendar
         never held the event (a waitlisted place) would only confuse. `extra`: what a kind's
-        templates need besides (an organiser's subject and text)."""
-        if kind not in KINDS:
-            raise ValueError(f"{kind!r} is not an email about a registration")
-        seated = registration.status in HOLDS_A_SEAT
-        context: dict[str, Any] = {
-            "site_name": self.settings.site_name,
-            "registration": registration,
-            "event": event,
-            "event_url": self.urls("event_detail", slug=event.slug),
-            "manage_url": self.urls("registration_manage", token=token) if token else None,
-            "confirm_url": (self.urls("registration_confirm_page", token=token) if token else None),
-            "position": position,
-            "online_url": event.online_url if seated else "",
-            "checkin_code": None,
-            "confirmation_code": (
-                confirmation_code(registration, self.settings.secret_key)
-                if kind in WITH_CONFIRMATION_CODE
-                else None
-            ),
-            "qr_cid": None,
-            "qr_size": None,
-            **(extra or {}),
-        }
+        templates need besides (an organiser's subject and text). `seated`: whether the
+        registration held a seat when the email was caused (by default, its status now)."""
+        context = self._context(kind, registration, event, token, position, extra, seated)
         attachments: tuple[Attachment, ...] = ()
         if kind in WITH_CHECKIN_CODE and registration.checkin_code:
             qr = self._checkin_qr(registration.checkin_code)
@@ -140,11 +125,61 @@ class EmailComposer:
                 attendee_name=registration.name,
                 attendee_email=registration.email,
                 now=now,
-                private=seated and method is REQUEST,
+                private=context["seated"] and method is REQUEST,
             )
             content_type = f"{CALENDAR_TYPE}; method={method.value}"
             attachments += (Attachment(f"{event.slug}.ics", content_type, ics),)
         return ComposedEmail(kind, registration.email, subject, text, html, attachments)
+
+    def subject(
+        self,
+        kind: str,
+        *,
+        registration: Registration,
+        event: Event,
+        extra: Mapping[str, Any] | None = None,
+    ) -> str:
+        """The subject alone, as `compose` writes it: for an email whose bodies the worker
+        writes later, the outbox and the attendee's data export show it meanwhile."""
+        context = self._context(kind, registration, event, None, None, extra, None)
+        return one_line(self.env.get_template(f"{kind}.subject.txt").render(context))
+
+    def _context(
+        self,
+        kind: str,
+        registration: Registration,
+        event: Event,
+        token: str | None,
+        position: int | None,
+        extra: Mapping[str, Any] | None,
+        seated: bool | None,
+    ) -> dict[str, Any]:
+        if kind not in KINDS:
+            raise ValueError(f"{kind!r} is not an email about a registration")
+        if seated is None:
+            seated = holds_a_seat(registration)
+        return {
+            "site_name": self.settings.site_name,
+            "registration": registration,
+            "event": event,
+            "event_url": self.urls("event_detail", slug=event.slug),
+            "manage_url": self.urls("registration_manage", token=token) if token else None,
+            "confirm_url": (self.urls("registration_confirm_page", token=token) if token else None),
+            "position": position,
+            "seated": seated,
+            "online_url": event.online_url if seated else "",
+            "checkin_code": None,
+            # Derived from the row as it is when the email is written (here, or in the mail
+            # worker at send time): an email written after a Resend carries the fresh code.
+            "confirmation_code": (
+                confirmation_code(registration, self.settings.secret_key)
+                if kind in WITH_CONFIRMATION_CODE
+                else None
+            ),
+            "qr_cid": None,
+            "qr_size": None,
+            **(extra or {}),
+        }
 
     def _checkin_qr(self, code: str) -> Attachment:
         # The same Content-ID for the same code: a message composed twice is the same bytes.

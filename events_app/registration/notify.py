@@ -1,5 +1,10 @@
 """Turning a registration's state change into an email in the outbox, in the same
-transaction, always carrying the attendee's current manage link."""
+transaction, always carrying the attendee's current manage link.
+
+The change queues the email with its recipient, its subject and what it needs besides the
+rows (the waitlist position, whether it held a seat at that moment, an organiser's words);
+the mail worker writes the bodies when it sends it (`Notifier.write`, mail/deferred.py), so
+the event's lock is not held while templates, the invitation and the QR code are made."""
 
 from __future__ import annotations
 
@@ -10,14 +15,18 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session
 
 from events_app.config import Settings
-from events_app.mail.outbox import enqueue
-from events_app.models import Event, Registration
-from events_app.registration.emails import EmailComposer
+from events_app.mail.composed import ComposedEmail
+from events_app.mail.deferred import EmailWriter, Unwritable, enqueue_to_write
+from events_app.models import Event, OutboxMessage, Registration
+from events_app.registration.emails import EmailComposer, holds_a_seat
 from events_app.registration.tokens import token_for
 from events_app.site_urls import SiteUrls
 
 if TYPE_CHECKING:
     from events_app.web.context import AppContext
+
+
+WRITER = "registration"  # the name the outbox stores for `Notifier.write`
 
 
 class Notifier:
@@ -42,25 +51,65 @@ class Notifier:
         with_calendar: bool = True,
         extra: Mapping[str, Any] | None = None,
     ) -> None:
-        email = self.composer.compose(
-            kind,
-            registration=registration,
-            event=event,
-            now=now,
-            token=self.token(registration),
-            position=position,
-            with_calendar=with_calendar,
-            extra=extra,
-        )
-        enqueue(
+        """Queue the email `kind` about `registration`. `extra` must be JSON: the worker
+        reads it back to write the email."""
+        assert registration.id is not None
+        assert event.id is not None
+        subject = self.composer.subject(kind, registration=registration, event=event, extra=extra)
+        enqueue_to_write(
             session=session,
             now=now,
-            email=email,
+            kind=kind,
+            to=registration.email,
+            subject=subject,
+            writer=WRITER,
+            values={
+                "event_id": event.id,
+                "position": position,
+                "with_calendar": with_calendar,
+                "seated": holds_a_seat(registration),
+                "extra": dict(extra or {}),
+            },
             base_url=self.settings.base_url,
             registration_id=registration.id,
         )
+
+    def write(
+        self, *, session: Session, message: OutboxMessage, values: Mapping[str, Any]
+    ) -> ComposedEmail:
+        """The email queued by `notify`, written from the rows as they are now (the link is
+        the attendee's current one) and as it was when the change happened (its time, the
+        seat, the position)."""
+        registration = (
+            session.get(Registration, message.registration_id) if message.registration_id else None
+        )
+        event = session.get(Event, values["event_id"])
+        if registration is None or event is None:
+            raise Unwritable("the registration or event this email was about has been deleted")
+        return self.composer.compose(
+            message.kind,
+            registration=registration,
+            event=event,
+            now=message.created_at,
+            token=self.token(registration),
+            position=values.get("position"),
+            with_calendar=bool(values.get("with_calendar", True)),
+            extra=values.get("extra"),
+            seated=values.get("seated"),
+        )
+
+    @property
+    def writers(self) -> dict[str, EmailWriter]:
+        """What the mail worker is handed to write this notifier's emails."""
+        return {WRITER: self.write}
 
 
 def app_notifier(context: AppContext) -> Notifier:
     """The app's one notifier: it holds the email templates, compiled once."""
     return context.part(Notifier, Notifier)
+
+
+def registration_writers(settings: Settings, urls: SiteUrls) -> dict[str, EmailWriter]:
+    """Registration's email writers, as the mail worker takes them (`events-app worker`, or
+    the worker inside `serve`)."""
+    return Notifier(settings, urls).writers

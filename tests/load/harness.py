@@ -28,6 +28,8 @@ from events_app.clock import utc_now
 from events_app.db import Database
 from events_app.models import OutboxMessage, Registration
 from tests.factories import make_event
+from tests.support.mail import write_queued_emails
+from tests.support.settings import make_settings
 
 WORKERS = 4
 CAPACITY = 10
@@ -252,9 +254,12 @@ class State:
         return tokens
 
 
-def read_state(database_url: str) -> State:
+def read_state(database_url: str, secret_key: str = SECRET_KEY) -> State:
+    """What the server left, its emails written as the mail worker would write them with
+    the server's `secret_key` (mail/deferred.py)."""
     db = Database.from_url(database_url)
     try:
+        write_queued_emails(db, make_settings(database_url, secret_key=secret_key))
         with db.read() as session:
             registrations = list(
                 session.scalars(select(Registration).order_by(col(Registration.id))).all()

@@ -9,12 +9,14 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from events_app.clock import FrozenClock
+from events_app.config import Settings
 from events_app.db import Database
 from events_app.models import OutboxMessage, Registration
 from events_app.registration import service
 from events_app.registration.housekeeping import Housekeeper
 from events_app.registration.notify import Notifier
 from events_app.registration.schemas import RegistrationCreate
+from tests.support.mail import write_queued_emails
 
 HOLD = timedelta(minutes=60)
 
@@ -44,7 +46,10 @@ def confirm(db: Database, now: datetime, notifier: Notifier, token: str) -> Regi
         return registration
 
 
-def outbox(db: Database) -> list[OutboxMessage]:
+def outbox(db: Database, settings: Settings | None = None) -> list[OutboxMessage]:
+    """The outbox as a mail server would receive it: queued emails written first, as the
+    worker writes them (with the tests' settings unless the test has its own)."""
+    write_queued_emails(db, settings)
     with db.read() as session:
         return list(session.scalars(select(OutboxMessage).order_by(col(OutboxMessage.id))).all())
 
