@@ -84,7 +84,7 @@ def _try(db: Database, now: datetime, notifier: Notifier, event_id: int, code: s
             code=code, notifier=notifier,
         )  # fmt: skip
         if outcome.registration is not None:
-            session.refresh(outcome.registration)
+            session.flush()  # what the commit writes, readable after it
             session.expunge(outcome.registration)
         return outcome
 
