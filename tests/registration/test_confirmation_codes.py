@@ -186,3 +186,19 @@ def test_an_address_without_a_registration_is_only_wrong(
 ) -> None:
     event = make_event(db, now, capacity=2)
     assert _try(db, now, notifier, event.id, "123456") == CodeOutcome(None, "wrong")
+
+
+def test_an_email_written_after_a_resend_carries_the_fresh_code(
+    db: Database, now: datetime, notifier: Notifier
+) -> None:
+    """The mail worker writes emails when it sends them, deriving the code from the row then:
+    an email still queued when a fresh code is issued carries the fresh one, never a code
+    that no longer works."""
+    event = make_event(db, now, capacity=2)
+    first, _ = register(db, now, notifier, event.id, "a@example.org")
+    again, _ = register(db, now + service.RESEND_COOLDOWN, notifier, event.id, "a@example.org")
+    assert again.code_nonce != first.code_nonce
+    fresh = _code(again, notifier)
+    messages = outbox(db)  # both written only now, as the worker would
+    assert [m.kind for m in messages] == ["confirm_request", "manage_link"]
+    assert all(fresh in m.text_body and fresh in m.html_body for m in messages)
