@@ -18,6 +18,7 @@ from events_app.discovery.views import routes as discovery_routes
 from events_app.events.views import routes as event_routes
 from events_app.registration.attendee_views import routes as attendee_routes
 from events_app.registration.sent_views import routes as sent_routes
+from events_app.registration.ticket_views import routes as ticket_routes
 from events_app.registration.views import routes as registration_routes
 from events_app.sharing.views import routes as sharing_routes
 from events_app.site_urls import SiteUrls
@@ -34,6 +35,7 @@ ROUTES: list[BaseRoute] = [
     *sent_routes,
     *sharing_routes,
     *attendee_routes,
+    *ticket_routes,
     *discovery_routes,
     *health_routes,
     *admin_routes,

@@ -31,7 +31,7 @@ from events_app.models import (
     RegistrationStatus,
     User,
 )
-from events_app.registration.event_changes import notify_event_change
+from events_app.registration.event_changes import as_told, notify_event_change
 from events_app.registration.notify import Notifier
 from events_app.registration.service import change_capacity, lock_event
 
@@ -150,6 +150,7 @@ def update_event(
         if confirmed:
             raise NotifyDecisionNeeded(confirmed)
     before, sequence, capacity = event_snapshot(event), event.sequence, event.capacity
+    told = as_told(event, notifier.settings.language)  # the Changed email names what it was
     event = _save(session, now, data, event)
     if event.capacity != capacity:  # a larger capacity moves the waitlist up at once
         change_capacity(
@@ -157,7 +158,9 @@ def update_event(
         )
     notified = 0
     if tell and event.sequence > sequence:
-        notified = notify_event_change(session=session, now=now, event=event, notifier=notifier)
+        notified = notify_event_change(
+            session=session, now=now, event=event, notifier=notifier, before=told
+        )
     record_audit(
         session=session,
         now=now,

@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from events_app.registration import service
 from events_app.registration.checkin_codes import format_code
+from events_app.registration.emails import join_link
 from events_app.registration.notify import app_notifier
 from events_app.registration.pages import (
     AttendeePage,
@@ -83,6 +84,7 @@ def _attendee_context(request: Request, page: AttendeePage) -> dict[str, Any]:
         "event": page.event,
         "position": page.position,
         "token": request.path_params["token"],
+        "online_url": join_link(page.registration, page.event),  # the emails' rule
         **_checkin_pass(page.registration),
     }
 

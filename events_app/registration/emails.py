@@ -15,12 +15,14 @@ from events_app.calendar.entries import entry_from_event
 from events_app.calendar.invitation import InvitationMethod, build_invitation
 from events_app.calendar.vevent import calendar_site
 from events_app.config import Settings
+from events_app.events.directions import directions_links
 from events_app.events.present import format_event_when
 from events_app.mail.composed import Attachment, ComposedEmail
-from events_app.models import Event, Registration, RegistrationStatus
+from events_app.models import Event, EventFormat, Registration
 from events_app.registration.checkin_codes import format_code
 from events_app.registration.confirmation_codes import confirmation_code
 from events_app.registration.qr import qr_png, qr_png_size
+from events_app.registration.seats import SEATED
 from events_app.resources import TEMPLATE_DIR
 from events_app.site_urls import SiteUrls
 from events_app.template_cache import shared_bytecode_cache
@@ -54,7 +56,19 @@ WITH_CHECKIN_CODE = frozenset({"confirmed", "promoted"})
 WITH_CONFIRMATION_CODE = frozenset({"confirm_request", "manage_link"})
 # Only a registration holding a confirmed seat is ever shown the online link: a pending,
 # waitlisted or cancelled one could otherwise join a full meeting without a seat.
-HOLDS_A_SEAT = (RegistrationStatus.confirmed, RegistrationStatus.attended)
+HOLDS_A_SEAT = SEATED
+
+
+def join_link(registration: Registration, event: Event, *, seated: bool | None = None) -> str:
+    """The event's online link for this registration, or "": the one rule for emails and the
+    attendee's page. Only a seat gets it, and only an event held online (an in-person
+    event's stored link is not for attendees). `seated`: whether the registration held a
+    seat when the email was caused (by default, its status now)."""
+    if seated is None:
+        seated = holds_a_seat(registration)
+    if not seated or event.format == EventFormat.in_person:
+        return ""
+    return event.online_url
 
 
 def holds_a_seat(registration: Registration) -> bool:
@@ -167,7 +181,8 @@ class EmailComposer:
             "confirm_url": (self.urls("registration_confirm_page", token=token) if token else None),
             "position": position,
             "seated": seated,
-            "online_url": event.online_url if seated else "",
+            "online_url": join_link(registration, event, seated=seated),
+            "directions": directions_links(event),
             "checkin_code": None,
             # Derived from the row as it is when the email is written (here, or in the mail
             # worker at send time): an email written after a Resend carries the fresh code.

@@ -15,7 +15,7 @@ from events_app.categories.editing import slugify
 from events_app.content import mark_calendar_changed
 from events_app.events.schemas import ArticleCreate, EventCreate
 from events_app.models import Article, Event
-from events_app.registration.event_changes import notify_event_change
+from events_app.registration.event_changes import Told, as_told, notify_event_change
 from events_app.registration.notify import Notifier
 from events_app.transfer.categories import CategoryBook
 from events_app.transfer.checking import ImportPlan, PlannedEvent, check_document
@@ -102,6 +102,8 @@ def _write(
     report = ImportReport()
     article_ids = _write_articles(plan, report, session=session, now=now, tick=tick)
     writer = EventWriter(session, now, CategoryBook(session), article_ids)
+    # Each updated event's time and place before the file changed them, for the Changed email.
+    told: dict[int, Told] = {}
     for event in plan.events:
         done = ("event", event.data.slug)
         if _unchanged(event):
@@ -110,6 +112,8 @@ def _write(
             writer.create(event)
             report.created.append(done)
         else:
+            if notifier is not None and event.existing.id is not None:
+                told[event.existing.id] = as_told(event.existing, notifier.settings.language)
             writer.update(event, event.existing)
             report.updated.append(done)
         tick()
@@ -118,9 +122,11 @@ def _write(
         mark_calendar_changed(session=session, now=now)
     if notifier is not None:
         for changed in writer.recalendared:
+            assert changed.id is not None  # a stored event
             report.notified += notify_event_change(
-                session=session, now=now, event=changed, notifier=notifier
-            )
+                session=session, now=now, event=changed, notifier=notifier,
+                before=told.get(changed.id),
+            )  # fmt: skip
     return report
 
 

@@ -74,7 +74,9 @@ def test_the_email_shows_the_seat_as_it_was_when_the_change_happened(
     """A waitlisted place keeps its position and an online seat its link, even when the
     registration has moved on before the worker writes the email."""
     now = clock.now()
-    event = make_event(db, now, capacity=1, online_url="https://meet.example.org/room")
+    event = make_event(
+        db, now, capacity=1, format="online", online_url="https://meet.example.org/room"
+    )
     _, first = register(db, now, notifier, event.id, "ada@example.org")
     confirm(db, now, notifier, first)
     with db.write() as session:

@@ -18,7 +18,7 @@ from events_app.models import OutboxMessage
 from events_app.registration import service
 from events_app.registration.notify import Notifier
 from tests.factories import make_event
-from tests.registration.helpers import confirm, outbox, register
+from tests.registration.helpers import HOLD, confirm, expire_holds, outbox, register
 from tests.registration.web_helpers import https_client
 
 LINK = "https://meet.example.org/secret-room"
@@ -76,6 +76,49 @@ def test_only_a_confirmed_seat_sees_the_online_link(
     assert seated["event.ics"]
     assert seated["calendar.ics"]
     assert seated["emails"]
+    assert seated["manage page"]
+
+
+@pytest.mark.parametrize("event_format", ["online", "hybrid"])
+def test_the_attendee_page_gives_a_seat_the_join_link(
+    client: TestClient, db: Database, now: datetime, notifier: Notifier, event_format: str
+) -> None:
+    event = make_event(db, now, format=event_format, online_url=LINK, capacity=5)
+    assert event.id is not None
+    _registration, token = register(db, now, notifier, event.id, "ada@example.org")
+    assert LINK not in client.get(f"/r/{token}").text  # pending: not yet
+    confirm(db, now, notifier, token)
+    page = client.get(f"/r/{token}")
+    assert page.headers["cache-control"] == "no-store"
+    assert "Join online" in page.text
+    assert f'<a href="{LINK}" rel="noopener noreferrer">{LINK}</a>' in page.text
+
+
+def test_an_expired_hold_is_not_shown_the_join_link(
+    client: TestClient, db: Database, now: datetime, notifier: Notifier
+) -> None:
+    event = make_event(db, now, format="hybrid", online_url=LINK, capacity=5)
+    assert event.id is not None
+    _registration, token = register(db, now, notifier, event.id, "late@example.org")
+    assert expire_holds(db, now + HOLD, notifier) == 1
+    page = client.get(f"/r/{token}")
+    assert "Not confirmed in time." in page.text
+    assert LINK not in page.text
+
+
+def test_an_in_person_event_keeps_a_stored_link_to_itself(
+    client: TestClient, db: Database, now: datetime, notifier: Notifier
+) -> None:
+    """A link left in an in-person event's record (say, from when it was hybrid) is not for
+    attendees: neither the page nor the email of a seat shows it."""
+    event = make_event(db, now, format="in_person", online_url=LINK, capacity=5)
+    assert event.id is not None
+    _registration, token = register(db, now, notifier, event.id, "ada@example.org")
+    confirm(db, now, notifier, token)
+    assert LINK not in client.get(f"/r/{token}").text
+    [confirmed] = [m for m in mail_to(db, "ada@example.org") if m.kind == "confirmed"]
+    assert LINK not in confirmed.text_body
+    assert LINK not in confirmed.html_body
 
 
 def test_the_email_that_gives_a_waitlisted_person_a_seat_carries_the_link(
