@@ -32,7 +32,7 @@ from events_app.registration.schemas import RegistrationCreate, RegistrationUpda
 from events_app.registration.seat_state import mark_seats_changed
 from events_app.registration.seats import SEATED, seats_left, waitlist, waitlist_position
 from events_app.registration.tokens import hash_token, new_nonce, token_for
-from events_app.row_locks import locked
+from events_app.row_locks import locked, locked_from_the_start
 
 RESEND_COOLDOWN = timedelta(minutes=10)
 # The emails a stranger can make the site send to any address by typing it into the form.
@@ -215,8 +215,9 @@ def confirm_registration(
         return None
     event = lock_event(session=session, event_id=registration.event_id)
     assert event is not None
-    # What was read before the lock may have changed while we waited for it.
-    session.refresh(registration)
+    if not locked_from_the_start(session):
+        # What was read before the lock may have changed while we waited for it.
+        session.refresh(registration)
     release_lapsed_holds(session=session, now=now, event=event, notifier=notifier)
     return confirm_locked(
         session=session, now=now, event=event, registration=registration, notifier=notifier
@@ -271,7 +272,8 @@ def cancel_registration(
 ) -> Registration:
     event = lock_event(session=session, event_id=registration.event_id)
     assert event is not None
-    session.refresh(registration)  # it may have changed while we waited for the lock
+    if not locked_from_the_start(session):
+        session.refresh(registration)  # it may have changed while we waited for the lock
     release_lapsed_holds(session=session, now=now, event=event, notifier=notifier)
     if registration.status not in ACTIVE_STATUSES:
         return registration
