@@ -251,6 +251,10 @@ class Registration(SQLModel, table=True):
     # all events, and no key to anything but the check-in list.
     checkin_code: str = Field(max_length=12, unique=True, index=True)
     checked_in_at: datetime | None = _utc_column(nullable=True)  # when marked attended
+    # The six-digit confirmation code is derived from this and the secret key, never stored
+    # (registration/confirmation_codes.py); empty: no code. Wrong tries at the current code.
+    code_nonce: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
+    code_attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class OutboxStatus(StrEnum):

@@ -26,6 +26,7 @@ from events_app.models import (
     RegistrationStatus,
 )
 from events_app.registration.checkin_codes import unused_code
+from events_app.registration.confirmation_codes import issue_code
 from events_app.registration.notify import Notifier
 from events_app.registration.schemas import RegistrationCreate, RegistrationUpdate
 from events_app.registration.seat_state import mark_seats_changed
@@ -128,6 +129,7 @@ def register_attendee(
         updated_at=now,
     )
     assign_token(registration, notifier.settings.secret_key)
+    issue_code(registration)
     session.add(registration)
     session.flush()
     notifier.notify(
@@ -166,12 +168,15 @@ def send_again(
     that would flood the inbox: at most once per cooldown (a double click, a second try
     minutes later, a press of "Resend") and within the address's hourly cap. It is the same
     link: anyone can type an address into the form, and that must never revoke the owner's
-    manage page, event file or calendar subscription. True when it was sent."""
+    manage page, event file or calendar subscription. A registration still waiting for
+    confirmation gets a fresh code with it (confirmation_codes.py). True when it was sent."""
     if registration.link_sent_at > now - RESEND_COOLDOWN or _capped(
         session=session, now=now, email_key=registration.email_key, notifier=notifier
     ):
         return False
     registration.link_sent_at = registration.updated_at = now
+    if registration.status == RegistrationStatus.pending:
+        issue_code(registration)  # the email carries a fresh code; earlier ones stop working
     notifier.notify(session=session, now=now, kind=kind, registration=registration, event=event)
     return True
 
@@ -214,6 +219,17 @@ def confirm_registration(
         # What was read before the lock may have changed while we waited for it.
         session.refresh(registration)
     release_lapsed_holds(session=session, now=now, event=event, notifier=notifier)
+    return confirm_locked(
+        session=session, now=now, event=event, registration=registration, notifier=notifier
+    )
+
+
+def confirm_locked(
+    *, session: Session, now: datetime, event: Event, registration: Registration,
+    notifier: Notifier,
+) -> Registration:  # fmt: skip
+    """confirm_registration's work once the caller holds the event's lock and has released
+    lapsed holds: the link and the code (code_confirmation.py) confirm alike."""
     if registration.status not in (RegistrationStatus.pending, RegistrationStatus.expired):
         return registration
     holding = (
