@@ -15,6 +15,7 @@ from events_app.calendar.views import routes as calendar_routes
 from events_app.categories.views import routes as category_routes
 from events_app.config import Settings
 from events_app.discovery.views import routes as discovery_routes
+from events_app.events.preview_views import routes as preview_routes
 from events_app.events.views import routes as event_routes
 from events_app.registration.attendee_views import routes as attendee_routes
 from events_app.registration.sent_views import routes as sent_routes
@@ -29,6 +30,7 @@ ROUTES: list[BaseRoute] = [
     # First: /events/{slug}.ics must not be read as the event page of "{slug}.ics".
     *calendar_routes,
     *event_routes,
+    *preview_routes,
     *article_routes,
     *category_routes,
     *registration_routes,

@@ -45,8 +45,22 @@ def get_live_event(*, session: Session, slug: str, now: datetime) -> Event | Non
         .where(col(Event.slug) == slug, is_live(now))
         .options(with_categories(), selectinload(relation(Event.articles)))
     )
-    if event is None:
-        return None
+    return None if event is None else _as_shown(session, event, now)
+
+
+def get_event_for_preview(*, session: Session, event_id: int, now: datetime) -> Event | None:
+    """The event a signed preview link names, live or not, loaded as its page shows it (the
+    link was checked by the caller: this alone lets no one see a draft)."""
+    event = session.scalar(
+        select(Event)
+        .where(col(Event.id) == event_id)
+        .options(with_categories(), selectinload(relation(Event.articles)))
+    )
+    return None if event is None else _as_shown(session, event, now)
+
+
+def _as_shown(session: Session, event: Event, now: datetime) -> Event:
+    """The event detached, its categories in name order, its published articles newest first."""
     session.expunge(event)
     # Set as loaded values, not as changes: a change would also touch each related row's own
     # side of the link, still in the session, and the next query's autoflush would try to

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from events_app.events.queries import with_categories
-from events_app.events.service import get_live_event
+from events_app.events.service import get_event_for_preview, get_live_event
 from events_app.models import Event, Registration, RegistrationStatus
 from events_app.registration.seat_state import SeatState, read_seat_state, seats_key
 from events_app.registration.seats import waitlist_position
@@ -44,8 +44,18 @@ class EventPage:
 
 def load_event_page(*, session: Session, slug: str, now: datetime) -> EventPage | None:
     event = get_live_event(session=session, slug=slug, now=now)
-    if event is None:
-        return None
+    return None if event is None else _event_page(session, event, now)
+
+
+def load_event_preview(*, session: Session, event_id: int, now: datetime) -> EventPage | None:
+    """The event page as it will be, for a signed preview link (events/preview_links.py): the
+    same page, built the same way, for an event that may not be live yet. Its registration
+    state then says so ('not_live'), so the page offers no form."""
+    event = get_event_for_preview(session=session, event_id=event_id, now=now)
+    return None if event is None else _event_page(session, event, now)
+
+
+def _event_page(session: Session, event: Event, now: datetime) -> EventPage:
     assert event.id is not None
     return EventPage(
         event=event,

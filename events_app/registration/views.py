@@ -34,6 +34,8 @@ from events_app.web.context import app_context, render_page
 from events_app.web.page_dependencies import declare_dependency
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from events_app.models import Event
 from events_app.registration.view_support import (
     field_errors,
@@ -56,13 +58,18 @@ def render_event_page(
     form: Mapping[str, Any] | None = None,
     errors: Mapping[str, str] | None = None,
     status_code: int = 200,
+    preview_until: datetime | None = None,
 ) -> Response:
     """The event page, with the registration form when registration is open. Used by
     events.views.event_detail, and here to show the form again with its errors.
 
     The same bytes for every visitor (the forms carry no per-visitor token), so it is public
     and kept by the page cache. It shows the event's seats, which change with every
-    registration: it declares that, and the cache drops it when they move (seat_state.py)."""
+    registration: it declares that, and the cache drops it when they move (seat_state.py).
+
+    `preview_until`: the page seen through a preview link (events/preview_views.py), which
+    works until then. It says so in a banner and is never public: the caller sets its
+    headers."""
     ctx = app_context(request)
     event, language = page.event, ctx.settings.language
     context = {
@@ -73,6 +80,7 @@ def render_event_page(
         "registration_state": page.state,
         "opens_at": format_moment(event.registration_opens_at, event, language),
         "closes_at": format_moment(event.registration_closes_at, event, language),
+        "preview_until": format_moment(preview_until, event, language),
         "form": form or {},
         "errors": errors or {},
         "calendar": add_to_calendar_links(event, app_calendar_site(ctx), now=ctx.now()),
@@ -88,7 +96,7 @@ def render_event_page(
             summary=event.summary,
         ),
     }
-    public = status_code == 200
+    public = status_code == 200 and preview_until is None
     response = render_page(
         request, "events/detail.html", context, status_code=status_code, public=public
     )
