@@ -23,6 +23,7 @@ from events_app.admin.local_times import Problem, wall_value
 from events_app.admin.markdown_preview import preview_markdown
 from events_app.admin.pages import read_admin_form, render_admin
 from events_app.events.editing import find_event
+from events_app.events.preview_links import PREVIEW_LINK_LIFETIME
 from events_app.events.publishing import allowed_publications
 from events_app.events.schemas import EventCreate
 from events_app.events.writes import (
@@ -92,6 +93,7 @@ async def render_event_form(
     if row is not None:
         event, now = row.event, ctx.now()
         context["publications"] = allowed_publications(event, now)
+        context["preview_days"] = PREVIEW_LINK_LIFETIME.days
         context["publish_at"] = wall_value(event.publish_at, zone(event.timezone))
         context.setdefault(
             "publish_form", {"publish_at": "", "publish_at_offset": "", "reason": ""}
