@@ -6,6 +6,7 @@ The pages of an empty site are rendered with a pseudo-translation that wraps eve
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -473,3 +474,36 @@ def test_the_share_forms_errors_are_translated(
     assert response.status_code == status
     # What the visitor typed comes back in the fields' values, not as visible text.
     assert_all_translated(response.text, "/events/talk/share (POST)")
+
+
+def test_no_visible_text_escapes_gettext_on_preview_pages(
+    database_url: str, db: Database, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A preview link's page with its banner, its refusals, and the back office's link page."""
+    use_pseudo_translations(monkeypatch)
+    app = _content_app(database_url, db, clock)
+    now = clock.now()
+    make_event(
+        db, now, slug="draft", title="⟦Draft⟧", summary="⟦Summary⟧", description="⟦Description⟧",
+        venue="⟦Hall⟧", status="draft",
+    )  # fmt: skip
+    editor = make_user(db, now, role="editor", email="ed@example.org")
+    with https_client(app) as client:
+        sign_in(client, editor)
+        made = post_form(client, "/admin/events/draft", "/admin/events/draft/preview-link")
+        assert made.status_code == 200
+        assert_all_translated(made.text, "the preview link page")
+        found = re.search(
+            r'value="https://events\.example\.org(/events/draft/preview/[^"]+)"', made.text
+        )
+        assert found is not None
+        client.cookies.clear()
+        answers = {
+            "preview": client.get(found.group(1)),
+            "refused": client.get("/events/draft/preview/nope"),
+        }
+        clock.advance(timedelta(days=8))
+        answers["expired"] = client.get(found.group(1))
+    assert [answer.status_code for answer in answers.values()] == [200, 404, 410]
+    for name, answer in answers.items():
+        assert_all_translated(answer.text, name)
