@@ -490,6 +490,9 @@ def test_no_visible_text_escapes_gettext_on_preview_pages(
     editor = make_user(db, now, role="editor", email="ed@example.org")
     with https_client(app) as client:
         sign_in(client, editor)
+        offer = client.get("/admin/events/draft").text
+        assert "Make a preview link" in offer
+        assert_all_translated(offer, "a draft's page, offering a preview link")
         made = post_form(client, "/admin/events/draft", "/admin/events/draft/preview-link")
         assert made.status_code == 200
         assert_all_translated(made.text, "the preview link page")
