@@ -120,7 +120,10 @@ def test_postponing_asks_before_emailing_confirmed_attendees(
     sent = len(outbox(db))
     response = publication(client, "talk", "postpone", reason="A new date soon.")
     assert "Yes, postpone the event</button>" in response.text
-    assert "whether to email the 1 confirmed attendee." in response.text
+    assert (
+        "it is postponed. You are asked next whether to email the 1 confirmed attendee."
+        in response.text
+    )
     response = publication(client, "talk", "postpone", reason="A new date soon.", confirm="yes")
     assert response.status_code == 200
     assert '<input type="hidden" name="confirm" value="yes">' in response.text
@@ -207,9 +210,9 @@ def test_the_controls_follow_where_the_event_stands(
         "unpublish: Unschedule",
     ]
     assert offered(client, "live") == [
-        "unpublish: Back to draft",
         "postpone: Postpone…",
         "cancel: Cancel the event…",
+        "unpublish: Back to draft",
     ]
     live = client.get("/admin/events/live").text
     assert '<button type="submit" class="danger">Postpone…</button>' in live
