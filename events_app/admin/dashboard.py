@@ -25,6 +25,7 @@ class EventFill:
     slug: str
     title: str
     starts_at: datetime
+    timezone: str  # the event's own: its times are shown there
     status: EventStatus
     capacity: int | None  # None: no limit
     seated: int  # confirmed and attended
@@ -56,6 +57,7 @@ def upcoming_fill(
             col(Event.slug),
             col(Event.title),
             col(Event.starts_at),
+            col(Event.timezone),
             col(Event.status),
             col(Event.capacity),
             func.count(col(Registration.id)),
@@ -68,8 +70,8 @@ def upcoming_fill(
         .limit(limit)
     ).all()
     return [
-        EventFill(slug, title, starts_at, status, capacity, int(seated))
-        for slug, title, starts_at, status, capacity, seated in rows
+        EventFill(slug, title, starts_at, timezone, status, capacity, int(seated))
+        for slug, title, starts_at, timezone, status, capacity, seated in rows
     ]
 
 

@@ -34,6 +34,10 @@ from events_app.web.forms import parse_choice
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+# What a live event's page says outright to visitors and (cancelling) emails everyone
+# registered: a slip of the mouse must not do it, so each asks once more first.
+CONFIRMED_FIRST = (Publication.cancel, Publication.postpone)
+
 
 @requires(UserRole.editor)
 async def publication_submit(request: Request, user: User) -> Response:
@@ -60,6 +64,9 @@ async def publication_submit(request: Request, user: User) -> Response:
             publish_errors=errors,
             status_code=400,
         )
+    if action in CONFIRMED_FIRST and sent["confirm"] != "yes":
+        context = {"row": row, "sent": {**sent, "confirm": "yes"}, "action": action}
+        return render_admin(request, "admin/event_halt.html", context, user=user)
     chosen, now, event_id = action, ctx.now(), row.event.id
     notify = NOTIFY_CHOICES.get(text(raw, "notify"))
     assert event_id is not None

@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 NOTIFY_CHOICES = {"yes": True, "no": False}
-PUBLISH_FIELDS = ("action", "publish_at", "publish_at_offset", "reason")
+# `confirm`: "yes" once the organiser has seen what cancelling or postponing does.
+PUBLISH_FIELDS = ("action", "publish_at", "publish_at_offset", "reason", "confirm")
 
 
 @requires(UserRole.editor)

@@ -100,6 +100,13 @@ def _format_when(
     )
 
 
+def format_moment(moment: datetime, timezone: str, locale: str = "en") -> str:
+    """One instant about an event (its go-live moment, a registration, a check-in) in the
+    event's own zone, named the way its dates are: "Tue 8 Dec 2026, 09:00 UTC+8"."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{_date(local, locale)}, {local:%H:%M} {zone_label(local)}"
+
+
 def format_event_date(event: Scheduled, locale: str = "en") -> str:
     """Just the day(s), for compact lists."""
     if event.all_day:

@@ -31,19 +31,19 @@ class Publication(StrEnum):
 
 
 def allowed_publications(event: Event, now: datetime) -> list[Publication]:
-    """What the event's page offers, given where it stands."""
-    live = event_is_live(event, now)
-    offered: list[Publication] = []
-    if event.status != EventStatus.published or not live:
-        offered.append(Publication.publish)
-    if event.status in (EventStatus.draft, EventStatus.published) and not live:
-        offered.append(Publication.schedule)
-    if event.status != EventStatus.draft:
-        offered.append(Publication.unpublish)
-    if event.status != EventStatus.cancelled:
+    """What the event's page offers, given where it stands: a draft can go live now or at a
+    moment; a scheduled event can go live now, at another moment, or back to draft (the
+    "unschedule"); a live one can be postponed or cancelled (or taken back to draft, for one
+    published by mistake); a cancelled or postponed one can take place again."""
+    if event.status == EventStatus.draft:
+        return [Publication.publish, Publication.schedule]
+    if event.status == EventStatus.published:
+        if not event_is_live(event, now):
+            return [Publication.publish, Publication.schedule, Publication.unpublish]
+        return [Publication.postpone, Publication.cancel, Publication.unpublish]
+    offered = [Publication.publish, Publication.unpublish]
+    if event.status == EventStatus.postponed:
         offered.append(Publication.cancel)
-    if event.status not in (EventStatus.cancelled, EventStatus.postponed):
-        offered.append(Publication.postpone)
     return offered
 
 

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from events_app.config import Settings
 from events_app.events.cards import EventCard
-from events_app.events.present import format_event_date, format_event_when
+from events_app.events.present import format_event_date, format_event_when, format_moment
 from events_app.images.placeholder import placeholder
 from events_app.images.variants import Cover
 from events_app.models import EventFormat, EventStatus
@@ -94,6 +94,9 @@ def add_filters(env: Environment, settings: Settings) -> None:
     labels = _format_labels(load_translations(settings.language).gettext)
     env.filters.update(
         when=lambda event: format_event_when(event, settings.language),
+        # `moment|event_time(event)`: any instant about an event, in the event's own zone,
+        # so the back office never shows an organiser a time in another zone than theirs.
+        event_time=lambda moment, event: format_moment(moment, event.timezone, settings.language),
         event_date=lambda event: format_event_date(event, settings.language),
         label=lambda value: labels.get(value, str(value)),
         seat_state=seat_state,

@@ -96,7 +96,7 @@ def test_a_second_scan_says_when_the_first_was(
     response = scan(client, ada.checkin_code)
     assert response.status_code == 409  # type: ignore[attr-defined]
     assert result_text(response.text) == (  # type: ignore[attr-defined]
-        "alert: Already checked in: Ada Lovelace at 1 Dec 2026, 09:00 UTC"
+        "alert: Already checked in: Ada Lovelace at Tue 1 Dec 2026, 09:00 UTC"
     )
 
 

@@ -80,7 +80,7 @@ def test_upcoming_live_events_with_their_seats_taken(
     [(0, 10, 0), (1, 3, 33), (2, 3, 67), (5, 5, 100), (6, 5, 100), (0, 0, 100), (4, None, None)],
 )
 def test_how_full(seated: int, capacity: int | None, percent: int | None, now: datetime) -> None:
-    fill = EventFill("x", "X", now, "published", capacity, seated)  # type: ignore[arg-type]
+    fill = EventFill("x", "X", now, "UTC", "published", capacity, seated)  # type: ignore[arg-type]
     assert fill.percent == percent
 
 

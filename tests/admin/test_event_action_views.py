@@ -3,6 +3,7 @@ now, at a moment, back to draft, cancelled or postponed with a reason; and delet
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -97,6 +98,12 @@ def test_cancelling_shows_the_reason_and_tells_everyone_registered(
     sent = len(outbox(db))
     assert "This event has been cancelled" not in client.get("/events/talk").text
     response = publication(client, "talk", "cancel", reason="The speaker is ill.")
+    assert response.status_code == 200  # the confirmation step: nothing done yet
+    assert "Yes, cancel the event</button>" in response.text
+    assert '<input type="hidden" name="confirm" value="yes">' in response.text
+    assert load_event(db, "talk").status == "published"  # type: ignore[union-attr]
+    assert len(outbox(db)) == sent
+    response = publication(client, "talk", "cancel", reason="The speaker is ill.", confirm="yes")
     assert response.headers["location"] == "/admin/events/talk?saved=1&notified=2"
     page = client.get("/events/talk").text
     assert "This event has been cancelled.</strong> The speaker is ill." in page
@@ -112,12 +119,21 @@ def test_postponing_asks_before_emailing_confirmed_attendees(
     attend(db, now, notifier, event, "a@example.org")
     sent = len(outbox(db))
     response = publication(client, "talk", "postpone", reason="A new date soon.")
+    assert "Yes, postpone the event</button>" in response.text
+    assert (
+        "it is postponed. You are asked next whether to email the 1 confirmed attendee."
+        in response.text
+    )
+    response = publication(client, "talk", "postpone", reason="A new date soon.", confirm="yes")
     assert response.status_code == 200
+    assert '<input type="hidden" name="confirm" value="yes">' in response.text
     assert "This changes “Event" in response.text
     assert "for 1 confirmed attendee." in response.text
     assert '<input type="hidden" name="reason" value="A new date soon.">' in response.text
     assert load_event(db, "talk").status == "published"  # type: ignore[union-attr]
-    response = publication(client, "talk", "postpone", reason="A new date soon.", notify="no")
+    response = publication(
+        client, "talk", "postpone", reason="A new date soon.", confirm="yes", notify="no"
+    )
     assert response.headers["location"] == "/admin/events/talk?saved=1"
     assert len(outbox(db)) == sent
     assert (
@@ -138,7 +154,7 @@ def test_delete_asks_first_and_an_event_with_attendees_must_be_cancelled_first(
     assert response.status_code == 409
     assert load_event(db, "talk") is not None
 
-    publication(client, "talk", "cancel")
+    publication(client, "talk", "cancel", confirm="yes")
     page = client.get("/admin/events/talk/delete").text
     assert "Its 1 registration is deleted too" in page
     response = post_form(client, "/admin/events/talk/delete", "/admin/events/talk/delete")
@@ -164,9 +180,93 @@ def test_the_audit_log_names_what_was_done_to_the_event(
 ) -> None:
     make_event(db, now, slug="talk", title="The talk", status="draft")
     publication(client, "talk", "publish")
-    publication(client, "talk", "postpone", reason="Later.")
+    publication(client, "talk", "postpone", reason="Later.", confirm="yes")
     sign_in(client, make_user(db, now, email="admin@example.org"))
     page = client.get("/admin/audit?target=event").text
     assert "Event published" in page
     assert "Event postponed" in page
     assert "Later." in page  # the reason, as it was after
+
+
+def offered(client: TestClient, slug: str) -> list[str]:
+    """The publishing buttons the event's page offers, in order: their action and label."""
+    page = client.get(f"/admin/events/{slug}").text
+    section = page.split('id="publishing-heading"')[1].split("</section>")[0]
+    actions = re.findall(r'name="action" value="(\w+)"', section)
+    labels = re.findall(r"<button[^>]*>([^<]+)</button>", section)
+    return [f"{action}: {label}" for action, label in zip(actions, labels, strict=True)]
+
+
+def test_the_controls_follow_where_the_event_stands(
+    client: TestClient, db: Database, now: datetime, editor: User
+) -> None:
+    make_event(db, now, slug="draft", status="draft")
+    make_event(db, now, slug="soon", publish_at=now + timedelta(days=1))
+    make_event(db, now, slug="live")
+    assert offered(client, "draft") == ["publish: Publish now", "schedule: Schedule"]
+    assert offered(client, "soon") == [
+        "publish: Publish now",
+        "schedule: Change the go-live time",
+        "unpublish: Unschedule",
+    ]
+    assert offered(client, "live") == [
+        "postpone: Postpone…",
+        "cancel: Cancel the event…",
+        "unpublish: Back to draft",
+    ]
+    live = client.get("/admin/events/live").text
+    assert '<button type="submit" class="danger">Postpone…</button>' in live
+    assert '<button type="submit" class="danger">Cancel the event…</button>' in live
+
+
+def test_new_event_is_the_lists_primary_button(
+    client: TestClient, db: Database, now: datetime, editor: User
+) -> None:
+    page = client.get("/admin/events").text
+    assert '<a class="button-link" href="/admin/events/new">New event</a>' in page
+
+
+def test_each_control_does_what_it_says_with_its_audit_entry(
+    client: TestClient, db: Database, now: datetime, editor: User
+) -> None:
+    make_event(db, now, slug="talk", status="draft", timezone="Asia/Singapore")
+    publication(client, "talk", "schedule", publish_at="2026-12-02T09:00")
+    event = load_event(db, "talk")
+    assert event is not None
+    assert event.status == "published"
+    assert event.publish_at is not None
+    assert event.publish_at.isoformat() == "2026-12-02T01:00:00+00:00"
+    assert client.get("/events/talk").status_code == 404  # not yet
+
+    publication(client, "talk", "unpublish")  # unschedule
+    event = load_event(db, "talk")
+    assert event is not None
+    assert event.status == "draft"
+    assert event.publish_at is None
+
+    publication(client, "talk", "publish")
+    assert client.get("/events/talk").status_code == 200
+
+    asked = publication(client, "talk", "postpone", reason="Later.")
+    assert asked.status_code == 200
+    assert "Postpone “" in asked.text
+    assert load_event(db, "talk").status == "published"  # type: ignore[union-attr]
+    publication(client, "talk", "postpone", reason="Later.", confirm="yes")
+    assert load_event(db, "talk").status == "postponed"  # type: ignore[union-attr]
+
+    asked = publication(client, "talk", "cancel", reason="Sorry.")
+    assert asked.status_code == 200
+    assert "Keep it as it is</a>" in asked.text
+    assert load_event(db, "talk").status == "postponed"  # type: ignore[union-attr]
+    publication(client, "talk", "cancel", reason="Sorry.", confirm="yes")
+    assert load_event(db, "talk").status == "cancelled"  # type: ignore[union-attr]
+    assert "This event has been cancelled.</strong> Sorry." in client.get("/events/talk").text
+
+    actions = [entry.action for entry in audit_entries(db)]
+    assert actions[-5:] == [
+        "event.schedule",
+        "event.unpublish",
+        "event.publish",
+        "event.postpone",
+        "event.cancel",
+    ]

@@ -178,7 +178,7 @@ def test_the_hourly_limit_holds_across_processes(
         refused = send(other)
     assert refused.status_code == 429
     assert refused.headers["retry-after"] == str(20 * 60 + 1)
-    assert "The next one can go from 1 Dec 2026, 10:00 UTC" in refused.text
+    assert "The next one can go from Tue 1 Dec 2026, 10:00 UTC" in refused.text
     assert 'value="Room change"' in refused.text  # the draft is kept
     assert len(messages_of(db)) == 4
     clock.advance(timedelta(minutes=20))

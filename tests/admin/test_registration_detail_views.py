@@ -113,7 +113,7 @@ def test_resending_waits_for_the_cooldown_then_sends_the_email_of_the_state(
     sent = len(outbox(db))
     too_soon = act(client, 1, "resend")
     assert too_soon.status_code == 409
-    assert "can be sent again from 1 Dec 2026, 09:10 UTC" in too_soon.text
+    assert "can be sent again from Tue 1 Dec 2026, 09:10 UTC" in too_soon.text
     assert len(outbox(db)) == sent
     clock.advance(timedelta(minutes=10))
     response = act(client, 1, "resend")

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from events_app.events.present import format_event_date, format_event_when
+from events_app.events.present import format_event_date, format_event_when, format_moment
 from events_app.models import Event
 
 
@@ -108,3 +108,17 @@ def test_compact_date_for_lists() -> None:
         "Europe/Berlin",
     )
     assert format_event_date(multi) == "Tue 8 – Thu 10 Dec 2026"
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [
+        ("Asia/Singapore", "Tue 8 Dec 2026, 09:00 UTC+8"),  # tzdata's "+08" is not a name
+        ("Europe/London", "Tue 8 Dec 2026, 01:00 GMT (UTC+0)"),
+        ("America/New_York", "Mon 7 Dec 2026, 20:00 EST (UTC-5)"),
+    ],
+)
+def test_a_moment_is_written_in_the_events_zone_with_the_zone_named(
+    zone: str, expected: str
+) -> None:
+    assert format_moment(datetime(2026, 12, 8, 1, tzinfo=UTC), zone) == expected
