@@ -136,7 +136,9 @@ class CsrfMiddleware:
                 max_files=_MAX_FILES, max_fields=_MAX_FIELDS, max_part_size=longest
             )
         except Exception:
-            await self.app(scope, _replay(body), send)
+            # A form the check cannot read is refused here: passed on, it would reach a view
+            # that might read it some other way, unchecked.
+            await self._refuse(policy, request, scope, send)
             return
         if all(check.passes(request, form) for check in form_checks):
             await self.app(scope, _replay(body), send)

@@ -70,7 +70,7 @@ def test_every_post_route_refuses_a_form_from_another_site(
     sign_in(client, admin)
     admin_token = csrf_from(client, "/admin")
     every_path = post_routes(client.app)  # type: ignore[arg-type]
-    assert len(every_path) == 37  # with "Resend" and the code on the "check your email" page
+    assert len(every_path) == 38  # with "Resend", the code, and the preview link
     api_paths = [path for path in every_path if is_json_api(path)]
     paths = [path for path in every_path if not is_json_api(path)]
     assert api_paths == ["/api/v1/events/{slug}/registrations"]
@@ -120,7 +120,7 @@ def test_every_admin_post_route_refuses_a_missing_or_wrong_token(
     valid = csrf_from(client, "/admin")
     assert valid != anonymous
     paths = [path for path in post_routes(client.app) if path.startswith("/admin/")]  # type: ignore[arg-type]
-    assert len(paths) == 27
+    assert len(paths) == 28
     fields = {"name": "Eve", "email": "eve@example.org", "role": "admin", "active": "0"}
     for template in paths:
         path = concrete(template.replace("{user_id:int}", str(editor.id)))
@@ -212,3 +212,20 @@ def test_a_new_unsafe_route_is_protected_without_opting_in(
     cross_site = {"sec-fetch-site": "cross-site"}
     assert client.post("/api/v1/a-new-call", data={}, headers=cross_site).text == "done"
     assert reached == ["POST", "POST", "POST"]
+
+
+def test_a_form_the_check_cannot_read_is_refused_not_passed_on(
+    client: TestClient, db: Database, now: datetime
+) -> None:
+    """A malformed multipart body, or more fields than any form has, never reaches a view."""
+    admin = make_user(db, now, email="admin@example.org")
+    sign_in(client, admin)
+    token = csrf_from(client, "/admin")
+    broken = {"content-type": "multipart/form-data; boundary=x", **SAME_ORIGIN}
+    body = b'--x\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n' + token.encode()
+    response = client.post("/admin/events/new", content=body, headers=broken)
+    assert response.status_code == 403
+    too_many = {"csrf_token": token, **{f"f{i}": "x" for i in range(5000)}}
+    response = client.post("/admin/events/new", data=too_many, headers=SAME_ORIGIN)
+    assert response.status_code == 403
+    assert client.get("/admin").status_code == 200
