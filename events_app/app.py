@@ -44,6 +44,7 @@ from events_app.web.cross_origin import SameOriginCheck
 from events_app.web.csrf import CsrfMiddleware, CsrfPolicy
 from events_app.web.errors import http_error, server_error
 from events_app.web.extensions import WebExtensions
+from events_app.web.media_files import MediaFiles
 from events_app.web.nul_guard import NulGuardMiddleware
 from events_app.web.page_cache import PageCache
 from events_app.web.page_cache_middleware import PageCacheMiddleware, answer_unavailable
@@ -137,6 +138,7 @@ def create_app(
             Mount(
                 "/static", app=MemoryStaticFiles(STATIC_DIR, theme_files(settings)), name="static"
             ),
+            Mount("/media", app=MediaFiles(settings.media_dir), name="media"),
         ],
         middleware=[
             # Before any answer, a cached one too: a Host the site does not serve is refused.

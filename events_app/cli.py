@@ -72,14 +72,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from events_app.clock import utc_now
     from events_app.db import Database
     from events_app.demo.loader import database_is_empty, load_demo
+    from events_app.images.store import MediaStore
 
-    db = Database.from_url(_settings().database_url)
+    settings = _settings()
+    db = Database.from_url(settings.database_url)
     try:
         with db.write() as session:
             if args.if_empty and not database_is_empty(session=session):
                 print("demo: the database already has events; nothing loaded")
                 return 0
-            result = load_demo(session=session, now=utc_now())
+            store = MediaStore.from_settings(settings)
+            result = load_demo(session=session, now=utc_now(), store=store)
     finally:
         db.dispose()
     print(

@@ -352,11 +352,42 @@ class Settings(BaseSettings):
         description="Larger request bodies are refused with 413 before they are parsed.",
     )
     max_admin_body_bytes: int = Field(
-        default=4 * 1024 * 1024,
+        default=12 * 1024 * 1024,
         ge=1024,
         description="The same limit for the back office (`/admin/`), whose forms carry the "
-        "longest texts: an article body may hold 200,000 characters, and a Chinese character "
-        "takes nine bytes in a form. The default takes the longest valid article in Chinese.",
+        "longest texts and the cover image: an article body may hold 200,000 characters, and "
+        "a Chinese character takes nine bytes in a form. Keep it at least 4 MiB above "
+        "EVENTS_MAX_IMAGE_BYTES; the default takes the longest valid article in Chinese "
+        "with an image of the largest size.",
+    )
+    media_dir: Path = Field(
+        default=VAR_DIR / "media",
+        description="Where cover images are stored (their variants, served under `/media/`). "
+        "Every node that serves the site must see the same directory (shared storage), and "
+        "backups must include it.",
+    )
+    max_image_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        ge=1024,
+        description="The largest cover image accepted, in bytes (uploads and the import).",
+    )
+    max_image_pixels: int = Field(
+        default=40_000_000,
+        ge=10_000,
+        description="The most pixels (width × height) a cover image may declare; larger "
+        "ones are refused before they are decoded (a decompression bomb).",
+    )
+    image_fetch_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=120,
+        description="How long the import waits for an image given by URL.",
+    )
+    image_fetch_private: bool = Field(
+        default=False,
+        description="Whether the import may fetch images from loopback and private "
+        "addresses. Off by default, so an import file cannot make the server read its own "
+        "network; tests and closed networks turn it on.",
     )
     # The JSON API: which origins' pages may read it, and which may POST registrations to it
     # from a browser ("*" for any). Reading is open by default; cross-origin posting is not.

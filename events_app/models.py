@@ -123,6 +123,10 @@ class Article(SQLModel, table=True):
     body_text: str = Field(default="", sa_type=sa.Text)
     author: str = Field(default="", max_length=200)
     published_at: datetime = _utc_column(index=True)
+    # The cover image: its key in the media directory (events_app/images/variants.py), or "",
+    # and the text that stands for it (alt). Server defaults: added by migration 0011.
+    image: str = Field(default="", max_length=80, sa_column_kwargs={"server_default": ""})
+    image_alt: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
     created_at: datetime = _utc_column()
     updated_at: datetime = _utc_column()
 
@@ -162,6 +166,10 @@ class Event(SQLModel, table=True):
     publish_at: datetime | None = _utc_column(nullable=True)
     organizer: str = Field(default="", max_length=200)
     sequence: int = 0
+    # The cover image: its key in the media directory (events_app/images/variants.py), or "",
+    # and the text that stands for it (alt). Server defaults: added by migration 0011.
+    image: str = Field(default="", max_length=80, sa_column_kwargs={"server_default": ""})
+    image_alt: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
     # Hours before the start at which confirmed attendees get a reminder; None or 0: none.
     reminder_hours: int | None = Field(default=24, ge=0)
     # When it was cancelled: public feeds keep a cancelled event for a while after this, so
@@ -243,6 +251,10 @@ class Registration(SQLModel, table=True):
     # all events, and no key to anything but the check-in list.
     checkin_code: str = Field(max_length=12, unique=True, index=True)
     checked_in_at: datetime | None = _utc_column(nullable=True)  # when marked attended
+    # The six-digit confirmation code is derived from this and the secret key, never stored
+    # (registration/confirmation_codes.py); empty: no code. Wrong tries at the current code.
+    code_nonce: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
+    code_attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class OutboxStatus(StrEnum):

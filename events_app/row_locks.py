@@ -55,3 +55,11 @@ def locked(session: Session, query: Query, *, of: Any = None, skip_locked: bool 
     strategy: RowLocks = session.info.get(ROW_LOCKS, DATABASE_ROW_LOCKS)
     dialect = session.get_bind().dialect.name
     return strategy.for_update(query, dialect=dialect, of=of, skip_locked=skip_locked)
+
+
+def locked_from_the_start(session: Session) -> bool:
+    """Whether the write transaction held its lock before its first read (SQLite's BEGIN
+    IMMEDIATE): then nothing it read before taking a row lock can have changed meanwhile, and
+    nothing needs reading again."""
+    strategy: RowLocks = session.info.get(ROW_LOCKS, DATABASE_ROW_LOCKS)
+    return session.get_bind().dialect.name == "sqlite" and strategy.sqlite_begin == "IMMEDIATE"

@@ -16,6 +16,7 @@ from events_app.config import Settings
 from events_app.db import Database
 from events_app.events.editing import find_event, save_event
 from events_app.events.schemas import ArticleCreate, EventCreate
+from events_app.images.store import MediaStore
 from events_app.mail.delivery import claim_due, record_failure
 from events_app.mail.worker import MailWorker
 from events_app.markdown import render
@@ -23,6 +24,7 @@ from events_app.models import Article, Event, User
 from events_app.registration.housekeeping import seat_housekeeping
 from events_app.registration.notify import registration_writers
 from events_app.transfer.records import event_record
+from tests.support.images import jpeg
 from tests.support.passwords import TEST_HASHER
 from tests.support.routes import site_urls
 
@@ -162,3 +164,8 @@ def make_worker(*, settings: Settings, db: Database, clock: Clock, **options: An
         writers=registration_writers(settings, urls),
         **options,
     )
+
+
+def store_cover(settings: Settings, data: bytes | None = None) -> str:
+    """A cover image in `settings`' media directory, as an upload stores it: its key."""
+    return MediaStore.from_settings(settings).save(data if data is not None else jpeg(2000, 1200))

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy import case, select
 from sqlmodel import Session, col
 
+from events_app.admin.cover_form import alt_problem, read_cover
 from events_app.admin.form_errors import (
     MAX_CHOICES,
     FormInput,
@@ -53,7 +54,7 @@ def load_choices(*, session: Session, now: Any) -> Choices:
 
 def blank_form() -> Form:
     form: Form = dict.fromkeys(TEXT_FIELDS, "")
-    form.update(categories=[], events=[])
+    form.update(categories=[], events=[], image="", image_alt="", image_remove=False)
     return form
 
 
@@ -64,6 +65,7 @@ def form_from_article(article: Article, tz: ZoneInfo) -> Form:
     form["published_at"], form["published_at_offset"] = wall_value(article.published_at, tz)
     form["categories"] = [category.name for category in article.categories]
     form["events"] = [event.slug for event in article.events]
+    form.update(image=article.image, image_alt=article.image_alt)
     return form
 
 
@@ -71,6 +73,7 @@ def read_form(raw: FormInput) -> Form:
     form: Form = {name: text(raw, name) for name in TEXT_FIELDS}
     form["categories"] = texts(raw, "categories")[: MAX_CHOICES + 1]
     form["events"] = texts(raw, "events")[: MAX_CHOICES + 1]
+    read_cover(raw, form)
     return form
 
 
@@ -93,6 +96,9 @@ def to_article_create(
             problems[name] = Problem("choice")
     values = {name: form[name] for name in ("slug", "title", "summary", "body", "author")}
     values.update(published_at=published_at, categories=form["categories"])
+    values.update(image=form["image"], image_alt=form["image_alt"])
+    if problem := alt_problem(form):
+        problems["image_alt"] = problem
     try:
         data = ArticleCreate.model_validate(values)
     except ValidationError as exc:

@@ -13,6 +13,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from events_app.admin import article_form
+from events_app.admin.cover_form import FILE_FIELD
+from events_app.admin.cover_views import take_cover
 from events_app.admin.guards import requires
 from events_app.admin.local_times import Problem
 from events_app.admin.markdown_preview import preview_markdown
@@ -101,8 +103,10 @@ async def duplicate_article(request: Request, user: User) -> Response:
 async def _submit(request: Request, user: User, raw: FormData, article: Article | None) -> Response:
     ctx = app_context(request)
     form = article_form.read_form(raw)
+    upload = await take_cover(request, raw, form)
     if raw.get("action") == "preview":
         preview, problems = await preview_markdown(form["body"], "body")
+        problems = {**problems, FILE_FIELD: upload} if upload else problems
         status = 400 if problems else 200
         return await _render(
             request,
@@ -118,6 +122,8 @@ async def _submit(request: Request, user: User, raw: FormData, article: Article 
     data, problems = article_form.to_article_create(
         form, tz=zone(ctx.settings.timezone), choices=choices
     )
+    if upload is not None:
+        data, problems = None, {**problems, FILE_FIELD: upload}
     if data is None:
         return await _render(request, user, form, article=article, errors=problems, status_code=400)
     valid, events, article_id = data, form["events"], article.id if article else None
@@ -147,7 +153,7 @@ async def _submit(request: Request, user: User, raw: FormData, article: Article 
 
 @requires(UserRole.editor)
 async def create_submit(request: Request, user: User) -> Response:
-    raw = await read_admin_form(request)
+    raw = await read_admin_form(request, max_files=1)
     return await _submit(request, user, raw, None)
 
 
@@ -167,8 +173,8 @@ async def article_page(request: Request, user: User) -> Response:
 
 @requires(UserRole.editor)
 async def update_submit(request: Request, user: User) -> Response:
-    raw = await read_admin_form(request)
     article, _form = await _load(request)
+    raw = await read_admin_form(request, max_files=1)
     return await _submit(request, user, raw, article)
 
 

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from events_app.admin.cover_form import alt_problem, read_cover
 from events_app.admin.form_errors import (
     MAX_CHOICES,
     FormInput,
@@ -54,7 +55,7 @@ def blank_form(timezone: str) -> Form:
     form.update(dict.fromkeys(WALL_FIELDS, ""))
     form.update({f"{name}_offset": "" for name in WALL_FIELDS})
     form.update(timezone=timezone, format=EventFormat.in_person.value, all_day=False)
-    form.update(categories=[], articles=[])
+    form.update(categories=[], articles=[], image="", image_alt="", image_remove=False)
     return form
 
 
@@ -76,6 +77,7 @@ def form_from_event(event: Event) -> Form:
     form.update(start_date=first.isoformat(), end_date=max(first, last).isoformat())
     form["categories"] = [category.name for category in event.categories]
     form["articles"] = [article.slug for article in event.articles]
+    form.update(image=event.image, image_alt=event.image_alt)
     return form
 
 
@@ -123,6 +125,7 @@ def read_form(raw: FormInput) -> Form:
     form["all_day"] = text(raw, "all_day") == "1"
     form["categories"] = texts(raw, "categories")[: MAX_CHOICES + 1]
     form["articles"] = texts(raw, "articles")[: MAX_CHOICES + 1]
+    read_cover(raw, form)
     return form
 
 
@@ -220,6 +223,9 @@ def to_event_create(
         elif set(form[name]) - set(allowed):
             problems[name] = Problem("choice")
         values[name] = form[name]
+    values.update(image=form["image"], image_alt=form["image_alt"])
+    if problem := alt_problem(form):
+        problems["image_alt"] = problem
     if kept is not None:
         values.update(
             status=kept.status,

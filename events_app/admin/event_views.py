@@ -14,6 +14,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from events_app.admin import event_form
+from events_app.admin.cover_form import FILE_FIELD
+from events_app.admin.cover_views import take_cover
 from events_app.admin.event_list import EventRow, Standing, find_row, list_events
 from events_app.admin.form_errors import text
 from events_app.admin.guards import requires
@@ -136,17 +138,27 @@ async def duplicate_event(request: Request, user: User) -> Response:
 
 
 async def _validated(
-    request: Request, form: dict[str, Any], row: EventRow | None
+    request: Request, form: dict[str, Any], row: EventRow | None, upload: Problem | None
 ) -> tuple[EventCreate | None, dict[str, Problem]]:
     choices = await app_context(request).read(
         lambda session: event_form.load_choices(session=session)
     )
-    return event_form.to_event_create(
+    data, problems = event_form.to_event_create(
         form,
         kept=row.event if row else None,
         categories=choices.categories,
         articles=choices.article_slugs,
     )
+    if upload is not None:
+        return None, {**problems, FILE_FIELD: upload}
+    return data, problems
+
+
+async def _read_form(request: Request) -> tuple[Any, dict[str, Any], Problem | None]:
+    """The form as sent, with its cover image stored (or the file's Problem)."""
+    raw = await read_admin_form(request, max_files=1)
+    form = event_form.read_form(raw)
+    return raw, form, await take_cover(request, raw, form)
 
 
 def _refused(refused: EventRefused) -> dict[str, Problem]:
@@ -156,11 +168,11 @@ def _refused(refused: EventRefused) -> dict[str, Problem]:
 @requires(UserRole.editor)
 async def create_event_submit(request: Request, user: User) -> Response:
     ctx = app_context(request)
-    raw = await read_admin_form(request)
-    form = event_form.read_form(raw)
+    raw, form, upload = await _read_form(request)
     copied_from = clean_text(text(raw, "copied_from"))
     if raw.get("action") == "preview":
         preview, problems = await preview_markdown(form["description"], "description")
+        problems = {**problems, FILE_FIELD: upload} if upload else problems
         return await render_event_form(
             request,
             user,
@@ -170,7 +182,7 @@ async def create_event_submit(request: Request, user: User) -> Response:
             status_code=400 if problems else 200,
             copied_from=copied_from,
         )
-    data, problems = await _validated(request, form, None)
+    data, problems = await _validated(request, form, None, upload)
     if data is None:
         return await render_event_form(
             request, user, form, errors=problems, status_code=400, copied_from=copied_from
@@ -216,11 +228,11 @@ async def event_page(request: Request, user: User) -> Response:
 @requires(UserRole.editor)
 async def update_event_submit(request: Request, user: User) -> Response:
     ctx = app_context(request)
-    raw = await read_admin_form(request)
     row, _stored = await load_row(request)
-    form = event_form.read_form(raw)
+    raw, form, upload = await _read_form(request)
     if raw.get("action") == "preview":
         preview, problems = await preview_markdown(form["description"], "description")
+        problems = {**problems, FILE_FIELD: upload} if upload else problems
         return await render_event_form(
             request,
             user,
@@ -230,7 +242,7 @@ async def update_event_submit(request: Request, user: User) -> Response:
             errors=problems,
             status_code=400 if problems else 200,
         )
-    data, problems = await _validated(request, form, row)
+    data, problems = await _validated(request, form, row, upload)
     if data is None:
         return await render_event_form(
             request, user, form, row=row, errors=problems, status_code=400

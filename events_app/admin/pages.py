@@ -37,14 +37,17 @@ NAV = (
 )
 
 
-async def read_admin_form(request: Request, *, max_fields: int = 300) -> FormData:
+async def read_admin_form(
+    request: Request, *, max_fields: int = 300, max_files: int = 0
+) -> FormData:
     """A back-office form: more fields than the public forms (an event's categories and
     articles are one field each), and fields as long as the body may be (an article's body:
     Starlette's own limit of 1 MiB per field would refuse the longest in Chinese), still
-    bounded; a malformed body is a 400."""
+    bounded; a malformed body is a 400. `max_files`: the event and article forms carry one
+    file, their cover image."""
     longest = app_context(request).settings.max_admin_body_bytes
     try:
-        return await request.form(max_files=0, max_fields=max_fields, max_part_size=longest)
+        return await request.form(max_files=max_files, max_fields=max_fields, max_part_size=longest)
     except HTTPException:
         raise
     except (ValueError, UnicodeDecodeError) as exc:

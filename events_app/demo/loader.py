@@ -13,8 +13,10 @@ from sqlmodel import Session
 from events_app.articles.editing import find_article, save_article
 from events_app.demo.articles import ARTICLES
 from events_app.demo.events import EVENTS
+from events_app.demo.pictures import demo_cover
 from events_app.events.editing import find_event, save_event
 from events_app.events.schemas import ArticleCreate, EventCreate
+from events_app.images.store import MediaStore
 from events_app.models import Event, EventStatus
 from events_app.timezones import localize, zone
 
@@ -55,17 +57,26 @@ def database_is_empty(*, session: Session) -> bool:
     return not session.scalar(select(func.count()).select_from(Event))
 
 
-def load_demo(*, session: Session, now: datetime) -> DemoResult:
+def _with_cover(spec: dict[str, Any], store: MediaStore | None) -> dict[str, Any]:
+    if store is None:
+        return spec
+    return spec | demo_cover(store, str(spec["slug"]), list(spec.get("categories", [])))
+
+
+def load_demo(*, session: Session, now: datetime, store: MediaStore | None = None) -> DemoResult:
+    """`store`: where the demo's cover images go (drawn when loaded, demo/pictures.py);
+    without one, the records have none."""
     created_articles = created_events = skipped = 0
     for spec in ARTICLES:
         if find_article(session=session, slug=str(spec["slug"])) is None:
-            save_article(session=session, now=now, data=demo_article(spec, now))
+            data = demo_article(_with_cover(spec, store), now)
+            save_article(session=session, now=now, data=data)
             created_articles += 1
         else:
             skipped += 1
     for spec in EVENTS:
         if find_event(session=session, slug=spec["slug"]) is None:
-            save_event(session=session, now=now, data=demo_event(spec, now))
+            save_event(session=session, now=now, data=demo_event(_with_cover(spec, store), now))
             created_events += 1
         else:
             skipped += 1

@@ -52,6 +52,8 @@ class EventCard:
     capacity: int | None  # None: no limit
     seats_taken: int  # confirmed, attended, or held for an unconfirmed registration
     registration_open: bool  # at the moment the listing was read
+    image: str  # the cover image's key, or ""
+    image_alt: str
     categories: tuple[CategoryRef, ...] = ()
     # The database row the card was made from: equal rows make equal cards, so it is what
     # a rendered card is remembered by (a plain tuple hashes and compares in C).
@@ -116,6 +118,8 @@ CARD_COLUMNS = (
     col(Event.capacity),
     _SEATS_TAKEN.label("seats_taken"),
     _REGISTRATION_OPEN.label("registration_open"),
+    col(Event.image),
+    col(Event.image_alt),
     _CATEGORIES,
 )
 

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, 
 
 from events_app import slugs
 from events_app.date_range import check_range
+from events_app.images.variants import KEY_PATTERN
 from events_app.markdown import check_markdown
 from events_app.models import EventFormat, EventStatus
 from events_app.nulls import NullMeansEmpty
@@ -44,6 +45,18 @@ Slug = Annotated[str, Field(min_length=1, max_length=120, pattern=SLUG_PATTERN)]
 Title = Annotated[Line, Field(min_length=1, max_length=200)]
 AwareDatetime = Annotated[datetime | None, AfterValidator(_aware)]
 Names = Annotated[list[Annotated[Line, Field(min_length=1, max_length=120)]], Field(max_length=50)]
+# A cover image: its key in the media directory (images/variants.py), or "" for none; and
+# its alternative text, which an image must have.
+ImageKey = Annotated[str, Field(max_length=80, pattern=rf"^(?:{KEY_PATTERN})?$")]
+ImageAlt = Annotated[Line, Field(max_length=300)]
+ALT_MISSING = "image_alt: describe the image for people who cannot see it"
+
+
+def check_alt(image: str, alt: str) -> None:
+    if image and not alt.strip():
+        raise ValueError(ALT_MISSING)
+
+
 # Seats (None: no limit), wherever a capacity is entered: the event form, the import, and the
 # registrations page's own capacity form.
 Capacity = Annotated[int, Field(ge=0, le=1_000_000)]
@@ -78,6 +91,8 @@ class EventCreate(NullMeansEmpty, BaseModel):
     reminder_hours: ReminderHours | None = 24
     categories: Names = []
     articles: Annotated[list[Slug], Field(max_length=50)] = []
+    image: ImageKey = ""
+    image_alt: ImageAlt = ""
 
     _starts_utc: datetime = PrivateAttr()
     _ends_utc: datetime = PrivateAttr()
@@ -121,6 +136,11 @@ class EventCreate(NullMeansEmpty, BaseModel):
             raise ValueError("latitude: give the latitude too, or neither")
         return self
 
+    @model_validator(mode="after")
+    def _image_alt(self) -> EventCreate:
+        check_alt(self.image, self.image_alt)
+        return self
+
     @staticmethod
     def _local_date(value: datetime | date, tz: ZoneInfo) -> date:
         if isinstance(value, datetime):
@@ -152,3 +172,10 @@ class ArticleCreate(NullMeansEmpty, BaseModel):
     author: Annotated[Line, Field(max_length=200)] = ""
     published_at: AwareDatetime = None
     categories: Names = []
+    image: ImageKey = ""
+    image_alt: ImageAlt = ""
+
+    @model_validator(mode="after")
+    def _image_alt(self) -> ArticleCreate:
+        check_alt(self.image, self.image_alt)
+        return self

@@ -13,6 +13,8 @@ from markupsafe import Markup
 from events_app.config import Settings
 from events_app.events.cards import EventCard
 from events_app.events.present import format_event_date, format_event_when
+from events_app.images.placeholder import placeholder
+from events_app.images.variants import Cover
 from events_app.models import EventFormat, EventStatus
 from events_app.registration.seat_state import seat_band, seat_band_key, seat_band_token
 from events_app.translations import load_translations
@@ -96,6 +98,8 @@ def add_filters(env: Environment, settings: Settings) -> None:
         label=lambda value: labels.get(value, str(value)),
         seat_state=seat_state,
     )
+    # Cover images (templates/_cover.html), for events' and articles' pages and cards alike.
+    env.globals.update(cover=Cover.from_key, cover_placeholder_art=placeholder)
 
 
 def add_cards(env: Environment, settings: Settings) -> None:

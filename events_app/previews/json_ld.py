@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from events_app.events.present import all_day_span, event_local_range
+from events_app.images.variants import Cover
 from events_app.models import Article, Event, EventFormat, EventStatus
 from events_app.site_urls import SiteUrls
 
@@ -47,6 +48,14 @@ class Publisher:
 
     def organization(self) -> dict[str, Any]:
         return {"@type": "Organization", "name": self.name, "url": self.urls("front_page")}
+
+    def share_image(self, key: str) -> str | None:
+        """The absolute URL of an image's 1200×630 variant: JSON-LD `image`, and the page's
+        og:image and twitter:image (templates read it from here)."""
+        cover = Cover.from_key(key)
+        if cover is None:
+            return None
+        return self.urls.absolute(self.urls.path("media", path="/" + cover.share_name))
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -126,6 +135,8 @@ def event_json_ld(event: Event, *, seats_left: int | None, site: Publisher) -> d
     location = _location(event, url)
     if location is not None:
         data["location"] = location
+    if image := site.share_image(event.image):
+        data["image"] = image
     return data
 
 
@@ -149,6 +160,8 @@ def article_json_ld(article: Article, *, site: Publisher) -> dict[str, Any]:
     }
     if article.categories:
         data["articleSection"] = [category.name for category in article.categories]
+    if image := site.share_image(article.image):
+        data["image"] = image
     return data
 
 

@@ -23,6 +23,7 @@ from events_app.registration.pages import (
     AttendeePage,
     find_registration,
     load_attendee_page,
+    seat_on_confirming,
 )
 from events_app.registration.privacy import delete_registration, export_registration
 from events_app.registration.qr import qr_svg
@@ -152,7 +153,11 @@ async def manage(request: Request) -> Response:
 @token_page
 async def confirm_page(request: Request) -> Response:
     page = await _attendee(request)
-    return _render_attendee(request, "registration/confirm.html", page)
+    now = app_context(request).now()
+    seat = await app_context(request).read(
+        lambda session: seat_on_confirming(session=session, now=now, registration=page.registration)
+    )
+    return _render_attendee(request, "registration/confirm.html", page, seat=seat)
 
 
 @token_page

@@ -20,6 +20,7 @@ from events_app.events.present import format_event_when
 from events_app.mail.composed import Attachment, ComposedEmail
 from events_app.models import Event, EventFormat, Registration
 from events_app.registration.checkin_codes import format_code
+from events_app.registration.confirmation_codes import confirmation_code
 from events_app.registration.qr import qr_png, qr_png_size
 from events_app.registration.seats import SEATED
 from events_app.resources import TEMPLATE_DIR
@@ -50,6 +51,9 @@ CALENDAR_TYPE = "text/calendar"
 
 # The emails that give a seat carry the attendee's check-in code, as text and as a QR code.
 WITH_CHECKIN_CODE = frozenset({"confirmed", "promoted"})
+# The emails that ask for confirmation carry the code typed on the "check your email" page,
+# derived from the row whenever the email is composed (confirmation_codes.py).
+WITH_CONFIRMATION_CODE = frozenset({"confirm_request", "manage_link"})
 # Only a registration holding a confirmed seat is ever shown the online link: a pending,
 # waitlisted or cancelled one could otherwise join a full meeting without a seat.
 HOLDS_A_SEAT = SEATED
@@ -180,6 +184,13 @@ class EmailComposer:
             "online_url": join_link(registration, event, seated=seated),
             "directions": directions_links(event),
             "checkin_code": None,
+            # Derived from the row as it is when the email is written (here, or in the mail
+            # worker at send time): an email written after a Resend carries the fresh code.
+            "confirmation_code": (
+                confirmation_code(registration, self.settings.secret_key)
+                if kind in WITH_CONFIRMATION_CODE
+                else None
+            ),
             "qr_cid": None,
             "qr_size": None,
             **(extra or {}),

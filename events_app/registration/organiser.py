@@ -25,6 +25,7 @@ from events_app.models import (
 )
 from events_app.registration import service
 from events_app.registration.checkin_codes import unused_code
+from events_app.registration.confirmation_codes import issue_code
 from events_app.registration.notify import Notifier
 from events_app.registration.schemas import AttendeeDetails
 from events_app.registration.seat_state import mark_seats_changed
@@ -240,6 +241,10 @@ def resend_email(
     if now < retry_at:
         raise OrganiserRefused("cooldown", retry_at=retry_at)
     registration.link_sent_at = registration.updated_at = now
+    if registration.status == RegistrationStatus.pending:
+        # A fresh confirmation code, as the public Resend gives: the attendee who calls
+        # because theirs was tried too often gets one that works.
+        issue_code(registration)
     position = waitlist_position(session=session, registration=registration)
     notifier.notify(
         session=session, now=now, kind=kind, registration=registration, event=event,

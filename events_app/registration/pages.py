@@ -11,7 +11,7 @@ from sqlmodel import Session, col
 
 from events_app.events.queries import with_categories
 from events_app.events.service import get_live_event
-from events_app.models import Event, Registration
+from events_app.models import Event, Registration, RegistrationStatus
 from events_app.registration.seat_state import SeatState, read_seat_state, seats_key
 from events_app.registration.seats import waitlist_position
 from events_app.registration.service import find_by_token, registration_state
@@ -84,3 +84,18 @@ def load_attendee_page(*, session: Session, token: str) -> AttendeePage | None:
         event=event,
         position=waitlist_position(session=session, registration=registration),
     )
+
+
+def seat_on_confirming(*, session: Session, now: datetime, registration: Registration) -> bool:
+    """Whether confirming now would give a seat rather than a place on the waitlist, as far as
+    a read can tell (the confirmation decides under the event's lock): the registration's own
+    live hold, or a free seat. The confirmation page words its one button by it."""
+    if (
+        registration.status == RegistrationStatus.pending
+        and registration.holds_seat
+        and registration.hold_expires_at is not None
+        and registration.hold_expires_at > now
+    ):
+        return True
+    left = read_seat_state(session=session, now=now, event_id=registration.event_id).left
+    return left is None or left > 0

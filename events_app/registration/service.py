@@ -26,12 +26,13 @@ from events_app.models import (
     RegistrationStatus,
 )
 from events_app.registration.checkin_codes import unused_code
+from events_app.registration.confirmation_codes import issue_code
 from events_app.registration.notify import Notifier
 from events_app.registration.schemas import RegistrationCreate, RegistrationUpdate
 from events_app.registration.seat_state import mark_seats_changed
 from events_app.registration.seats import SEATED, seats_left, waitlist, waitlist_position
 from events_app.registration.tokens import hash_token, new_nonce, token_for
-from events_app.row_locks import locked
+from events_app.row_locks import locked, locked_from_the_start
 
 RESEND_COOLDOWN = timedelta(minutes=10)
 # The emails a stranger can make the site send to any address by typing it into the form.
@@ -128,6 +129,7 @@ def register_attendee(
         updated_at=now,
     )
     assign_token(registration, notifier.settings.secret_key)
+    issue_code(registration)
     session.add(registration)
     session.flush()
     notifier.notify(
@@ -166,12 +168,15 @@ def send_again(
     that would flood the inbox: at most once per cooldown (a double click, a second try
     minutes later, a press of "Resend") and within the address's hourly cap. It is the same
     link: anyone can type an address into the form, and that must never revoke the owner's
-    manage page, event file or calendar subscription. True when it was sent."""
+    manage page, event file or calendar subscription. A registration still waiting for
+    confirmation gets a fresh code with it (confirmation_codes.py). True when it was sent."""
     if registration.link_sent_at > now - RESEND_COOLDOWN or _capped(
         session=session, now=now, email_key=registration.email_key, notifier=notifier
     ):
         return False
     registration.link_sent_at = registration.updated_at = now
+    if registration.status == RegistrationStatus.pending:
+        issue_code(registration)  # the email carries a fresh code; earlier ones stop working
     notifier.notify(session=session, now=now, kind=kind, registration=registration, event=event)
     return True
 
@@ -210,9 +215,21 @@ def confirm_registration(
         return None
     event = lock_event(session=session, event_id=registration.event_id)
     assert event is not None
-    # What was read before the lock may have changed while we waited for it.
-    session.refresh(registration)
+    if not locked_from_the_start(session):
+        # What was read before the lock may have changed while we waited for it.
+        session.refresh(registration)
     release_lapsed_holds(session=session, now=now, event=event, notifier=notifier)
+    return confirm_locked(
+        session=session, now=now, event=event, registration=registration, notifier=notifier
+    )
+
+
+def confirm_locked(
+    *, session: Session, now: datetime, event: Event, registration: Registration,
+    notifier: Notifier,
+) -> Registration:  # fmt: skip
+    """confirm_registration's work once the caller holds the event's lock and has released
+    lapsed holds: the link and the code (code_confirmation.py) confirm alike."""
     if registration.status not in (RegistrationStatus.pending, RegistrationStatus.expired):
         return registration
     holding = (
@@ -255,7 +272,8 @@ def cancel_registration(
 ) -> Registration:
     event = lock_event(session=session, event_id=registration.event_id)
     assert event is not None
-    session.refresh(registration)  # it may have changed while we waited for the lock
+    if not locked_from_the_start(session):
+        session.refresh(registration)  # it may have changed while we waited for the lock
     release_lapsed_holds(session=session, now=now, event=event, notifier=notifier)
     if registration.status not in ACTIVE_STATUSES:
         return registration

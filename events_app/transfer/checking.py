@@ -69,8 +69,11 @@ class _RecordChecker:
         return slug in self.articles_in_file or slug in self.stored.articles_by_slug
 
     def article(self, record: IncomingRecord) -> PlannedArticle:
+        slug = record.values.get("slug") if isinstance(record.values, dict) else None
+        stored = self.stored.articles_by_slug.get(slug) if isinstance(slug, str) else None
+        kept = {"image": stored.image, "image_alt": stored.image_alt} if stored else None
         try:
-            data = validate_article(record.values)
+            data = validate_article(record.values, kept=kept)
         except RecordProblems as exc:
             raise RecordProblems([*record.problems, *exc.problems]) from None
         problems = list(record.problems)

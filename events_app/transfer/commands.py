@@ -22,6 +22,7 @@ from events_app.site_urls import SiteUrls
 from events_app.transfer.checking import ImportRejected
 from events_app.transfer.export import export_ics, export_json
 from events_app.transfer.ics_import import read_ics
+from events_app.transfer.images import ImageSource, attach_images
 from events_app.transfer.json_format import read_json
 from events_app.transfer.records import Document, UnreadableFile
 from events_app.transfer.service import Done, ImportReport, import_document
@@ -29,15 +30,31 @@ from events_app.transfer.service import Done, ImportReport, import_document
 PROGRESS_FROM = 50  # records; below this an import is over before a bar is worth drawing
 
 
-def read_document(data: bytes, *, session: Session, urls: SiteUrls) -> Document:
-    """iCalendar when the file says BEGIN:VCALENDAR first, JSON otherwise."""
+def _text(data: bytes) -> str:
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UnreadableFile(f"not UTF-8 text (byte {exc.start})") from None
-    if text.lstrip().upper().startswith("BEGIN:VCALENDAR"):
+
+
+def _is_ics(text: str) -> bool:
+    return text.lstrip().upper().startswith("BEGIN:VCALENDAR")
+
+
+def read_document(data: bytes, *, session: Session, urls: SiteUrls) -> Document:
+    """iCalendar when the file says BEGIN:VCALENDAR first, JSON otherwise."""
+    text = _text(data)
+    if _is_ics(text):
         return read_ics(text.encode("utf-8"), session=session, urls=urls)
     return read_json(text)
+
+
+def read_json_with_images(data: bytes, images: ImageSource) -> Document | None:
+    """A JSON file with its records' images fetched and stored, before any transaction
+    (transfer/images.py); None for an iCalendar file, which has none and is read against
+    the database."""
+    text = _text(data)
+    return None if _is_ics(text) else attach_images(read_json(text), images)
 
 
 def _counted(done: list[Done]) -> str:
@@ -67,10 +84,17 @@ def _print_rejections(exc: ImportRejected, path: Path) -> None:
 
 
 def _import(
-    db: Database, data: bytes, *, progress: bool, notifier: Notifier | None, urls: SiteUrls
+    db: Database,
+    data: bytes,
+    *,
+    progress: bool,
+    notifier: Notifier | None,
+    urls: SiteUrls,
+    images: ImageSource,
 ) -> ImportReport:
+    read = read_json_with_images(data, images)
     with db.write() as session:
-        document = read_document(data, session=session, urls=urls)
+        document = read if read is not None else read_document(data, session=session, urls=urls)
         show = progress and document.size > PROGRESS_FROM and sys.stderr.isatty()
         with tqdm(total=document.size, file=sys.stderr, unit="record", disable=not show) as bar:
             return import_document(
@@ -94,7 +118,8 @@ def run_import(
     db = Database.from_url(settings.database_url)
     try:
         notifier = Notifier(settings, urls) if notify else None
-        report = _import(db, data, progress=progress, notifier=notifier, urls=urls)
+        images = ImageSource.from_settings(settings)
+        report = _import(db, data, progress=progress, notifier=notifier, urls=urls, images=images)
     except UnreadableFile as exc:
         print(f"import {path}: {exc}; nothing was written", file=sys.stderr)
         return 1

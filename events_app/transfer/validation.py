@@ -19,6 +19,9 @@ from events_app.validation_errors import FieldError, all_errors
 _MOMENT_KEYS = ("starts_at", "ends_at")
 _OFFSET_EXAMPLE = "for example 2026-12-08T14:00:00+08:00"
 _PYDANTIC_OPENINGS = ("Input should", "String should", "Value should", "List should")
+# A cover image: the import fetches `image_url` (transfer/images.py) and hands the stored
+# image's key on as `image`; `image_alt` is its alternative text.
+IMAGE_KEYS = ("image", "image_alt")
 UID_MAX_LENGTH = 120  # Event.uid
 SEQUENCE_MAX = 2**31 - 1  # a PostgreSQL integer
 _UID_REFUSED = re.compile(r"[\x00-\x1f\x7f]")
@@ -138,7 +141,7 @@ def _identity(record: Record, problems: list[str]) -> Identity:
 
 def validate_event(values: Any, *, kept: Record) -> tuple[EventCreate, Identity]:
     """`kept`: values of fields outside the format, taken from the event being updated."""
-    record, problems = _checked_keys(values, EVENT_KEYS)
+    record, problems = _checked_keys(values, EVENT_KEYS + IMAGE_KEYS)
     identity = _identity(record, problems)
     bad_moments: set[str] = set()
     for key in _MOMENT_KEYS:
@@ -158,10 +161,11 @@ def validate_event(values: Any, *, kept: Record) -> tuple[EventCreate, Identity]
     return data, identity
 
 
-def validate_article(values: Any) -> ArticleCreate:
-    record, problems = _checked_keys(values, ARTICLE_KEYS)
+def validate_article(values: Any, *, kept: Record | None = None) -> ArticleCreate:
+    """`kept`: the stored article's cover image, which a record without one leaves as it is."""
+    record, problems = _checked_keys(values, ARTICLE_KEYS + IMAGE_KEYS)
     try:
-        data = ArticleCreate.model_validate(record)
+        data = ArticleCreate.model_validate({**(kept or {}), **record})
     except ValidationError as exc:
         problems += describe(exc)
     if problems:

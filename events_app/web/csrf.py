@@ -31,6 +31,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Enough for the largest back-office form; a form with more fields is refused by its view (400).
 _MAX_FIELDS = 1000
+# The most files a back-office form carries (a cover image): the token must be read from
+# such a form too, or the form would reach its view unchecked.
+_MAX_FILES = 1
 
 Refusal = Callable[[Request], Response | Awaitable[Response]]
 
@@ -129,7 +132,9 @@ class CsrfMiddleware:
         try:
             # The body limit (outside) has bounded the body: a field may be all of it.
             longest = max(len(body), 1024 * 1024)
-            form = await request.form(max_files=0, max_fields=_MAX_FIELDS, max_part_size=longest)
+            form = await request.form(
+                max_files=_MAX_FILES, max_fields=_MAX_FIELDS, max_part_size=longest
+            )
         except Exception:
             await self.app(scope, _replay(body), send)
             return

@@ -18,9 +18,9 @@ from events_app.web.page_dependencies import Dependency, take_dependencies
 from events_app.web.validators import Validators, make_etag, request_header, send_stored
 
 _SKIPPED_HEADERS = {b"content-length", b"etag"}
-# Never cached, and must not depend on the database through the cache: health checks and
-# static files (which validate themselves, web/static_files.py).
-BYPASS_PREFIXES = ("/static/", "/healthz")
+# Never cached, and must not depend on the database through the cache: health checks, static
+# files and media (which validate themselves, web/static_files.py, web/media_files.py).
+BYPASS_PREFIXES = ("/static/", "/media/", "/healthz")
 logger = logging.getLogger("events_app.page_cache")
 # The shortest time between two renderings of one page ahead of its visitors (its seats moved).
 RENDER_AGAIN_GAP_SECONDS = 0.1

@@ -19,6 +19,7 @@ from events_app.app import create_app
 from events_app.clock import FrozenClock
 from events_app.db import Database
 from events_app.demo.loader import load_demo
+from events_app.images.store import MediaStore
 from events_app.migrate import upgrade_database
 from tests.support.settings import START, make_settings
 
@@ -52,11 +53,13 @@ def running_site(directory: Path, *, name: str, demo: bool) -> Iterator[LiveSite
     database_url = f"sqlite:///{directory / 'events.db'}"
     upgrade_database(database_url)
     clock = FrozenClock(START)
+    media = directory / "media"  # the demo's cover images, drawn as it is loaded
     if demo:
         db = Database.from_url(database_url)
         try:
             with db.write() as session:
-                load_demo(session=session, now=clock.now())
+                store = MediaStore(media, 8 * 1024 * 1024, 40_000_000)
+                load_demo(session=session, now=clock.now(), store=store)
         finally:
             db.dispose()
 
@@ -66,7 +69,9 @@ def running_site(directory: Path, *, name: str, demo: bool) -> Iterator[LiveSite
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     base_url = f"http://127.0.0.1:{port}"
-    settings = make_settings(database_url, base_url=base_url, allowed_hosts=["127.0.0.1"])
+    settings = make_settings(
+        database_url, base_url=base_url, allowed_hosts=["127.0.0.1"], media_dir=media
+    )
     app = create_app(settings, clock=clock)
     config = uvicorn.Config(app, lifespan="on", log_level="warning", access_log=False)
     server = uvicorn.Server(config)

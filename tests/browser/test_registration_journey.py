@@ -14,6 +14,7 @@ from sqlmodel import col
 from events_app.db import Database
 from events_app.models import OutboxMessage, Registration
 from tests.browser.live_site import LiveSite
+from tests.support.mail import write_queued_emails
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Request
@@ -28,6 +29,7 @@ CONFIRM_LINK = re.compile(r"/r/([A-Za-z0-9_-]{32})/confirm")
 def manage_token(site: LiveSite, address: str) -> str:
     db = Database.from_url(site.database_url)
     try:
+        write_queued_emails(db)  # the site runs no mail worker: write them as it would
         with db.read() as session:
             messages = session.scalars(
                 select(OutboxMessage).where(col(OutboxMessage.to_address) == address)
@@ -67,7 +69,8 @@ def test_visitor_registers_confirms_and_cancels(page: Page, demo_site: LiveSite)
     token = manage_token(demo_site, ADDRESS)
 
     page.goto(demo_site.url(f"/r/{token}/confirm"))
-    page.get_by_role("button", name="Confirm my registration").click()
+    # One press confirms, in other words than the email's button ("Confirm my registration").
+    page.get_by_role("button", name=re.compile("Confirm my seat|Join the waitlist")).click()
     page.wait_for_load_state()
     assert status_of(demo_site, ADDRESS) in ("confirmed", "waitlisted")
 
@@ -80,6 +83,49 @@ def test_visitor_registers_confirms_and_cancels(page: Page, demo_site: LiveSite)
     for request in posts:
         headers = request.all_headers()
         assert headers.get("sec-fetch-site") == "same-origin", (request.url, headers)
+
+
+def confirmation_code(site: LiveSite, address: str) -> str:
+    db = Database.from_url(site.database_url)
+    try:
+        write_queued_emails(db)
+        with db.read() as session:
+            messages = session.scalars(
+                select(OutboxMessage).where(col(OutboxMessage.to_address) == address)
+            ).all()
+    finally:
+        db.dispose()
+    match = re.search(r"^\s+(\d{6})$", messages[-1].text_body, re.MULTILINE)
+    assert match, "no code in the email"
+    return match.group(1)
+
+
+def test_visitor_confirms_by_code_in_the_same_tab(page: Page, demo_site: LiveSite) -> None:
+    """The code from the email, typed on "Check your email": a wrong one comes back with the
+    error summary (focused) and the input kept; the right one shows the registration."""
+    from playwright.sync_api import expect
+
+    address = "code-attendee@example.org"
+    page.goto(demo_site.url(EVENT_PATH))
+    page.get_by_label("Name").fill("Ada Code")
+    page.get_by_label("Email address").fill(address)
+    page.locator("#reg-consent").check()
+    page.get_by_role("button", name=re.compile("Register|Join the waitlist")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    code = confirmation_code(demo_site, address)
+
+    wrong = str((int(code) + 1) % 10**6).zfill(6)
+    page.get_by_label("Code from the email").fill(wrong)
+    page.get_by_role("button", name=re.compile("Confirm my seat|Join the waitlist")).click()
+    expect(page).to_have_title(re.compile("^Error: "))
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    expect(page.get_by_label("Code from the email")).to_have_value(wrong)
+
+    page.get_by_label("Code from the email").fill(code)
+    page.get_by_role("button", name=re.compile("Confirm my seat|Join the waitlist")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your registration")
+    assert re.search(r"/r/[A-Za-z0-9_-]{32}$", page.url)
+    assert status_of(demo_site, address) in ("confirmed", "waitlisted")
 
 
 ATTACK_PAGE = """<!doctype html><title>Win a prize</title>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -10,6 +11,8 @@ from sqlmodel import col
 
 from events_app.db import Database
 from events_app.demo.loader import load_demo
+from events_app.demo.pictures import COVERS, demo_cover
+from events_app.images.store import MediaStore
 from events_app.markdown import render
 from events_app.models import Article, Event, EventFormat, EventStatus
 
@@ -58,3 +61,24 @@ def test_demo_records_are_stored_rendered(db: Database, now: datetime) -> None:
         assert all(e.description_text == render(e.description).text for e in events)
         assert all(a.body_html == render(a.body).html and a.body_text for a in articles)
         assert any("<ul>" in a.body_html or "<h2>" in a.body_html for a in articles)
+
+
+def test_the_demo_draws_its_own_cover_images(db: Database, now: datetime, tmp_path: Path) -> None:
+    store = MediaStore(tmp_path / "media", 8 * 1024 * 1024, 40_000_000)
+    with db.write() as session:
+        load_demo(session=session, now=now, store=store)
+    with db.read() as session:
+        records: list[Event | Article] = [*session.scalars(select(Event)).all()]
+        records += session.scalars(select(Article)).all()
+        covered = {r.slug: (r.image, r.image_alt) for r in records if r.image}
+    assert set(covered) == set(COVERS)
+    for slug, (key, alt) in covered.items():
+        assert store.has(key), slug
+        assert alt == COVERS[slug]
+    # Drawn from a seed: the same picture, so the same file names, on every machine.
+    again = MediaStore(tmp_path / "again", 8 * 1024 * 1024, 40_000_000)
+    slug = "quantum-links-public-lecture"
+    assert (
+        demo_cover(again, slug, ["Quantum technology", "International cooperation"])["image"]
+        == covered[slug][0]
+    )

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from events_app.db import Database
-from events_app.models import Event, User
+from events_app.models import Event, Registration, User
 from events_app.registration import organiser
+from events_app.registration.confirmation_codes import MAX_ATTEMPTS, confirmation_code
 from events_app.registration.notify import Notifier
 from events_app.registration.organiser import OrganiserRefused
 from events_app.registration.schemas import AttendeeDetails
@@ -216,3 +217,21 @@ def test_a_larger_capacity_seats_the_waitlist_and_is_logged(
         ({"capacity": 1}, {"capacity": 2, "promoted": 1}),
         ({"capacity": 2}, {"capacity": None, "promoted": 1}),
     ]
+
+
+def test_resending_a_confirmation_request_gives_a_fresh_code(
+    db: Database, now: datetime, notifier: Notifier, actor: User
+) -> None:
+    event = make_event(db, now, capacity=2)
+    first, _ = register(db, now, notifier, event.id, "c@example.org")  # type: ignore[arg-type]
+    with db.write() as session:
+        row = session.get(Registration, first.id)
+        assert row is not None
+        row.code_attempts = MAX_ATTEMPTS  # tried too often: dead
+    kwargs = {"actor": actor, "event_id": event.id, "notifier": notifier}
+    later = now + timedelta(minutes=10)
+    sent = act(db, organiser.resend_email, now=later, registration_id=first.id, **kwargs)
+    assert (sent.code_attempts, sent.code_nonce != first.code_nonce) == (0, True)
+    code = confirmation_code(sent, notifier.settings.secret_key)
+    assert code is not None
+    assert code in outbox(db)[-1].text_body

@@ -4,13 +4,19 @@ the suite (EVENTS_TEST_POSTGRES_URL, EVENTS_TEST_STRICT)."""
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 from events_app.config import Settings
 
 POSTGRES_URL = os.environ.get("EVENTS_TEST_POSTGRES_URL", "")
 STRICT = os.environ.get("EVENTS_TEST_STRICT", "") == "1"
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+# Cover images the tests store: out of the working tree, one directory per test process (a
+# file's name is its content's hash, so tests sharing it never see each other's changes);
+# tests about the store give their own.
+MEDIA_DIR = Path(tempfile.gettempdir()) / f"events-test-media-{os.getpid()}"
 # Emptied between PostgreSQL tests (children before parents).
 TABLES = [
     "attendee_message",
@@ -47,6 +53,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "mail_in_process": False,
         "mail_backend": "console",
         "rate_limit_enabled": False,
+        "media_dir": MEDIA_DIR,
         **FAST_PASSWORD_HASHING,
     }
     values.update(overrides)

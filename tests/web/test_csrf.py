@@ -70,7 +70,7 @@ def test_every_post_route_refuses_a_form_from_another_site(
     sign_in(client, admin)
     admin_token = csrf_from(client, "/admin")
     every_path = post_routes(client.app)  # type: ignore[arg-type]
-    assert len(every_path) == 36  # with "Resend" on the "check your email" page
+    assert len(every_path) == 37  # with "Resend" and the code on the "check your email" page
     api_paths = [path for path in every_path if is_json_api(path)]
     paths = [path for path in every_path if not is_json_api(path)]
     assert api_paths == ["/api/v1/events/{slug}/registrations"]
