@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run test lint docs screenshot bench messages clean
+.PHONY: setup run test lint docs screenshot bench lighthouse messages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -53,6 +53,17 @@ screenshot: setup
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+# Issue 14's Lighthouse scores of the demo site (bench/lighthouse.py; bench/README.md). Not in
+# `make test` or CI: it needs npm, which installs Lighthouse into .tools/lighthouse/ (ignored
+# by git); it drives Debian's Chromium and never downloads a browser.
+LIGHTHOUSE_VERSION := 12.8.2
+LIGHTHOUSE_FLAGS ?=
+lighthouse: setup
+	test -x .tools/lighthouse/node_modules/.bin/lighthouse || \
+		PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix .tools/lighthouse --no-save \
+		--no-package-lock --no-audit --no-fund --loglevel=error lighthouse@$(LIGHTHOUSE_VERSION)
+	CHROME_PATH=/usr/bin/chromium $(BIN)/python bench/lighthouse.py $(LIGHTHOUSE_FLAGS)
 
 messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -o events_app/locale/messages.pot --project=events_app --no-location --sort-output events_app

@@ -23,7 +23,7 @@ from events_app.markdown import render_markdown
 from events_app.resources import STATIC_DIR, TEMPLATE_DIR
 from events_app.site_urls import SiteUrls
 from events_app.template_cache import shared_bytecode_cache
-from events_app.timezones import zone_label
+from events_app.timezones import zone, zone_label
 from events_app.translations import load_translations
 from events_app.web.extensions import WebExtensions
 from events_app.web.form_errors import EMAIL_PATTERN, form_problems
@@ -130,6 +130,8 @@ def create_templates(
         site_date=site_date,
         site_datetime=site_datetime,
         isodate=lambda moment: moment.isoformat(),
+        # The same moment written with a zone's offset ("...T14:00:00+08:00").
+        isodate_in=lambda moment, name: moment.astimezone(zone(name)).isoformat(),
     )
     for hook in extensions.template_hooks:
         hook(env, settings)

@@ -70,7 +70,7 @@ def test_the_readers_own_time_is_left_to_a_static_script(
     page = client.get("/events/forum").text
     assert (
         '<span class="local-time" hidden>Your time: '
-        '<time datetime="2026-12-13T06:00:00+00:00" data-event-zone="Asia/Shanghai"></time></span>'
+        '<time datetime="2026-12-13T14:00:00+08:00" data-event-zone="Asia/Shanghai"></time></span>'
     ) in page
     assert re.search(r'<script src="/static/js/local-time\.js\?v=\w+" defer></script>', page)
     # No inline script (the CSP refuses it): every script is a static file or JSON-LD data.
