@@ -44,17 +44,19 @@ def _card_renderer(env: Environment, *, memo: bool) -> Callable[..., Markup]:
     macro = env.get_template("_macros.html").module.event_card  # type: ignore[attr-defined]
     if not memo:
         return cast(Callable[..., Markup], macro)
-    remembered: dict[tuple[Any, int, bool], Markup] = {}
+    remembered: dict[tuple[Any, int, bool, bool], Markup] = {}
 
-    def event_card(event: object, level: int = 3, seats: bool = False) -> Markup:
+    def event_card(
+        event: object, level: int = 3, seats: bool = False, eager: bool = False
+    ) -> Markup:
         if not isinstance(event, EventCard):
-            return cast(Markup, macro(event, level, seats))
-        key = (event.row, level, seats)
+            return cast(Markup, macro(event, level, seats, eager))
+        key = (event.row, level, seats, eager)
         html = remembered.get(key)
         if html is None:
             if len(remembered) >= CARD_MEMO_SIZE:
                 remembered.clear()  # rare (more distinct cards than this): start afresh
-            html = remembered[key] = macro(event, level, seats)
+            html = remembered[key] = macro(event, level, seats, eager)
         return html
 
     return event_card
@@ -71,7 +73,11 @@ def _cards_renderer(event_card: Callable[..., Markup]) -> Callable[..., Markup]:
 
     @pass_context
     def event_cards(
-        context: Context, events: Sequence[object], level: int = 3, seats: bool = True
+        context: Context,
+        events: Sequence[object],
+        level: int = 3,
+        seats: bool = True,
+        eager_first: bool = False,
     ) -> Markup:
         request = context.get("request")
         if seats and request is not None:
@@ -79,7 +85,12 @@ def _cards_renderer(event_card: Callable[..., Markup]) -> Callable[..., Markup]:
                 if isinstance(event, EventCard) and event.registration_open and event.capacity:
                     token = seat_band_token(event.seats_left, event.capacity)
                     record_dependency(request, seat_band_key(event.id), token)
-        return Markup("").join(event_card(event, level, seats) for event in events)
+        # `eager_first`: the page's first card, whose picture is usually the largest thing in
+        # view, is fetched at once rather than lazily (Lighthouse: lcp-lazy-loaded).
+        return Markup("").join(
+            event_card(event, level, seats, eager_first and number == 0)
+            for number, event in enumerate(events)
+        )
 
     return event_cards
 

@@ -73,16 +73,22 @@ def test_the_share_variant_is_og_image_twitter_image_and_json_ld_image(
     assert share.headers["content-type"] == "image/jpeg"
 
 
-def test_cards_show_the_image_lazily(
+def test_cards_show_the_image_lazily_but_the_first_at_once(
     client: TestClient, db: Database, now: datetime, cover: Cover
 ) -> None:
+    """The first card's picture is usually the largest thing in view: fetched at once, with
+    priority; the rest load as they scroll into view."""
     make_event(db, now, slug="talk", title="Talk", image=cover.key, image_alt="Hall")
-    for path in ("/", "/events"):
+    make_event(db, now, slug="later", title="Later", image=cover.key, image_alt="Hall")
+    for path in ("/", "/events", "/events?q=talk"):
         page = client.get(path).text
-        [picture] = pictures(page)
-        assert 'loading="lazy"' in picture
-        assert f"/media/{cover.key}-480.webp 480w" in picture
-        assert f'width="{cover.width}" height="{cover.height}"' in picture
+        first, *rest = pictures(page)
+        assert 'fetchpriority="high"' in first
+        assert 'loading="lazy"' not in first
+        assert all('loading="lazy"' in picture for picture in rest)
+        assert len(rest) == (0 if "q=" in path else 1)
+        assert f"/media/{cover.key}-480.webp 480w" in first
+        assert f'width="{cover.width}" height="{cover.height}"' in first
 
 
 def test_without_an_image_a_placeholder_in_the_category_colour(
