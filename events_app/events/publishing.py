@@ -80,6 +80,10 @@ def publish_event(
     event = lock_event(session=session, event_id=event_id)  # read what it is now, locked
     if event is None:
         return None
+    if action not in allowed_publications(event, now):
+        # What the page offers is the rule, not only the page: a hand-made request cannot
+        # cancel a draft or schedule a live event.
+        raise EventRefused({"action": "choice"})
     try:
         data = changed_data(event, **_changes(action, now, publish_at, reason))
     except ValidationError as exc:  # the reason: too long, or control characters

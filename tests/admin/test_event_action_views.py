@@ -270,3 +270,21 @@ def test_each_control_does_what_it_says_with_its_audit_entry(
         "event.postpone",
         "event.cancel",
     ]
+
+
+def test_an_action_the_page_does_not_offer_is_refused(
+    client: TestClient, db: Database, now: datetime, editor: User
+) -> None:
+    """A hand-made request cannot cancel a draft or schedule a live event: the rule is what
+    the page offers, not only the page."""
+    make_event(db, now, slug="draft", status="draft")
+    make_event(db, now, slug="live")
+    refused = [
+        publication(client, "draft", "cancel", reason="Gone", confirm="yes"),
+        publication(client, "draft", "unpublish"),
+        publication(client, "live", "publish"),
+    ]
+    assert [response.status_code for response in refused] == [400, 400, 400]
+    assert load_event(db, "draft").status == "draft"  # type: ignore[union-attr]
+    assert load_event(db, "live").status == "published"  # type: ignore[union-attr]
+    assert not [e for e in audit_entries(db) if e.action.startswith("event.")]
