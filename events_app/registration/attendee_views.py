@@ -34,7 +34,7 @@ from events_app.web.context import AppContext, app_context, render_page
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from events_app.models import Registration
+    from events_app.models import Event, Registration
 
 from events_app.registration.view_support import (
     field_errors,
@@ -85,14 +85,15 @@ def _attendee_context(request: Request, page: AttendeePage) -> dict[str, Any]:
         "position": page.position,
         "token": request.path_params["token"],
         "online_url": join_link(page.registration, page.event),  # the emails' rule
-        **_checkin_pass(page.registration),
+        **_checkin_pass(page.registration, page.event),
     }
 
 
-def _checkin_pass(registration: Registration) -> dict[str, Any]:
+def _checkin_pass(registration: Registration, event: Event) -> dict[str, Any]:
     """The check-in code and its QR (inline SVG: no request leaves the page), only while the
-    registration has a seat: a waitlisted or cancelled one would be turned away at the door."""
-    if not service.is_seated(registration):
+    registration has a seat: a waitlisted or cancelled one would be turned away at the door,
+    and a cancelled event has no door (its registrations stay confirmed)."""
+    if not service.is_seated(registration) or event.status == "cancelled":
         return {"checkin_code": None, "checkin_qr": None}
     code = registration.checkin_code
     return {"checkin_code": format_code(code), "checkin_qr": qr_svg(code)}

@@ -18,7 +18,7 @@ from events_app.config import Settings
 from events_app.events.directions import directions_links
 from events_app.events.present import format_event_when
 from events_app.mail.composed import Attachment, ComposedEmail
-from events_app.models import Event, EventFormat, Registration
+from events_app.models import Event, EventFormat, EventStatus, Registration
 from events_app.registration.checkin_codes import format_code
 from events_app.registration.confirmation_codes import confirmation_code
 from events_app.registration.qr import qr_png, qr_png_size
@@ -63,10 +63,11 @@ def join_link(registration: Registration, event: Event, *, seated: bool | None =
     """The event's online link for this registration, or "": the one rule for emails and the
     attendee's page. Only a seat gets it, and only an event held online (an in-person
     event's stored link is not for attendees). `seated`: whether the registration held a
-    seat when the email was caused (by default, its status now)."""
+    seat when the email was caused (by default, its status now). A cancelled event's
+    registrations stay confirmed, and its link leads nowhere: none then."""
     if seated is None:
         seated = holds_a_seat(registration)
-    if not seated or event.format == EventFormat.in_person:
+    if not seated or event.format == EventFormat.in_person or event.status == EventStatus.cancelled:
         return ""
     return event.online_url
 

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from events_app.db import Database
-from events_app.models import OutboxMessage
+from events_app.models import Event, EventStatus, OutboxMessage
 from events_app.registration import service
 from events_app.registration.notify import Notifier
 from tests.factories import make_event
@@ -148,3 +148,22 @@ def test_the_email_that_gives_a_waitlisted_person_a_seat_carries_the_link(
     cancelled = [m for m in mail_to(db, "seated@example.org") if m.kind == "cancelled"]
     assert cancelled
     assert LINK not in everything_in(cancelled[0])
+
+
+def test_a_cancelled_event_shows_no_join_link_and_no_check_in_code(
+    client: TestClient, db: Database, now: datetime, notifier: Notifier
+) -> None:
+    """Its registrations stay confirmed (they are history), but there is no door to check in
+    at and no meeting to join."""
+    event = make_event(db, now, format="hybrid", online_url=LINK, capacity=5)
+    assert event.id is not None
+    _registration, token = register(db, now, notifier, event.id, "ada@example.org")
+    confirm(db, now, notifier, token)
+    assert "Your check-in code" in client.get(f"/r/{token}").text
+    with db.write() as session:
+        stored = session.get(Event, event.id)
+        assert stored is not None
+        stored.status = EventStatus.cancelled
+    page = client.get(f"/r/{token}").text
+    assert LINK not in page
+    assert "Your check-in code" not in page
