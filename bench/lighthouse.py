@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +31,13 @@ PROJECT_ROOT = BENCH_DIR.parent
 sys.path.insert(0, str(PROJECT_ROOT))  # `python bench/lighthouse.py` from anywhere
 
 from bench.run import HOST, free_port, http_get  # noqa: E402
-from bench.serving import app_env  # noqa: E402
-from deploy.cluster import stop_process_group  # noqa: E402
+from bench.serving import app_env, running, serve_command  # noqa: E402
 
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 GOAL = 95
 LIGHTHOUSE = PROJECT_ROOT / ".tools" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 ATTEMPTS = 3  # tries per Lighthouse run
 CHROMIUM = "/usr/bin/chromium"
-STARTUP_TIMEOUT = 60.0
 EVENT_LINK = re.compile(rb'href="(/events/(?!(?:past|calendar)")[a-z0-9][a-z0-9-]*)"')
 ARTICLE_LINK = re.compile(rb'href="(/articles/[a-z0-9][a-z0-9-]*)"')
 
@@ -75,12 +72,10 @@ def main() -> int:
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
-        server = start_server(env, port, Path(scratch) / "server.log")
-        try:
+        log = Path(scratch) / "server.log"
+        with running(lambda p: serve_command(p, []), env, "/", log, port=port):
             pages = args.page or demo_pages(port)
             results = {page: measure(args, port, page) for page in pages}
-        finally:
-            stop_process_group(server)
 
     medians = print_table(results)
     if args.json:
@@ -99,31 +94,6 @@ def site_env(scratch: Path, port: int) -> dict[str, str]:
     env["EVENTS_BASE_URL"] = f"http://{HOST}:{port}"
     env["EVENTS_MEDIA_DIR"] = str(scratch / "media")  # where demo images go, once there are any
     return env
-
-
-def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "events_app", "serve", "--host", HOST, "--port", str(port)]
-    with log.open("ab") as output:
-        process = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"events-app serve exited during start-up:\n{log.read_text()}")
-        try:
-            http_get(port, "/", timeout=10.0)
-            return process
-        except OSError:
-            if time.monotonic() > deadline:
-                stop_process_group(process)
-                raise RuntimeError(f"events-app serve not ready:\n{log.read_text()}") from None
-            time.sleep(0.05)
 
 
 def demo_pages(port: int) -> list[str]:

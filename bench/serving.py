@@ -69,9 +69,12 @@ class Running:
 
 
 @contextmanager
-def running(command_for: object, env: dict[str, str], path: str, log: Path) -> Iterator[Running]:
-    """Start `command_for(port)`, wait until `path` answers, stop its whole process group."""
-    port = free_port()
+def running(
+    command_for: object, env: dict[str, str], path: str, log: Path, port: int | None = None
+) -> Iterator[Running]:
+    """Start `command_for(port)`, wait until `path` answers, stop its whole process group.
+    `port`: one chosen beforehand (when the environment names it); a free one otherwise."""
+    port = port or free_port()
     command = command_for(port)  # type: ignore[operator]
     with log.open("ab") as output:
         process = subprocess.Popen(

@@ -95,7 +95,7 @@ def store_written(*, session: Session, outbox_id: int, email: ComposedEmail) -> 
 
 
 def write_queued(*, session: Session, writers: Writers) -> int:
-    """Write every queued email now, in one transaction (commands and tests that read the
+    """Write every queued email now, in one transaction (for tests and benchmarks that read the
     outbox as a mail server would receive it); the worker writes one message at a time."""
     queued = session.scalars(
         select(OutboxMessage)
