@@ -25,7 +25,7 @@ from events_app.content import FEED_KEEPS_PAST
 from events_app.events.service import get_live_event
 from events_app.models import Event, Registration, RegistrationStatus
 from events_app.registration.pages import find_registration
-from events_app.registration.seats import SEATED
+from events_app.registration.seats import is_seated
 from events_app.translations import catalogue
 
 
@@ -64,10 +64,6 @@ _IN_CALENDAR = (
     RegistrationStatus.waitlisted,
     RegistrationStatus.cancelled,
 )
-
-
-def _holds_a_seat(registration: Registration) -> bool:
-    return registration.status in SEATED
 
 
 def _status_for(registration: Registration) -> STATUS | None:
@@ -109,7 +105,7 @@ def attendee_file(
             serialised_vevent(
                 entry,
                 site,
-                private=_holds_a_seat(registration),
+                private=is_seated(registration),
                 status=_status_for(registration),
             )
         )
@@ -137,6 +133,6 @@ def registration_file(
     assert event is not None  # the foreign key cascades
     entry = entry_from_event(event, now=now)
     head = CalendarHead(name=event.title, url=site.event_url(event.slug))
-    vevent = serialised_vevent(entry, site, private=_holds_a_seat(owner), status=_status_for(owner))
+    vevent = serialised_vevent(entry, site, private=is_seated(owner), status=_status_for(owner))
     body = assemble_calendar(head, [entry], [vevent])
     return _calendar_file(body, [entry], f"{event.slug}.ics", now)

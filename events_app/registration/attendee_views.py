@@ -28,6 +28,7 @@ from events_app.registration.pages import (
 from events_app.registration.privacy import delete_registration, export_registration
 from events_app.registration.qr import qr_svg
 from events_app.registration.schemas import RegistrationUpdate
+from events_app.registration.seats import is_seated
 from events_app.registration.tokens import looks_like_token
 from events_app.web.context import AppContext, app_context, render_page
 
@@ -93,7 +94,7 @@ def _checkin_pass(registration: Registration, event: Event) -> dict[str, Any]:
     """The check-in code and its QR (inline SVG: no request leaves the page), only while the
     registration has a seat: a waitlisted or cancelled one would be turned away at the door,
     and a cancelled event has no door (its registrations stay confirmed)."""
-    if not service.is_seated(registration) or event.status == "cancelled":
+    if not is_seated(registration) or event.status == "cancelled":
         return {"checkin_code": None, "checkin_qr": None}
     code = registration.checkin_code
     return {"checkin_code": format_code(code), "checkin_qr": qr_svg(code)}

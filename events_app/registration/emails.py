@@ -22,7 +22,7 @@ from events_app.models import Event, EventFormat, EventStatus, Registration
 from events_app.registration.checkin_codes import format_code
 from events_app.registration.confirmation_codes import confirmation_code
 from events_app.registration.qr import qr_png, qr_png_size
-from events_app.registration.seats import SEATED
+from events_app.registration.seats import is_seated
 from events_app.resources import TEMPLATE_DIR
 from events_app.site_urls import SiteUrls
 from events_app.template_cache import shared_bytecode_cache
@@ -54,9 +54,6 @@ WITH_CHECKIN_CODE = frozenset({"confirmed", "promoted"})
 # The emails that ask for confirmation carry the code typed on the "check your email" page,
 # derived from the row whenever the email is composed (confirmation_codes.py).
 WITH_CONFIRMATION_CODE = frozenset({"confirm_request", "manage_link"})
-# Only a registration holding a confirmed seat is ever shown the online link: a pending,
-# waitlisted or cancelled one could otherwise join a full meeting without a seat.
-HOLDS_A_SEAT = SEATED
 
 
 def join_link(registration: Registration, event: Event, *, seated: bool | None = None) -> str:
@@ -66,14 +63,10 @@ def join_link(registration: Registration, event: Event, *, seated: bool | None =
     seat when the email was caused (by default, its status now). A cancelled event's
     registrations stay confirmed, and its link leads nowhere: none then."""
     if seated is None:
-        seated = holds_a_seat(registration)
+        seated = is_seated(registration)
     if not seated or event.format == EventFormat.in_person or event.status == EventStatus.cancelled:
         return ""
     return event.online_url
-
-
-def holds_a_seat(registration: Registration) -> bool:
-    return registration.status in HOLDS_A_SEAT
 
 
 def one_line(text: str) -> str:
@@ -172,7 +165,7 @@ class EmailComposer:
         if kind not in KINDS:
             raise ValueError(f"{kind!r} is not an email about a registration")
         if seated is None:
-            seated = holds_a_seat(registration)
+            seated = is_seated(registration)
         return {
             "site_name": self.settings.site_name,
             "registration": registration,

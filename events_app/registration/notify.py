@@ -18,7 +18,8 @@ from events_app.config import Settings
 from events_app.mail.composed import ComposedEmail
 from events_app.mail.deferred import EmailWriter, Unwritable, enqueue_to_write
 from events_app.models import Event, OutboxMessage, Registration
-from events_app.registration.emails import EmailComposer, holds_a_seat
+from events_app.registration.emails import EmailComposer
+from events_app.registration.seats import is_seated
 from events_app.registration.tokens import token_for
 from events_app.site_urls import SiteUrls
 
@@ -67,7 +68,7 @@ class Notifier:
                 "event_id": event.id,
                 "position": position,
                 "with_calendar": with_calendar,
-                "seated": holds_a_seat(registration),
+                "seated": is_seated(registration),
                 "extra": dict(extra or {}),
             },
             base_url=self.settings.base_url,

@@ -13,6 +13,12 @@ from events_app.models import Event, Registration, RegistrationStatus
 SEATED = (RegistrationStatus.confirmed, RegistrationStatus.attended)
 
 
+def is_seated(registration: Registration) -> bool:
+    """Holds a confirmed seat (or was checked in): the one test for the check-in code, the
+    join link and a calendar entry marked private."""
+    return registration.status in SEATED
+
+
 def holding(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
     """A pending registration still holding a seat at `now` (a moment or a bound parameter)."""
     return and_(

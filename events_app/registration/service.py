@@ -30,7 +30,7 @@ from events_app.registration.confirmation_codes import issue_code
 from events_app.registration.notify import Notifier
 from events_app.registration.schemas import RegistrationCreate, RegistrationUpdate
 from events_app.registration.seat_state import mark_seats_changed
-from events_app.registration.seats import SEATED, seats_left, waitlist, waitlist_position
+from events_app.registration.seats import seats_left, waitlist, waitlist_position
 from events_app.registration.tokens import hash_token, new_nonce, token_for
 from events_app.row_locks import locked, locked_from_the_start
 
@@ -402,7 +402,3 @@ def update_details(
     registration.organisation = data.organisation
     registration.updated_at = now
     return registration
-
-
-def is_seated(registration: Registration) -> bool:
-    return registration.status in SEATED
