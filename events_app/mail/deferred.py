@@ -19,12 +19,15 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlmodel import Session, col
 
 from events_app.mail.composed import ComposedEmail
 from events_app.mail.outbox import encode_attachments, new_message_id
 from events_app.models import OutboxMessage
+
+_OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
+_QUEUE = insert(_OUTBOX)
 
 
 class EmailWriter(Protocol):
@@ -53,21 +56,25 @@ def enqueue_to_write(
     values: Mapping[str, Any],
     base_url: str,
     registration_id: int | None = None,
-) -> OutboxMessage:
-    """Queue an email that `writer` will write when it is sent. `values` must be JSON."""
-    message = OutboxMessage(
-        message_id=new_message_id(base_url),
-        kind=kind,
-        registration_id=registration_id,
-        to_address=to,
-        subject=subject,
-        text_body="",
-        composition=json.dumps({"writer": writer, "values": dict(values)}),
-        next_attempt_at=now,
-        created_at=now,
+) -> None:
+    """Queue an email that `writer` will write when it is sent. `values` must be JSON.
+    One INSERT, sent at once (not kept for the session's flush): every registration change
+    queues an email while it holds the event's lock, and the ORM's unit of work cost more
+    than the statement."""
+    session.connection().execute(
+        _QUEUE,
+        {
+            "message_id": new_message_id(base_url),
+            "kind": kind,
+            "registration_id": registration_id,
+            "to_address": to,
+            "subject": subject,
+            "text_body": "",
+            "composition": json.dumps({"writer": writer, "values": dict(values)}),
+            "next_attempt_at": now,
+            "created_at": now,
+        },
     )
-    session.add(message)
-    return message
 
 
 def compose_queued(*, session: Session, message: OutboxMessage, writers: Writers) -> ComposedEmail:

@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from events_app.registration import service
 from events_app.registration.checkin_codes import format_code
+from events_app.registration.confirming import confirm_registration
 from events_app.registration.emails import join_link
 from events_app.registration.notify import app_notifier
 from events_app.registration.pages import (
@@ -169,10 +170,10 @@ async def confirm(request: Request) -> Response:
     now = ctx.now()
 
     def write(session: Session) -> bool:
-        registration = service.confirm_registration(
+        found = confirm_registration(
             session=session, now=now, token=token, notifier=app_notifier(ctx)
         )
-        return registration is not None
+        return found is not None
 
     if not looks_like_token(token) or not await ctx.write(write):
         raise HTTPException(status_code=404)

@@ -1,5 +1,5 @@
 """Confirming by the six-digit code typed on the "check your email" page: the same rules as
-the link (service.confirm_registration), reached by the address the page's signed cookie
+the link (confirming.confirm_registration), reached by the address the page's signed cookie
 names instead of by the manage token.
 
 Everything happens under the event's lock, as for the link: lapsed holds are released first,

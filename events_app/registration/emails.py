@@ -140,17 +140,18 @@ class EmailComposer:
         return ComposedEmail(kind, registration.email, subject, text, html, attachments)
 
     def subject(
-        self,
-        kind: str,
-        *,
-        registration: Registration,
-        event: Event,
-        extra: Mapping[str, Any] | None = None,
+        self, kind: str, *, event_title: str, extra: Mapping[str, Any] | None = None
     ) -> str:
         """The subject alone, as `compose` writes it: for an email whose bodies the worker
-        writes later, the outbox and the attendee's data export show it meanwhile."""
-        context = self._context(kind, registration, event, None, None, extra, None)
-        return one_line(self.env.get_template(f"{kind}.subject.txt").render(context))
+        writes later, the outbox and the attendee's data export show it meanwhile. Subjects
+        name the event and an organiser's words, nothing more, so this builds none of the
+        links the bodies need: every confirmation queues one, under the event's lock."""
+        if kind not in KINDS:
+            raise ValueError(f"{kind!r} is not an email about a registration")
+        context = {"site_name": self.settings.site_name, "event": {"title": event_title}}
+        return one_line(
+            self.env.get_template(f"{kind}.subject.txt").render({**context, **(extra or {})})
+        )
 
     def _context(
         self,

@@ -56,23 +56,53 @@ class Notifier:
         reads it back to write the email."""
         assert registration.id is not None
         assert event.id is not None
-        subject = self.composer.subject(kind, registration=registration, event=event, extra=extra)
+        self.queue(
+            session=session,
+            now=now,
+            kind=kind,
+            registration_id=registration.id,
+            to=registration.email,
+            event_id=event.id,
+            event_title=event.title,
+            seated=is_seated(registration),
+            position=position,
+            with_calendar=with_calendar,
+            extra=extra,
+        )
+
+    def queue(
+        self,
+        *,
+        session: Session,
+        now: datetime,
+        kind: str,
+        registration_id: int,
+        to: str,
+        event_id: int,
+        event_title: str,
+        seated: bool,
+        position: int | None = None,
+        with_calendar: bool = True,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        """`notify` from the values alone, for a change made without loading the rows
+        (registration/confirming.py)."""
         enqueue_to_write(
             session=session,
             now=now,
             kind=kind,
-            to=registration.email,
-            subject=subject,
+            to=to,
+            subject=self.composer.subject(kind, event_title=event_title, extra=extra),
             writer=WRITER,
             values={
-                "event_id": event.id,
+                "event_id": event_id,
                 "position": position,
                 "with_calendar": with_calendar,
-                "seated": is_seated(registration),
+                "seated": seated,
                 "extra": dict(extra or {}),
             },
             base_url=self.settings.base_url,
-            registration_id=registration.id,
+            registration_id=registration_id,
         )
 
     def write(

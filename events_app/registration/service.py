@@ -205,31 +205,13 @@ def find_by_token(*, session: Session, token: str) -> Registration | None:
     )
 
 
-def confirm_registration(
-    *, session: Session, now: datetime, token: str, notifier: Notifier
-) -> Registration | None:
-    """Confirm a pending (or expired) registration: a seat if it holds one or one is free,
-    the waitlist otherwise. Confirming twice changes nothing."""
-    registration = find_by_token(session=session, token=token)
-    if registration is None:
-        return None
-    event = lock_event(session=session, event_id=registration.event_id)
-    assert event is not None
-    if not locked_from_the_start(session):
-        # What was read before the lock may have changed while we waited for it.
-        session.refresh(registration)
-    release_lapsed_holds(session=session, now=now, event=event, notifier=notifier)
-    return confirm_locked(
-        session=session, now=now, event=event, registration=registration, notifier=notifier
-    )
-
-
 def confirm_locked(
     *, session: Session, now: datetime, event: Event, registration: Registration,
     notifier: Notifier,
 ) -> Registration:  # fmt: skip
-    """confirm_registration's work once the caller holds the event's lock and has released
-    lapsed holds: the link and the code (code_confirmation.py) confirm alike."""
+    """Confirm once the caller holds the event's lock and has released lapsed holds: the
+    code (code_confirmation.py) confirms so, and the link (confirming.py) applies the same
+    rules in Core statements."""
     if registration.status not in (RegistrationStatus.pending, RegistrationStatus.expired):
         return registration
     holding = (

@@ -92,6 +92,60 @@ def test_the_harness_catches_overbooking_without_the_lock(
     )
 
 
+async def _confirmations_race_for_freed_seats(base_url: str, slug: str, database_url: str) -> Site:
+    """60 register; the 10 who hold the seats cancel; then the other 50 confirm at once, so
+    that the 10 free seats are decided by confirmations alone (not by holds taken earlier)."""
+    with site_client(base_url) as client:
+        async with client:
+            site = Site(base_url, slug, client)
+            await site.open_event_page()
+            emails = [f"confirmer{i:03d}@example.org" for i in range(6 * CAPACITY)]
+            for email in emails[:CAPACITY]:  # one by one: these are the ten holding seats
+                await site.register(email)
+            await together(site.register(email) for email in emails[CAPACITY:])
+            state = read_state(database_url)
+            tokens = state.confirm_tokens()
+            holders = {r.id for r in state.registrations if r.holds_seat}
+            assert len(holders) == CAPACITY, site.results.summary()
+            for registration_id in holders:
+                await site.cancel(tokens[registration_id])
+            await together(
+                site.confirm(token) for key, token in tokens.items() if key not in holders
+            )
+            return site
+
+
+def test_fifty_confirmations_race_for_ten_freed_seats(database_url: str, tmp_path: Path) -> None:
+    """(e) Confirmation takes its seat under the event's lock too (registration/confirming.py):
+    exactly 10 of the 50 get seats, the other 40 are waitlisted in order."""
+    slug = seed_event(database_url)
+    with running_server(database_url, tmp_path / "uvicorn.log") as base_url:
+        site = run_async(_confirmations_race_for_freed_seats(base_url, slug, database_url))
+    state = read_state(database_url)
+    assert site.results.errors == []
+    assert state.count("cancelled") == CAPACITY
+    assert state.count("confirmed") == CAPACITY
+    assert state.count("waitlisted") == 4 * CAPACITY
+    assert waitlist_order_violations(state) == []
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_the_confirmation_race_overbooks_without_the_lock(
+    database_url: str, tmp_path: Path
+) -> None:
+    """(e) without row locks: confirmations that count free seats on snapshots missing each
+    other's confirmations give away more than the 10 seats, so the test above can fail."""
+    slug = seed_event(database_url)
+    with running_server(database_url, tmp_path / "uvicorn.log", app=UNLOCKED_APP) as base_url:
+        site = run_async(_confirmations_race_for_freed_seats(base_url, slug, database_url))
+    state = read_state(database_url)
+    confirmed = state.count("confirmed")
+    print(f"\nconfirmations without row locks: confirmed={confirmed} {site.results.summary()}")
+    assert confirmed > CAPACITY or site.results.errors, (
+        f"no overbooking detected without the lock: {confirmed} confirmed"
+    )
+
+
 async def _double_click(base_url: str, slug: str) -> Site:
     with site_client(base_url) as client:
         async with client:

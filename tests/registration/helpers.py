@@ -13,6 +13,7 @@ from events_app.config import Settings
 from events_app.db import Database
 from events_app.models import OutboxMessage, Registration
 from events_app.registration import service
+from events_app.registration.confirming import confirm_registration
 from events_app.registration.housekeeping import Housekeeper
 from events_app.registration.notify import Notifier
 from events_app.registration.schemas import RegistrationCreate
@@ -39,9 +40,9 @@ def register(
 
 def confirm(db: Database, now: datetime, notifier: Notifier, token: str) -> Registration:
     with db.write() as session:
-        registration = service.confirm_registration(
-            session=session, now=now, token=token, notifier=notifier
-        )
+        found = confirm_registration(session=session, now=now, token=token, notifier=notifier)
+        assert found is not None
+        registration = session.get(Registration, found)
         assert registration is not None
         return registration
 
