@@ -38,8 +38,11 @@ def _when(times: _Times, language: str) -> str:
     return f"{format_event_when(times, language)} · {times.timezone}"
 
 
-def preview_changes(event: Event, data: EventCreate, language: str) -> list[Change]:
-    """The lines that differ between the stored `event` and what `data` would save."""
+def preview_changes(
+    event: Event, data: EventCreate, language: str, *, status: str | None = None
+) -> list[Change]:
+    """The lines that differ between the stored `event` and what `data` would save;
+    `status`: the one the save's publishing choice gives it (a draft published on saving)."""
     old = _Times(event.starts_at, event.ends_at, event.timezone, event.all_day)
     new = _Times(data.starts_at_utc, data.ends_at_utc, data.timezone, data.all_day)
     changes: list[Change] = []
@@ -48,6 +51,8 @@ def preview_changes(event: Event, data: EventCreate, language: str) -> list[Chan
         changes.append(Change("when", before, after))
     for name in ("format", "venue", "address", "online_url", "status"):
         before, after = str(getattr(event, name) or ""), str(getattr(data, name) or "")
+        if name == "status" and status is not None:
+            after = status
         if before != after:
             changes.append(Change(name, before, after))
     return changes

@@ -43,7 +43,7 @@ from events_app.admin.guards import requires
 from events_app.admin.local_times import Problem
 from events_app.admin.markdown_preview import preview_markdown
 from events_app.admin.pages import render_admin
-from events_app.events.publishing import publish_event
+from events_app.events.publishing import Publication, publish_event
 from events_app.events.writes import (
     EventRefused,
     NotifyDecisionNeeded,
@@ -51,7 +51,7 @@ from events_app.events.writes import (
     edit_version,
     update_event,
 )
-from events_app.models import User, UserRole
+from events_app.models import EventStatus, User, UserRole
 from events_app.registration.notify import app_notifier
 from events_app.web.context import app_context
 
@@ -104,7 +104,7 @@ async def _save(
             seen=seen,
         )
         if done is not None and checked.publication is not None:
-            publish_event(
+            published = publish_event(
                 session=session,
                 now=now,
                 actor=user,
@@ -114,9 +114,18 @@ async def _save(
                 notifier=notifier,
                 publish_at=checked.publish_at,
             )
+            if published is not None:  # the emails, if any, went with the publishing
+                done = (published[0], done[1] + published[1])
         return None if done is None else (done[0].slug, done[1])
 
     return await ctx.write(write)
+
+
+def _status(checked: Checked) -> str | None:
+    """The status a draft's publishing choice gives it on saving (None: as the form says)."""
+    if checked.publication in (Publication.publish, Publication.schedule):
+        return EventStatus.published.value
+    return None
 
 
 def _ask(
@@ -134,7 +143,7 @@ def _ask(
     context = {
         "row": row,
         "count": count,
-        "changes": preview_changes(row.event, checked.data, language),
+        "changes": preview_changes(row.event, checked.data, language, status=_status(checked)),
         "fields": hidden_fields(form),
         "version_field": VERSION_FIELD,
         "version": edit_version(row.event, count),

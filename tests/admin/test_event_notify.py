@@ -177,3 +177,42 @@ def test_a_decision_without_what_it_was_made_on_is_asked_again(
     response = edit_form(client, db, "talk", venue="Room 2", extra={"notify": "yes"})
     assert response.status_code == 409
     assert load_event(db, "talk").venue == "Main Hall"  # type: ignore[union-attr]
+
+
+def test_format_and_online_link_changes_are_listed(
+    client: TestClient, db: Database, now: datetime, notifier: Notifier, editor: User
+) -> None:
+    event = make_event(
+        db, now, slug="talk", format="hybrid", online_url="https://meet.example.org/a"
+    )
+    attend(db, now, notifier, event, "a@example.org")
+    response = edit_form(
+        client,
+        db,
+        "talk",
+        format="online",
+        online_url="https://meet.example.org/b",
+        extra={"action": "save"},
+    )
+    assert "Email 1 attendee about this change?" in response.text
+    rows = re.findall(
+        r'<th scope="row">([^<]*)</th>\s*<td[^>]*>([^<]*)</td>\s*<td[^>]*>([^<]*)<span',
+        response.text,
+    )
+    assert rows[0] == ("Format", "Hybrid", "Online")
+    assert ("Online link", "https://meet.example.org/a", "https://meet.example.org/b") in rows
+
+
+def test_publishing_a_draft_with_attendees_lists_the_new_status(
+    client: TestClient, db: Database, now: datetime, talk: Event, editor: User
+) -> None:
+    # Published, attended, then taken back to draft: publishing it again from its form asks.
+    from tests.factories import edit_event as change
+
+    change(db, now, "talk", status="draft")
+    response = edit_form(client, db, "talk", publishing="publish", extra={"action": "save"})
+    assert "Email 2 attendees about this change?" in response.text
+    assert re.search(r'<th scope="row">Status</th>\s*<td>Draft</td>', response.text)
+    response = press(client, response.text, ("notify", "yes"))
+    assert response.headers["location"] == f"{PATH}?saved=1&notified=2"  # type: ignore[attr-defined]
+    assert load_event(db, "talk").status == "published"  # type: ignore[union-attr]
