@@ -1,5 +1,7 @@
-"""The back office's landing page: the upcoming events with how full they are, each linked to
-its check-in page, and a chart of registrations per day over the last 30 days."""
+"""The back office's landing page: "New event" first; the upcoming events with their seats
+as the public page counts them, a fill bar and a small chart of their registrations per day
+(in the event's zone), each linked to its check-in page; and a chart of registrations per
+day over the last 30 days."""
 
 from __future__ import annotations
 
@@ -12,7 +14,12 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from events_app.admin.chart import bar_chart
-from events_app.admin.dashboard import CHART_DAYS, registrations_per_day, upcoming_fill
+from events_app.admin.dashboard import (
+    CHART_DAYS,
+    EVENT_DAYS,
+    registrations_per_day,
+    upcoming_fill,
+)
 from events_app.admin.guards import requires
 from events_app.admin.pages import render_admin
 from events_app.mail.retry import count_failed
@@ -39,6 +46,8 @@ async def dashboard(request: Request, user: User) -> Response:
     language = ctx.settings.language
     context = {
         "events": events,
+        "event_charts": {event.slug: bar_chart(event.days) for event in events},
+        "event_days": EVENT_DAYS,
         "chart": bar_chart(days),
         "chart_days": CHART_DAYS,
         "short_day": partial(_day_label, language, "d MMM"),

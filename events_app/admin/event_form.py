@@ -4,7 +4,9 @@ comes back becomes an EventCreate (the same schema the import uses) or a Problem
 Times are entered as wall-clock times in the event's own timezone (`datetime-local`), all-day
 events as dates; see local_times for the days clocks change. What the form does not carry
 (status, go-live moment, reason) is kept from the stored event: those change through the
-publishing actions. The map position (latitude and longitude, both or neither) is optional.
+publishing actions, or for a new event or a draft through the form's own publishing
+section (publish_choice). The reminder (hours before the start; 0: none) is on the form. The
+map position (latitude and longitude, both or neither) is optional.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from events_app.admin.form_errors import (
 )
 from events_app.admin.local_times import Problem, parse_day, resolve_instant, resolve_wall
 from events_app.admin.local_times import wall_value as _wall_value
+from events_app.admin.publish_choice import blank_publishing, read_publishing
 from events_app.date_range import FIRST_YEAR, LAST_YEAR, in_range
 from events_app.events.schemas import EventCreate
 from events_app.models import Article, Category, Event, EventFormat, EventStatus
@@ -41,13 +44,15 @@ PLAIN_FIELDS += ("online_url", "organizer")
 POSITION_FIELDS = ("latitude", "longitude")
 POSITION_LIMITS = {"latitude": 90.0, "longitude": 180.0}
 TEXT_FIELDS = (*PLAIN_FIELDS, "format", "capacity", "timezone", "start_date", "end_date")
-TEXT_FIELDS += POSITION_FIELDS
+TEXT_FIELDS += (*POSITION_FIELDS, "reminder_hours")
 WALL_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 # Moments (instants) rather than the event's own times; both are entered in its timezone.
 MOMENT_FIELDS = ("registration_opens_at", "registration_closes_at")
 Form = dict[str, Any]
 _STAND_IN = datetime(2000, 1, 1)
 RESERVED_SLUGS = {"new"}  # /admin/events/new is the form for a new event
+REMINDER_DEFAULT = "24"  # as the schema's default: a day before
+REMINDER_MAX = 30 * 24  # as the schema's ReminderHours
 
 
 def blank_form(timezone: str) -> Form:
@@ -56,6 +61,8 @@ def blank_form(timezone: str) -> Form:
     form.update({f"{name}_offset": "" for name in WALL_FIELDS})
     form.update(timezone=timezone, format=EventFormat.in_person.value, all_day=False)
     form.update(categories=[], articles=[], image="", image_alt="", image_remove=False)
+    form["reminder_hours"] = REMINDER_DEFAULT
+    form.update(blank_publishing())
     return form
 
 
@@ -67,6 +74,7 @@ def form_from_event(event: Event) -> Form:
     form.update({name: str(getattr(event, name) or "") for name in PLAIN_FIELDS})
     form.update(format=EventFormat(event.format).value, all_day=event.all_day)
     form["capacity"] = "" if event.capacity is None else str(event.capacity)
+    form["reminder_hours"] = str(event.reminder_hours or 0)
     for name in POSITION_FIELDS:
         value = getattr(event, name)
         form[name] = "" if value is None else repr(value)
@@ -126,6 +134,7 @@ def read_form(raw: FormInput) -> Form:
     form["categories"] = texts(raw, "categories")[: MAX_CHOICES + 1]
     form["articles"] = texts(raw, "articles")[: MAX_CHOICES + 1]
     read_cover(raw, form)
+    read_publishing(raw, form)
     return form
 
 
@@ -173,6 +182,18 @@ def _capacity(raw: str, problems: dict[str, Problem]) -> int | None:
         return None
 
 
+def _reminder(raw: str, problems: dict[str, Problem]) -> int:
+    """Hours before the start; empty or 0: no reminder."""
+    try:
+        hours = int(raw.strip() or "0")
+    except ValueError:
+        hours = -1
+    if not 0 <= hours <= REMINDER_MAX:
+        problems["reminder_hours"] = Problem("reminder_hours", {"most": REMINDER_MAX})
+        return 0
+    return hours
+
+
 def _degrees(raw: str) -> float | None:
     """A number of degrees as typed: a decimal comma is read as a point; None if no number."""
     text = raw.strip()
@@ -215,6 +236,7 @@ def to_event_create(
     values: dict[str, Any] = {name: form[name] for name in PLAIN_FIELDS}
     values.update(timezone=form["timezone"].strip(), all_day=form["all_day"])
     values.update(format=form["format"], capacity=_capacity(form["capacity"], problems))
+    values["reminder_hours"] = _reminder(form["reminder_hours"], problems)
     values.update(_times(form, problems))
     values.update(_position(form, problems))
     for name, allowed in (("categories", categories), ("articles", articles)):
@@ -228,11 +250,7 @@ def to_event_create(
         problems["image_alt"] = problem
     if kept is not None:
         values.update(
-            status=kept.status,
-            status_reason=kept.status_reason,
-            publish_at=kept.publish_at,
-            # Not on this form yet: a save must not reset it to the default.
-            reminder_hours=kept.reminder_hours,
+            status=kept.status, status_reason=kept.status_reason, publish_at=kept.publish_at
         )
     else:
         values["status"] = EventStatus.draft

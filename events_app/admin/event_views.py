@@ -1,11 +1,13 @@
 """The back office's events: the list, the form for a new event (blank, or a copy of
 another), and each event's page with its form. A "Preview" button shows the description as
 the public page renders it, without saving; bad input comes back with a message beside each
-field; a change that moves the event for confirmed attendees asks whether to tell them.
-Publishing and deleting are in event_action_views."""
+field. Saving an existing event (and asking whether to email its attendees) is in
+event_save_views; publishing and deleting in event_action_views."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
@@ -22,16 +24,12 @@ from events_app.admin.guards import requires
 from events_app.admin.local_times import Problem, wall_value
 from events_app.admin.markdown_preview import preview_markdown
 from events_app.admin.pages import read_admin_form, render_admin
+from events_app.admin.publish_choice import offers_publishing, publishing_choice
 from events_app.events.editing import find_event
 from events_app.events.preview_links import PREVIEW_LINK_LIFETIME
-from events_app.events.publishing import allowed_publications
+from events_app.events.publishing import Publication, allowed_publications, publish_event
 from events_app.events.schemas import EventCreate
-from events_app.events.writes import (
-    EventRefused,
-    NotifyDecisionNeeded,
-    create_event,
-    update_event,
-)
+from events_app.events.writes import EventRefused, create_event
 from events_app.models import EventFormat, User, UserRole
 from events_app.registration.notify import app_notifier
 from events_app.timezones import timezone_names, zone
@@ -88,7 +86,7 @@ async def render_event_form(
         "formats": list(EventFormat),
         "row": row,
         "preview": False,
-        "ask_notify": None,
+        "offers_publishing": offers_publishing(row.event if row else None),
         **extra,
     }
     if row is not None:
@@ -140,38 +138,50 @@ async def duplicate_event(request: Request, user: User) -> Response:
     return await render_event_form(request, user, form, copied_from=slug)
 
 
-async def _validated(
+@dataclass(frozen=True)
+class Checked:
+    """The form read and checked: what to save (None when a problem stands in the way), the
+    publishing action to take after it (a new event or a draft only) and its moment."""
+
+    data: EventCreate | None
+    problems: dict[str, Problem]
+    publication: Publication | None = None
+    publish_at: datetime | None = None
+
+
+async def check_form(
     request: Request, form: dict[str, Any], row: EventRow | None, upload: Problem | None
-) -> tuple[EventCreate | None, dict[str, Problem]]:
+) -> Checked:
     choices = await app_context(request).read(
         lambda session: event_form.load_choices(session=session)
     )
+    kept = row.event if row else None
     data, problems = event_form.to_event_create(
-        form,
-        kept=row.event if row else None,
-        categories=choices.categories,
-        articles=choices.article_slugs,
+        form, kept=kept, categories=choices.categories, articles=choices.article_slugs
     )
+    publication, publish_at = publishing_choice(form, kept, problems)
     if upload is not None:
-        return None, {**problems, FILE_FIELD: upload}
-    return data, problems
+        problems = {**problems, FILE_FIELD: upload}
+    if problems:
+        return Checked(None, problems)
+    return Checked(data, problems, publication, publish_at)
 
 
-async def _read_form(request: Request) -> tuple[Any, dict[str, Any], Problem | None]:
+async def read_event_form(request: Request) -> tuple[Any, dict[str, Any], Problem | None]:
     """The form as sent, with its cover image stored (or the file's Problem)."""
     raw = await read_admin_form(request, max_files=1)
     form = event_form.read_form(raw)
     return raw, form, await take_cover(request, raw, form)
 
 
-def _refused(refused: EventRefused) -> dict[str, Problem]:
+def refused_problems(refused: EventRefused) -> dict[str, Problem]:
     return {name: Problem(code) for name, code in refused.errors.items()}
 
 
 @requires(UserRole.editor)
 async def create_event_submit(request: Request, user: User) -> Response:
     ctx = app_context(request)
-    raw, form, upload = await _read_form(request)
+    raw, form, upload = await read_event_form(request)
     copied_from = clean_text(text(raw, "copied_from"))
     if raw.get("action") == "preview":
         preview, problems = await preview_markdown(form["description"], "description")
@@ -185,29 +195,46 @@ async def create_event_submit(request: Request, user: User) -> Response:
             status_code=400 if problems else 200,
             copied_from=copied_from,
         )
-    data, problems = await _validated(request, form, None, upload)
-    if data is None:
+    checked = await check_form(request, form, None, upload)
+    if checked.data is None:
         return await render_event_form(
-            request, user, form, errors=problems, status_code=400, copied_from=copied_from
+            request, user, form, errors=checked.problems, status_code=400, copied_from=copied_from
         )
-    valid, now = data, ctx.now()
+    valid, now, notifier = checked.data, ctx.now(), app_notifier(ctx)
 
     def write(session: Session) -> str:
         event = create_event(
             session=session, now=now, actor=user, data=valid, copied_from=copied_from
         )
+        assert event.id is not None
+        if checked.publication is not None:  # a new event has nobody to tell
+            publish_event(
+                session=session,
+                now=now,
+                actor=user,
+                event_id=event.id,
+                action=checked.publication,
+                notify=None,
+                notifier=notifier,
+                publish_at=checked.publish_at,
+            )
         return event.slug
 
     try:
         slug = await ctx.write(write)
     except EventRefused as refused:
         return await render_event_form(
-            request, user, form, errors=_refused(refused), status_code=400, copied_from=copied_from
+            request,
+            user,
+            form,
+            errors=refused_problems(refused),
+            status_code=400,
+            copied_from=copied_from,
         )
-    return _to_event(request, slug, "created=1")
+    return to_event(request, slug, "created=1")
 
 
-def _to_event(request: Request, slug: str, query: str) -> Response:
+def to_event(request: Request, slug: str, query: str) -> Response:
     path = request.app.url_path_for("admin_event", slug=slug)
     return RedirectResponse(f"{path}?{query}", status_code=303)
 
@@ -228,64 +255,11 @@ async def event_page(request: Request, user: User) -> Response:
     )
 
 
-@requires(UserRole.editor)
-async def update_event_submit(request: Request, user: User) -> Response:
-    ctx = app_context(request)
-    row, _stored = await load_row(request)
-    raw, form, upload = await _read_form(request)
-    if raw.get("action") == "preview":
-        preview, problems = await preview_markdown(form["description"], "description")
-        problems = {**problems, FILE_FIELD: upload} if upload else problems
-        return await render_event_form(
-            request,
-            user,
-            form,
-            row=row,
-            preview=preview,
-            errors=problems,
-            status_code=400 if problems else 200,
-        )
-    data, problems = await _validated(request, form, row, upload)
-    if data is None:
-        return await render_event_form(
-            request, user, form, row=row, errors=problems, status_code=400
-        )
-    notify = NOTIFY_CHOICES.get(str(raw.get("notify", "")))
-    valid, now, event_id = data, ctx.now(), row.event.id
-    assert event_id is not None
-
-    def write(session: Session) -> tuple[str, int] | None:
-        done = update_event(
-            session=session,
-            now=now,
-            actor=user,
-            event_id=event_id,
-            data=valid,
-            notify=notify,
-            notifier=app_notifier(ctx),
-        )
-        return None if done is None else (done[0].slug, done[1])
-
-    try:
-        saved = await ctx.write(write)
-    except NotifyDecisionNeeded as question:
-        return await render_event_form(request, user, form, row=row, ask_notify=question.count)
-    except EventRefused as refused:
-        return await render_event_form(
-            request, user, form, row=row, errors=_refused(refused), status_code=400
-        )
-    if saved is None:
-        raise HTTPException(status_code=404)
-    slug, notified = saved
-    return _to_event(request, slug, f"saved=1&notified={notified}" if notified else "saved=1")
-
-
 routes: list[BaseRoute] = [
     Route("/admin/events", event_list, methods=["GET"], name="admin_events"),
     Route("/admin/events/new", new_event, methods=["GET"], name="admin_event_new"),
     Route("/admin/events/new", create_event_submit, methods=["POST"], name="admin_event_create"),
     Route("/admin/events/{slug}", event_page, methods=["GET"], name="admin_event"),
-    Route("/admin/events/{slug}", update_event_submit, methods=["POST"], name="admin_event_update"),
     Route(
         "/admin/events/{slug}/duplicate",
         duplicate_event,

@@ -12,6 +12,7 @@ from events_app.admin.checkin_views import routes as checkin_routes
 from events_app.admin.dashboard_views import routes as dashboard_routes
 from events_app.admin.event_action_views import routes as event_action_routes
 from events_app.admin.event_preview_views import routes as event_preview_routes
+from events_app.admin.event_save_views import routes as event_save_routes
 from events_app.admin.event_views import routes as event_routes
 from events_app.admin.login_views import routes as login_routes
 from events_app.admin.mail_views import routes as mail_routes
@@ -32,6 +33,7 @@ routes: list[BaseRoute] = [
     *mail_routes,
     *checkin_routes,
     *event_routes,
+    *event_save_routes,
     *event_action_routes,
     *event_preview_routes,
     *article_routes,

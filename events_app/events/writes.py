@@ -6,11 +6,16 @@ change goes to the audit log with what it was before and after.
 Telling attendees: a change to an event's time, place or status (its SEQUENCE rises) while it
 has confirmed attendees needs the organiser's decision (`notify` True or False); without one,
 `NotifyDecisionNeeded` says how many would be emailed and nothing is written. Cancelling is
-the exception: everyone registered is always told.
+the exception: everyone registered is always told. The page that asks carries
+`edit_version` of what it showed; `update_event` given it (`seen`) refuses with
+`StaleDecision` when the event or its number of confirmed attendees moved since, so a
+decision is never applied to a change it was not asked about.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 from typing import Any
 
@@ -53,6 +58,17 @@ class NotifyDecisionNeeded(Exception):
     def __init__(self, count: int) -> None:
         super().__init__(count)
         self.count = count
+
+
+class StaleDecision(Exception):
+    """The event (or who is confirmed for it) changed since the organiser was asked."""
+
+
+def edit_version(event: Event, confirmed: int) -> str:
+    """What a decision about telling attendees was made on: the event as the organiser can
+    change it, and how many confirmed attendees would hear."""
+    record = json.dumps([event_snapshot(event), confirmed], sort_keys=True, default=str)
+    return hashlib.sha256(record.encode()).hexdigest()[:32]
 
 
 def event_snapshot(event: Event) -> dict[str, Any]:
@@ -132,12 +148,20 @@ def update_event(
     notify: bool | None,
     notifier: Notifier,
     action: str = "event.update",
+    seen: str | None = None,
 ) -> tuple[Event, int] | None:
     """Apply `data` to the event under its lock; (the event, how many were emailed), or None
-    when it no longer exists. Raises NotifyDecisionNeeded, EventRefused."""
+    when it no longer exists. `seen`: the edit_version the `notify` decision was made on.
+    Raises NotifyDecisionNeeded, StaleDecision, EventRefused."""
     event = lock_event(session=session, event_id=event_id)
     if event is None:
         return None
+    if seen is not None:
+        confirmed = count_registrations(
+            session=session, event_id=event_id, statuses=(RegistrationStatus.confirmed,)
+        )
+        if edit_version(event, confirmed) != seen:
+            raise StaleDecision
     _check_slug(session, data.slug, event)
     cancelling = data.status == EventStatus.cancelled != event.status
     # Already cancelled and staying so: they were told; a later edit is not news to them.

@@ -13,7 +13,7 @@ lapses (so a lapsing hold changes the value without any write).
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select
@@ -22,8 +22,8 @@ from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col
 
 from events_app.content import mark_dependency_changed
-from events_app.models import Event, Registration
-from events_app.registration.seats import holding, taking_a_seat
+from events_app.models import Event, Registration, RegistrationStatus
+from events_app.registration.seats import SEATED, holding, taking_a_seat
 
 SEATS = "seats"  # the dependency kinds the page cache is given readers for (app.py)
 SEAT_BANDS = "seat-band"
@@ -37,6 +37,10 @@ class SeatState:
     capacity: int | None  # None: no limit
     left: int | None  # None: no limit
     held: int  # of the seats not left, how many are only held for unconfirmed registrations
+    # What the back office's dashboard adds, read by the same statement so that its numbers
+    # and the public page's never disagree; not part of what the page shows (its token).
+    seated: int = field(default=0, compare=False)  # confirmed or attended
+    waitlisted: int = field(default=0, compare=False)
 
     @property
     def token(self) -> str:
@@ -70,16 +74,19 @@ def seat_band_token(left: int | None, capacity: int | None) -> str:
     return f"few-{left}" if band == "few" else band or "plenty"
 
 
-def _seat_counts() -> Select[int | None, int | None, int, int]:
+def _seat_counts() -> Select[int | None, int | None, int, int, int, int]:
     now: BindParameter[datetime] = bindparam("now")
     held = holding(now)
     taken = taking_a_seat(now)
+    counted = func.count(col(Registration.id))
     return (
         select(
             col(Event.id),
             col(Event.capacity),
-            func.count(col(Registration.id)).filter(taken),
-            func.count(col(Registration.id)).filter(held),
+            counted.filter(taken),
+            counted.filter(held),
+            counted.filter(col(Registration.status).in_(SEATED)),
+            counted.filter(col(Registration.status) == RegistrationStatus.waitlisted),
         )
         .select_from(Event)
         .outerjoin(Registration, col(Registration.event_id) == col(Event.id))
@@ -101,11 +108,13 @@ def read_seat_states(
     parameters = {"now": now, "event_ids": list(event_ids)}
     rows = session.execute(SEAT_COUNTS, parameters).all()
     states: dict[int, SeatState] = {}
-    for event_id, capacity, taken, held in rows:
+    for event_id, capacity, taken, held, seated, waitlisted in rows:
+        others = {"seated": int(seated), "waitlisted": int(waitlisted)}
         if capacity is None:
-            states[event_id] = SeatState(None, None, 0)
+            states[event_id] = SeatState(None, None, 0, **others)
         else:
-            states[event_id] = SeatState(capacity, max(0, capacity - int(taken)), int(held))
+            left = max(0, capacity - int(taken))
+            states[event_id] = SeatState(capacity, left, int(held), **others)
     return states
 
 

@@ -27,6 +27,7 @@ from events_app.admin.dashboard import (
 from events_app.db import Database
 from events_app.models import Registration, RegistrationStatus
 from events_app.registration.notify import Notifier
+from events_app.registration.seat_state import SeatState
 from tests.admin.web_helpers import sign_in
 from tests.factories import make_event, make_user
 from tests.query_counter import count_queries
@@ -68,20 +69,38 @@ def test_upcoming_live_events_with_their_seats_taken(
         )
     with db.read() as session:
         fills = upcoming_fill(session=session, now=now)
-    assert [(f.slug, f.seated, f.capacity, f.percent) for f in fills] == [
-        ("running", 0, None, None),
-        ("sooner", 1, None, None),
-        ("later", 3, 4, 75),
+    assert [(f.slug, f.seated, f.held, f.capacity, f.percent) for f in fills] == [
+        ("running", 0, 0, None, None),
+        ("sooner", 1, 0, None, None),
+        ("later", 3, 1, 4, 100),  # the pending registration holds the last seat
     ]
 
 
 @pytest.mark.parametrize(
-    ("seated", "capacity", "percent"),
-    [(0, 10, 0), (1, 3, 33), (2, 3, 67), (5, 5, 100), (6, 5, 100), (0, 0, 100), (4, None, None)],
+    ("seated", "held", "capacity", "percent", "seated_percent"),
+    [
+        (0, 0, 10, 0, 0),
+        (1, 0, 3, 33, 33),
+        (2, 0, 3, 67, 67),
+        (5, 0, 5, 100, 100),
+        (6, 0, 5, 100, 100),
+        (0, 0, 0, 100, 0),
+        (4, 0, None, None, 0),
+        (2, 1, 4, 75, 50),  # a held seat fills the bar too, in its own colour
+    ],
 )
-def test_how_full(seated: int, capacity: int | None, percent: int | None, now: datetime) -> None:
-    fill = EventFill("x", "X", now, "UTC", "published", capacity, seated)  # type: ignore[arg-type]
-    assert fill.percent == percent
+def test_how_full(
+    seated: int,
+    held: int,
+    capacity: int | None,
+    percent: int | None,
+    seated_percent: int,
+    now: datetime,
+) -> None:
+    left = None if capacity is None else max(0, capacity - seated - held)
+    seats = SeatState(capacity, left, held, seated=seated)
+    fill = EventFill("x", "X", now, "UTC", "published", capacity, seats)  # type: ignore[arg-type]
+    assert (fill.percent, fill.seated_percent) == (percent, seated_percent)
 
 
 def test_the_list_stops_at_its_limit(db: Database, now: datetime) -> None:
@@ -145,7 +164,8 @@ def test_the_dashboard_costs_the_same_queries_with_no_data_and_with_lots(
             registrations_per_day(session=session, now=now, tz=BERLIN)
         return len(statements)
 
-    empty = queries()
+    make_event(db, now, starts_at=now + timedelta(days=5))
+    few = queries()
     for number in range(6):
         event = make_event(
             db, now - timedelta(days=30), capacity=number or None, starts_at=now + timedelta(days=5)
@@ -153,7 +173,8 @@ def test_the_dashboard_costs_the_same_queries_with_no_data_and_with_lots(
         for day in range(number * 2):
             moment = now - timedelta(days=day * 3)
             sign_up(db, notifier, event.id, moment, f"p{day}@example.org", seat=day % 2 == 0)  # type: ignore[arg-type]
-    assert queries() == empty == 2
+    # The events, their seats, their days; the site's days.
+    assert queries() == few == 4
 
 
 # --- The chart's geometry --------------------------------------------------------------------
@@ -207,7 +228,7 @@ def test_the_page_shows_events_and_the_chart_as_accessible_svg(
     assert response.status_code == 200
     page = response.text
     assert "4 of 8 seats taken (50%)" in page
-    assert '<meter id="fill-1" min="0" max="100" value="50">' in page
+    assert '<rect class="fill-seated" x="0" y="0" width="50" height="6"/>' in page
     assert "0 seats taken (no limit)" in page
     assert 'href="/admin/events/talk/checkin">Check-in</a>' in page
     assert 'href="/events/talk"' in page

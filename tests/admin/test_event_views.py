@@ -1,5 +1,6 @@
 """The events pages over HTTP: the list, a new event, its form coming back with messages,
-the preview, a time that happens twice, asking before emailing attendees, duplicating."""
+the preview, a time that happens twice, duplicating (asking before emailing attendees:
+test_event_notify)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from events_app.registration.notify import Notifier
 from tests.admin.event_helpers import attend, edit_form, load_event, post_event_form
 from tests.admin.web_helpers import sign_in
 from tests.factories import make_article, make_event, make_user
-from tests.registration.helpers import outbox
 from tests.support.audit import audit_entries
 from tests.support.error_summary import assert_error_summary
 
@@ -197,32 +197,6 @@ def test_a_time_that_happens_twice_is_asked_about_and_saved_as_chosen(
     assert event.starts_at.isoformat() == "2026-10-25T01:30:00+00:00"  # the second 02:30
     page = client.get("/admin/events/open-labs").text
     assert 'name="starts_at_offset" value="+01:00"' in page  # kept on the next save
-
-
-def test_moving_an_event_asks_whether_to_email_its_attendees(
-    client: TestClient, db: Database, now: datetime, notifier: Notifier, editor: User
-) -> None:
-    event = make_event(db, now, slug="talk", timezone="Europe/Berlin")
-    attend(db, now, notifier, event, "a@example.org")
-    attend(db, now, notifier, event, "b@example.org")
-    sent = len(outbox(db))
-    response = edit_form(client, db, "talk", venue="Room 2", extra={"action": "save"})
-    assert response.status_code == 200
-    assert "This change moves the event for 2 confirmed attendees." in response.text
-    assert "Save and email 2 attendees" in response.text
-    assert 'value="Room 2"' in response.text
-    assert load_event(db, "talk").venue == "Main Hall"  # type: ignore[union-attr]
-
-    response = edit_form(client, db, "talk", venue="Room 2", extra={"notify": "yes"})
-    assert response.headers["location"] == "/admin/events/talk?saved=1&notified=2"
-    assert "2 attendees are being emailed." in client.get(response.headers["location"]).text
-    assert [m.kind for m in outbox(db)[sent:]] == ["event_changed"] * 2
-    assert load_event(db, "talk").sequence == 1  # type: ignore[union-attr]
-
-    response = edit_form(client, db, "talk", venue="Room 3", extra={"notify": "no"})
-    assert response.headers["location"] == "/admin/events/talk?saved=1"
-    assert len(outbox(db)) == sent + 2
-    assert load_event(db, "talk").venue == "Room 3"  # type: ignore[union-attr]
 
 
 def test_editing_keeps_what_the_form_does_not_carry(

@@ -228,3 +228,78 @@ def test_an_organiser_exports_the_attendees_as_csv(
     assert len(rows) == 1 + sum(SIGN_UPS.values())
     assert any(back_office.attendee in row for row in rows[1:])
     context.close()
+
+
+def _in_view(page: Page, name: str) -> bool:
+    box = page.get_by_role("button", name=name, exact=True).bounding_box()
+    height = page.evaluate("window.innerHeight")
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+@pytest.mark.parametrize(("viewport", "label"), [(PHONE, "phone"), (DESKTOP, "desktop")])
+def test_the_event_forms_save_bar_stays_in_view_while_scrolling(
+    browser: Browser, back_office: BackOffice, tmp_path: Path, viewport: dict[str, int], label: str
+) -> None:
+    """The long event form, in its sections: Save and Preview stay at the bottom of the window
+    wherever the form is scrolled to, and the page is no wider than the screen."""
+    from playwright.sync_api import expect
+
+    context = signed_in(browser, back_office.site, viewport)
+    page = context.new_page()
+    page.goto(back_office.site.url(f"/admin/events/{back_office.slug}"))
+    legends = page.locator("form.editor-form > fieldset.editor-group > legend")
+    expect(legends).to_have_text(
+        ["Basics", "When", "Where", "Registration", "Content", "Publishing"]
+    )
+    form = page.locator("form.editor-form")
+    top = page.evaluate(
+        "document.querySelector('form.editor-form').getBoundingClientRect().top + scrollY"
+    )
+    bottom = top + (form.bounding_box() or {"height": 0})["height"]
+    height = viewport["height"]
+    checked = 0
+    for y in range(int(top), int(bottom - height), 400):
+        page.evaluate(f"window.scrollTo(0, {y})")
+        assert _in_view(page, "Save changes"), f"Save out of view at {y}px"
+        assert _in_view(page, "Preview"), f"Preview out of view at {y}px"
+        checked += 1
+        if checked == 3:
+            page.screenshot(path=str(SCREENSHOTS / f"admin-event-form-{label}-scrolled.png"))
+    assert checked >= (3 if label == "phone" else 1)
+    bar = page.locator(".save-bar").bounding_box()
+    assert bar is not None
+    assert bar["y"] + bar["height"] == pytest.approx(height, abs=1)  # resting on the bottom
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    # Scrolled to the end, the bar rests after the last section instead of covering it.
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    last = page.locator("#ev-publishing").bounding_box()
+    bar = page.locator(".save-bar").bounding_box()
+    assert last is not None
+    assert bar is not None
+    assert bar["y"] >= last["y"] + last["height"]
+    page.screenshot(path=str(SCREENSHOTS / f"admin-event-form-{label}-end.png"))
+    if label == "phone":
+        assert_accessible_and_valid(page, "admin-event-form", tmp_path)
+    context.close()
+
+
+def test_moving_an_event_asks_on_its_own_page_and_back_keeps_the_input(
+    browser: Browser, back_office: BackOffice, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    context = signed_in(browser, back_office.site, PHONE)
+    page = context.new_page()
+    page.goto(back_office.site.url(f"/admin/events/{back_office.slug}"))
+    page.get_by_label("Venue", exact=True).fill("Room 2, East Wing")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Email 15 attendees about this change?"
+    )
+    expect(page.locator("table.changes")).to_contain_text("Room 2, East Wing")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "admin-event-notify-phone")
+    assert_accessible_and_valid(page, "admin-event-notify", tmp_path)
+    page.get_by_role("button", name="Back to the form").click()
+    expect(page.get_by_label("Venue", exact=True)).to_have_value("Room 2, East Wing")
+    context.close()
