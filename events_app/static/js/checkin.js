@@ -139,7 +139,7 @@
   function timeOf(iso) {
     try {
       return new Intl.DateTimeFormat(root.dataset.language || undefined, {
-        hour: "2-digit", minute: "2-digit", timeZone: root.dataset.timezone
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: root.dataset.timezone
       }).format(new Date(iso));
     } catch (error) {
       return new Date(iso).toLocaleTimeString();
@@ -251,7 +251,7 @@
     } else if (entry.checked_in_at) {
       showResult(false, fill(M.already, { name: entry.name }), fill(M.at_time, { time: timeOf(entry.checked_in_at) }));
     } else {
-      var now = new Date().toISOString();
+      var now = new Date(Date.now() + (list.offset || 0)).toISOString();
       entry.checked_in_at = now;
       entry.local = true;
       showResult(true, fill(M.checked_in, { name: entry.name }), entry.organisation || "");
@@ -302,7 +302,9 @@
                 entry.local = true;
               }
             });
-            list = { slug: slug, title: data.event.title, keep_until: data.keep_until, loaded_at: data.loaded_at, attendees: attendees };
+            // The server's clock, as far as this device can tell: a phone's own may be wrong.
+            var offset = Date.parse(data.loaded_at) - Date.now();
+            list = { slug: slug, title: data.event.title, keep_until: data.keep_until, loaded_at: data.loaded_at, offset: offset, attendees: attendees };
             root.dataset.doorLoaded = String(data.attendees.length);
             return saveList();
           });
@@ -596,7 +598,7 @@
         }).then(sync);
       });
     }
-    if (list && list.keep_until && new Date(list.keep_until) < new Date()) {
+    if (list && list.keep_until && Date.parse(list.keep_until) < Date.now() + (list.offset || 0)) {
       return forgetList(); // the event is over: the device keeps no names longer
     }
     if (list) {
