@@ -199,15 +199,29 @@
     }
     document.querySelectorAll("li.door-person[data-code]").forEach(function (row) {
       var entry = list.attendees[row.dataset.code];
-      if (!entry || !entry.checked_in_at || row.classList.contains("is-attended")) {
+      if (!entry || !entry.checked_in_at) {
         return;
       }
-      row.classList.add("is-attended");
-      row.querySelector(".door-state").textContent = fill(M.checked_in_at, { time: timeOf(entry.checked_in_at) });
-      var rowForm = row.querySelector("form");
-      if (rowForm) {
-        rowForm.hidden = true;
+      if (!row.classList.contains("is-attended")) {
+        row.classList.add("is-attended");
+        row.querySelector(".door-state").textContent = fill(M.checked_in_at, { time: timeOf(entry.checked_in_at) });
       }
+      var rowForm = row.querySelector("form[data-attend]");
+      if (!rowForm) {
+        return;
+      }
+      if (entry.local) {
+        rowForm.hidden = true; // not on the server yet: nothing there to undo
+        return;
+      }
+      // On the server now: the row's button undoes it there, as on a page that listed
+      // them checked in.
+      rowForm.action = rowForm.action.replace(/\/attend$/, "/undo");
+      delete rowForm.dataset.attend;
+      var button = rowForm.querySelector("button");
+      button.firstChild.textContent = M.undo;
+      button.classList.add("secondary");
+      rowForm.hidden = false;
     });
     if (statusLine && pending !== undefined) {
       var parts = [];
@@ -558,6 +572,11 @@
   document.querySelectorAll("li.door-person[data-code] form").forEach(function (rowForm) {
     rowForm.addEventListener("submit", function (event) {
       var code = rowForm.closest("li").dataset.code;
+      if (!rowForm.dataset.attend && !navigator.onLine) {
+        event.preventDefault();
+        showResult(false, M.undo_offline, "");
+        return;
+      }
       if (!list || !rowForm.dataset.attend || !list.attendees[code]) {
         return;
       }
@@ -604,7 +623,7 @@
     if (list) {
       root.dataset.doorLoaded = String(Object.keys(list.attendees).length);
     }
-    render();
+    // Not shown yet: the server's list comes first when online (refresh), this one when not.
   }).then(function () {
     return refresh();
   }).then(function () {
