@@ -152,4 +152,3 @@ def door_devices(*, session: Session, event_id: int) -> list[CheckinDevice]:
             .order_by(col(CheckinDevice.last_sync_at), col(CheckinDevice.id))
         ).all()
     )
-

@@ -86,7 +86,9 @@ def test_a_batch_sent_twice_counts_once_and_answers_the_same(
     ada = seat(db, now, notifier, event, "Ada Lovelace")
     bob = seat(db, now, notifier, event, "Bob Byte")
     token = csrf_from(client, PAGE)
-    body = batch("device-aaaa", ("c-ada-00001", ada.checkin_code), ("c-bob-00001", bob.checkin_code))
+    body = batch(
+        "device-aaaa", ("c-ada-00001", ada.checkin_code), ("c-bob-00001", bob.checkin_code)
+    )
     first = post(client, body, token)
     assert first.status_code == 200
     assert [(r["id"], r["outcome"], r["name"]) for r in first.json()["results"]] == [
@@ -111,7 +113,8 @@ def test_two_devices_checking_one_person_in_count_once(
     page = client.get(PAGE).text
     assert "1 of 1 checked in" in page
     # The organiser sees both devices, and that the second still holds two check-ins.
-    assert "Phone aaaa" in page and "Phone bbbb" in page
+    assert "Phone aaaa" in page
+    assert "Phone bbbb" in page
     assert "<td>2</td>" in page
 
 
@@ -142,7 +145,10 @@ def test_another_events_code_an_unknown_one_and_garbage(
         SYNC, content=b"{not json", headers={"x-csrf-token": token, "sec-fetch-site": "same-origin"}
     )
     assert response.status_code == 400
-    assert post(client, batch("device-aaaa"), token, "/admin/events/none/checkin/sync").status_code == 404
+    assert (
+        post(client, batch("device-aaaa"), token, "/admin/events/none/checkin/sync").status_code
+        == 404
+    )
 
 
 def test_a_batch_without_the_sessions_token_or_session_is_refused(
@@ -160,7 +166,9 @@ def test_a_batch_without_the_sessions_token_or_session_is_refused(
     assert count(client) == 0
     # Signed out (every session ended): the old token is worth nothing, and the door list
     # is refused as JSON for the script, not with the sign-in page.
-    client.post("/admin/logout", data={"csrf_token": token}, headers={"sec-fetch-site": "same-origin"})
+    client.post(
+        "/admin/logout", data={"csrf_token": token}, headers={"sec-fetch-site": "same-origin"}
+    )
     assert post(client, body, token).status_code in (401, 403)
     refused = client.get(DOOR, follow_redirects=False)
     assert refused.status_code == 401

@@ -112,9 +112,7 @@ def on_server(door: Door) -> tuple[int, int]:
     try:
         with db.read() as session:
             attended = session.scalars(
-                select(Registration).where(
-                    col(Registration.status) == RegistrationStatus.attended
-                )
+                select(Registration).where(col(Registration.status) == RegistrationStatus.attended)
             ).all()
             scans = session.scalars(select(CheckinScan)).all()
             return len(attended), len(scans)
@@ -143,7 +141,8 @@ def test_three_check_ins_offline_are_counted_once_when_the_network_returns(
     for control in (page.get_by_label("Check-in code"), page.get_by_role("button", name="Scan")):
         expect(control).to_be_visible()
         box = control.bounding_box()
-        assert box is not None and box["y"] + box["height"] <= PHONE["height"]
+        assert box is not None
+        assert box["y"] + box["height"] <= PHONE["height"]
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "checkin-offline-1-first-screen", full_page=False)
 

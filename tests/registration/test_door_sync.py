@@ -66,7 +66,9 @@ def test_two_devices_agree_and_the_earlier_check_in_keeps_its_time(
     ada = seat(db, now, notifier, event, "Ada Lovelace")
     earlier, later = now - timedelta(minutes=30), now - timedelta(minutes=5)
     # The device that was offline sends last, but checked Ada in first.
-    online = send(db, now, actor, event, "device-bbbb", Scan("scan-b-000001", ada.checkin_code, later))
+    online = send(
+        db, now, actor, event, "device-bbbb", Scan("scan-b-000001", ada.checkin_code, later)
+    )
     offline = send(
         db, now, actor, event, "device-aaaa", Scan("scan-a-000001", ada.checkin_code, earlier),
         pending=3,
