@@ -333,3 +333,29 @@ def test_admin_pages_keep_one_menu_row_above_the_content(browser: Browser, door:
         assert admin_nav.is_visible()
         screenshot(page, f"checkin-layout-{name}", full_page=False)
         context.close()
+
+
+def test_signing_out_clears_the_door_list_and_the_worker(browser: Browser, door: Door) -> None:
+    """Clear-Site-Data on the sign-out's answer: no IndexedDB, no worker, no cache left."""
+    phone = signed_in(browser, door.site, PHONE)
+    page = open_door(phone, door)
+    page.wait_for_selector('[data-offline-ready="1"]', state="attached")
+    before = page.evaluate(
+        """async () => ({
+            databases: (await indexedDB.databases()).map((d) => d.name),
+            workers: (await navigator.serviceWorker.getRegistrations()).length,
+            caches: (await caches.keys()).length,
+        })"""
+    )
+    assert before == {"databases": ["events-door"], "workers": 1, "caches": 1}
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/admin/login?signed_out=1")
+    after = page.evaluate(
+        """async () => ({
+            databases: (await indexedDB.databases()).map((d) => d.name),
+            workers: (await navigator.serviceWorker.getRegistrations()).length,
+            caches: (await caches.keys()).length,
+        })"""
+    )
+    assert after == {"databases": [], "workers": 0, "caches": 0}
+    phone.close()
