@@ -629,14 +629,18 @@
   }).then(function () {
     return sync();
   });
+  // Queued check-ins are retried often; a device with none reports in once a minute, so the
+  // organiser still sees it is there.
   setInterval(function () {
-    if (navigator.onLine) {
-      sync();
-    }
+    queued().then(function (items) {
+      if (items.length) {
+        sync();
+      }
+    });
   }, SYNC_EVERY);
   setInterval(function () {
     if (navigator.onLine) {
-      refresh();
+      refresh().then(sync);
     }
   }, REFRESH_EVERY);
   window.addEventListener("online", function () {
