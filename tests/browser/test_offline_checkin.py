@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import col
 
 from events_app.db import Database
-from events_app.models import CheckinScan, Registration, RegistrationStatus
+from events_app.models import CheckinScan, Event, Registration, RegistrationStatus
 from events_app.registration.checkin_codes import format_code
 from events_app.registration.notify import Notifier
 from events_app.registration.qr import _qr, qr_png
@@ -120,6 +120,15 @@ def on_server(door: Door) -> tuple[int, int]:
         db.dispose()
 
 
+def rename(door: Door, title: str) -> None:
+    db = Database.from_url(door.site.database_url)
+    try:
+        with db.write() as session:
+            session.execute(update(Event).where(col(Event.slug) == door.slug).values(title=title))
+    finally:
+        db.dispose()
+
+
 def eventually(check: Callable[[], bool], seconds: float = 10) -> bool:
     deadline = time.monotonic() + seconds
     while not check():
@@ -214,8 +223,16 @@ def test_the_page_opens_offline_from_its_service_worker(browser: Browser, door: 
     page.reload()  # now under the worker's control
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     phone.set_offline(True)
-    page.reload()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Check-in: Door Night")
+    assert page.evaluate("fetch('/').then(() => 'online', () => 'offline')") == "offline"
+    # Renamed on the server meanwhile: the page that opens is the device's copy.
+    rename(door, "Door Night, renamed")
+    try:
+        response = page.reload()
+        assert response is not None
+        assert response.from_service_worker
+        expect(page.get_by_role("heading", level=1)).to_have_text("Check-in: Door Night")
+    finally:
+        rename(door, "Door Night")
     page.wait_for_selector(f'[data-door-loaded="{len(NAMES)}"]', state="attached")
     type_code(page, door.codes["Eve Echo"])
     expect(page.locator(".door-result")).to_contain_text("Checked in: Eve Echo")
