@@ -367,3 +367,40 @@ class LoginThrottle(SQLModel, table=True):
     failures: int = 0
     last_failed_at: datetime = _utc_column(index=True)
     blocked_until: datetime | None = _utc_column(nullable=True)
+
+
+class CheckinDevice(SQLModel, table=True):
+    """A phone or tablet checking people in at an event's door, as it names itself when it
+    syncs (registration/door_sync.py): when it last reached the server, and how many
+    check-ins it said it still held, so the organiser sees which device is behind."""
+
+    __tablename__ = "checkin_device"
+    __table_args__ = (sa.UniqueConstraint("event_id", "device_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    device_key: str = Field(max_length=64)  # random, made by the device once
+    name: str = Field(default="", max_length=60)
+    first_seen_at: datetime = _utc_column()
+    last_sync_at: datetime = _utc_column()
+    pending: int = 0  # check-ins the device still held after its last sync
+
+
+class CheckinScan(SQLModel, table=True):
+    """One check-in made on a device, by the id the device gave it: sent again (a lost
+    answer, a retried batch), it is answered as the first time and changes nothing."""
+
+    __tablename__ = "checkin_scan"
+    __table_args__ = (sa.UniqueConstraint("event_id", "client_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    device_id: int = Field(foreign_key="checkin_device.id", index=True, ondelete="CASCADE")
+    client_id: str = Field(max_length=64)
+    registration_id: int | None = Field(
+        default=None, foreign_key="registration.id", index=True, ondelete="SET NULL"
+    )
+    code: str = Field(max_length=12)  # as normalised; empty when it was not a code
+    scanned_at: datetime = _utc_column()  # on the device's clock, bounded by the server's
+    received_at: datetime = _utc_column()
+    outcome: str = Field(max_length=20)

@@ -21,10 +21,11 @@ from starlette.routing import BaseRoute, Route
 from events_app.admin.guards import requires
 from events_app.admin.pages import render_admin
 from events_app.events.editing import find_event
-from events_app.models import User, UserRole
+from events_app.models import CheckinDevice, User, UserRole
 from events_app.registration import checkin
 from events_app.registration.checkin import CheckinResult, Outcome
-from events_app.registration.door_list import load_door_list
+from events_app.registration.door_list import DoorList, load_door_list
+from events_app.registration.door_sync import door_devices
 from events_app.registration.view_support import form_text, read_form
 from events_app.web.context import app_context
 from events_app.web.forms import clean_text
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from starlette.datastructures import FormData
 
 MAX_ID = 2**31 - 1
+CAMERA_HERE = "camera=(self), microphone=(), geolocation=()"
 STATUS = {
     Outcome.checked_in: 200,
     Outcome.undone: 200,
@@ -59,19 +61,29 @@ async def _page(
     code: str = "",
 ) -> Response:
     slug: str = request.path_params["slug"]
-    door = await app_context(request).read(
-        lambda session: load_door_list(session=session, slug=slug, search=search)
-    )
-    if door is None:
+
+    def load(session: Session) -> tuple[DoorList, list[CheckinDevice]] | None:
+        door = load_door_list(session=session, slug=slug, search=search)
+        if door is None or door.event.id is None:
+            return None
+        return door, door_devices(session=session, event_id=door.event.id)
+
+    loaded = await app_context(request).read(load)
+    if loaded is None:
         raise HTTPException(status_code=404)
+    door, devices = loaded
     context = {
         "door": door,
+        "devices": devices,
         "search": search or "",
         "result": result,
         "code": code,
     }
     status = STATUS[result.outcome] if result else 200
-    return render_admin(request, "admin/checkin.html", context, user=user, status_code=status)
+    response = render_admin(request, "admin/checkin.html", context, user=user, status_code=status)
+    # The scanner needs the camera, which every other page refuses (web/security.py).
+    response.headers["permissions-policy"] = CAMERA_HERE
+    return response
 
 
 @requires(UserRole.editor)

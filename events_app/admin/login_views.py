@@ -134,6 +134,9 @@ async def logout(request: Request) -> Response:
     login_path = str(request.app.url_path_for("admin_login"))
     response = RedirectResponse(f"{login_path}?signed_out=1", status_code=303)
     clear_session_cookie(request, response)
+    # What the check-in page kept on this device (the door list in IndexedDB, the page in
+    # its service worker's cache) goes with the session. The public pages keep nothing.
+    response.headers["clear-site-data"] = '"storage"'
     return response
 
 

@@ -8,6 +8,7 @@ from events_app.admin.account_views import routes as account_routes
 from events_app.admin.article_views import routes as article_routes
 from events_app.admin.audit_views import routes as audit_routes
 from events_app.admin.category_views import routes as category_routes
+from events_app.admin.checkin_sync_views import routes as checkin_sync_routes
 from events_app.admin.checkin_views import routes as checkin_routes
 from events_app.admin.dashboard_views import routes as dashboard_routes
 from events_app.admin.event_action_views import routes as event_action_routes
@@ -32,6 +33,7 @@ routes: list[BaseRoute] = [
     *message_routes,
     *mail_routes,
     *checkin_routes,
+    *checkin_sync_routes,
     *event_routes,
     *event_save_routes,
     *event_action_routes,

@@ -30,11 +30,15 @@ class EventGone(LookupError):
     """The event was deleted between loading the page and the change."""
 
 
-def _lock(session: Session, event_id: int) -> Event:
+def lock_door(session: Session, event_id: int) -> Event:
+    """The event, locked for a change to its registrations; EventGone when it is gone."""
     event = lock_event(session=session, event_id=event_id)
     if event is None:
         raise EventGone(event_id)
     return event
+
+
+_lock = lock_door
 
 
 class Outcome(StrEnum):
@@ -71,15 +75,28 @@ def _audit(
 
 
 def _mark_attended(
-    session: Session, now: datetime, actor: User, event: Event, registration: Registration
-) -> CheckinResult:
+    session: Session, now: datetime, actor: User, event: Event, registration: Registration,
+    at: datetime | None = None,
+) -> CheckinResult:  # fmt: skip
+    """`at`: when a device checked them in while offline (door_sync.py), else now. Of two
+    devices checking the same person in, the earlier check-in's time is the one kept,
+    whichever reached the server first."""
+    at = at or now
     if registration.status == RegistrationStatus.attended:
+        first = registration.checked_in_at
+        if first is not None and at < first:
+            before = _snapshot(registration)
+            registration.checked_in_at = at
+            registration.updated_at = now
+            session.flush()
+            _audit(session, now, actor, registration, event, CHECK_IN, before)
         return CheckinResult(Outcome.already, registration)
     if registration.status != RegistrationStatus.confirmed:
         return CheckinResult(Outcome.not_admitted, registration)
     before = _snapshot(registration)
     registration.status = RegistrationStatus.attended
-    registration.checked_in_at = registration.updated_at = now
+    registration.checked_in_at = at
+    registration.updated_at = now
     session.flush()
     _audit(session, now, actor, registration, event, CHECK_IN, before)
     return CheckinResult(Outcome.checked_in, registration)
@@ -97,10 +114,24 @@ def check_in_by_code(
     *, session: Session, now: datetime, actor: User, event_id: int, code: str
 ) -> CheckinResult:
     """What the door's code field does with what was typed or scanned."""
+    if normalise_code(code) is None:
+        return CheckinResult(Outcome.invalid)
+    return check_in_code_locked(
+        session=session, now=now, actor=actor, event=_lock(session, event_id), code=code
+    )
+
+
+def check_in_code_locked(
+    *, session: Session, now: datetime, actor: User, event: Event, code: str,
+    at: datetime | None = None,
+) -> CheckinResult:  # fmt: skip
+    """check_in_by_code for a caller that holds the event's lock already (a device's batch
+    takes it once for all its check-ins), checked in at `at` (default: now)."""
     normal = normalise_code(code)
     if normal is None:
         return CheckinResult(Outcome.invalid)
-    event = _lock(session, event_id)
+    assert event.id is not None
+    event_id = event.id
     registration = session.scalar(
         select(Registration).where(col(Registration.checkin_code) == normal)
     )
@@ -109,7 +140,7 @@ def check_in_by_code(
     if registration.event_id != event_id:
         other = session.get(Event, registration.event_id)
         return CheckinResult(Outcome.other_event, registration, other_event=other)
-    return _mark_attended(session, now, actor, event, registration)
+    return _mark_attended(session, now, actor, event, registration, at)
 
 
 def check_in(

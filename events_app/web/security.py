@@ -43,6 +43,8 @@ def security_headers(
     return headers
 
 
+# ASGI header names are lowercase.
+VIEW_MAY_SET = frozenset({b"referrer-policy", b"permissions-policy"})
 SECURITY_HEADER_NAMES = frozenset(name for name, _value in security_headers(hsts=True))
 
 
@@ -57,7 +59,6 @@ class SecurityHeadersMiddleware:
     ) -> None:
         self.app = app
         self.headers = security_headers(hsts=hsts, subdomains=subdomains, image_origin=image_origin)
-        self.headers_but_referrer = [h for h in self.headers if h[0] != b"referrer-policy"]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -66,15 +67,13 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                # A view may set a stricter Referrer-Policy of its own (the attendee's pages
-                # send no Referer at all): keep it rather than add a second one. This runs on
-                # every cached page, so it looks for that one header only.
+                # A view may set a Referrer-Policy of its own (the attendee's pages send no
+                # Referer at all), or a Permissions-Policy (the check-in page may use the
+                # camera): keep it rather than add a second one. This runs on every cached
+                # page, so it looks for those two headers only.
                 headers = message.get("headers", [])
-                ours = self.headers
-                for key, _value in headers:
-                    if key == b"referrer-policy":  # ASGI header names are lowercase
-                        ours = self.headers_but_referrer
-                        break
+                own = {key for key, _value in headers if key in VIEW_MAY_SET}
+                ours = [h for h in self.headers if h[0] not in own] if own else self.headers
                 message["headers"] = [*headers, *ours]
             await send(message)
 

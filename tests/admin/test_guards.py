@@ -18,9 +18,10 @@ from tests.factories import make_user
 from tests.registration.web_helpers import csrf_from
 from tests.support.routes import concrete, walk
 
-# Reached signed out by design: the sign-in form itself, and signing out (which answers
-# with a redirect to the sign-in page whoever asks).
-SIGNED_OUT_PATHS = {"/admin/login"}
+# Reached signed out by design: the sign-in form itself, signing out (which answers with a
+# redirect to the sign-in page whoever asks), and the check-in page's service worker script
+# (no data; served under /admin/ only so that its scope may cover the check-in pages).
+SIGNED_OUT_PATHS = {"/admin/login", "/admin/checkin-sw.js"}
 OPEN_TO_ANYONE = {"/admin/logout"}
 
 
