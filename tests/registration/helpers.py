@@ -11,8 +11,10 @@ from sqlmodel import col
 from events_app.clock import FrozenClock
 from events_app.config import Settings
 from events_app.db import Database
-from events_app.models import OutboxMessage, Registration
+from events_app.events.questions import questions_of
+from events_app.models import Event, OutboxMessage, Registration
 from events_app.registration import service
+from events_app.registration.answers import check_answers
 from events_app.registration.housekeeping import Housekeeper
 from events_app.registration.notify import Notifier
 from events_app.registration.schemas import RegistrationCreate
@@ -35,6 +37,28 @@ def register(
             session=session, now=now, event_id=event_id, data=data, notifier=notifier, hold=HOLD
         )
         return outcome.registration, notifier.token(outcome.registration)
+
+
+def register_with_answers(
+    db: Database,
+    now: datetime,
+    notifier: Notifier,
+    event_id: int | None,
+    given: dict[str, object],
+    email: str = "answers@example.org",
+) -> Registration:
+    """Register with answers to the event's questions, checked as the form checks them."""
+    data = RegistrationCreate(name="Grace Hopper", email=email, consent=True)
+    with db.write() as session:
+        event = session.get(Event, event_id)
+        assert event is not None and event.id is not None
+        answers, errors = check_answers(questions_of(event.questions), given)
+        assert errors == {}
+        outcome = service.register_attendee(
+            session=session, now=now, event_id=event.id, data=data, notifier=notifier,
+            hold=HOLD, answers=answers,
+        )  # fmt: skip
+        return outcome.registration
 
 
 def confirm(db: Database, now: datetime, notifier: Notifier, token: str) -> Registration:
