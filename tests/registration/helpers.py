@@ -61,6 +61,15 @@ def register_with_answers(
         return outcome.registration
 
 
+def cancel_by_token(db: Database, now: datetime, notifier: Notifier, token: str) -> Registration:
+    with db.write() as session:
+        registration = service.find_by_token(session=session, token=token)
+        assert registration is not None
+        return service.cancel_registration(
+            session=session, now=now, registration=registration, notifier=notifier
+        )
+
+
 def confirm(db: Database, now: datetime, notifier: Notifier, token: str) -> Registration:
     with db.write() as session:
         registration = service.confirm_registration(
