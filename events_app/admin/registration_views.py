@@ -22,6 +22,7 @@ from events_app.events.schemas import Capacity
 from events_app.models import Event, RegistrationStatus, User, UserRole
 from events_app.registration import organiser, roster
 from events_app.registration.notify import app_notifier
+from events_app.events.questions import questions_of
 from events_app.registration.roster_csv import CsvLabels, roster_csv
 from events_app.registration.schemas import AttendeeDetails
 from events_app.registration.view_support import field_errors, form_text, read_form, redirect_to
@@ -205,7 +206,12 @@ async def registrations_csv(request: Request, user: User) -> Response:
             session=session, event_id=event_id, filters=filters
         )
     )
-    body = roster_csv(registrations, tz=ctx.site_tz, labels=csv_labels(ctx.settings.language))
+    body = roster_csv(
+        registrations,
+        tz=ctx.site_tz,
+        labels=csv_labels(ctx.settings.language),
+        questions=questions_of(event.questions),
+    )
     filename = f"{event.slug}-registrations.csv"
     return Response(
         body,

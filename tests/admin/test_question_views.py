@@ -3,6 +3,8 @@ adding (with field errors and the input kept), editing, reordering and removing,
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +15,9 @@ from starlette.testclient import TestClient
 from events_app.db import Database
 from events_app.models import AuditEntry, Event, UserRole
 from tests.admin.web_helpers import post_form, sign_in
+from events_app.registration.notify import Notifier
 from tests.factories import SAMPLE_QUESTIONS, make_event, make_user, set_questions
+from tests.registration.helpers import register_with_answers
 from tests.support.error_summary import assert_error_summary
 
 PAGE = "/admin/events/talk/questions"
@@ -129,3 +133,32 @@ def test_editing_moving_and_removing(client: TestClient, db: Database, now: date
     with db.read() as session:
         actions = [entry.action for entry in session.scalars(select(AuditEntry)).all()]
     assert actions.count("event.questions") == 3
+
+
+def test_the_csv_and_the_registration_page_show_the_answers_even_to_removed_questions(
+    client: TestClient, db: Database, now: datetime, notifier: Notifier
+) -> None:
+    _signed_in(client, db, now)
+    with db.read() as session:
+        event_id = _talk(session).id
+    set_questions(db, now, event_id, SAMPLE_QUESTIONS)
+    given = {"diet": "=HYPERLINK(\"http://x\")", "track": "Policy", "terms": True}
+    first = register_with_answers(db, now, notifier, event_id, given, email="a@example.org")
+    post_form(client, PAGE, f"{PAGE}/diet/remove")
+    post_form(
+        client, f"{PAGE}/track", f"{PAGE}/track", label="Your track", kind="choice",
+        choices="Policy\nResearch", required="yes",
+    )  # fmt: skip
+    register_with_answers(
+        db, now, notifier, event_id, {"track": "Research", "terms": True}, email="b@example.org"
+    )
+    response = client.get("/admin/events/talk/registrations.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header = rows[0]
+    assert header[-3:] == ["Your track", "I accept the code of conduct", "Dietary needs"]
+    by_email = {row[1]: row[-3:] for row in rows[1:]}
+    assert by_email["a@example.org"] == ["Policy", "yes", "'=HYPERLINK(\"http://x\")"]
+    assert by_email["b@example.org"] == ["Research", "yes", ""]
+    detail = client.get(f"/admin/events/talk/registrations/{first.id}").text
+    assert '<dt translate="no">Dietary needs</dt><dd translate="no">=HYPERLINK' in detail
+    assert '<dt translate="no">Which track?</dt><dd translate="no">Policy</dd>' in detail
