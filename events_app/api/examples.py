@@ -19,6 +19,7 @@ from events_app.api.schemas import (
     EventsPublic,
     Problem,
     ProblemError,
+    QuestionPublic,
     RegistrationAccepted,
     RegistrationClosedProblem,
     RegistrationPublic,
@@ -81,6 +82,16 @@ EVENT_DETAIL = EventDetailPublic(
         seats_left=118,
         registrations_url=f"{EVENT.api_url}/registrations",
     ),
+    questions=[
+        QuestionPublic(
+            key="track", label="Which session will you join?", kind="choice", required=True,
+            help="", choices=["Data sharing", "Shared labs"],
+        ),
+        QuestionPublic(
+            key="access_needs", label="Access needs", kind="text", required=False,
+            help="We will contact you about them.", choices=[],
+        ),
+    ],
     articles=[
         ArticleLinkPublic(
             **ARTICLE.model_dump(include={"slug", "title", "published_at", "url", "api_url"})
@@ -97,7 +108,8 @@ ARTICLE_DETAIL = ArticleDetailPublic(
 )
 CATEGORIES = CategoriesPublic(data=[OPEN_SCIENCE], count=1)
 REGISTRATION = RegistrationCreate(
-    name="Ada Lovelace", email="ada@example.org", organisation="Analytical Engines", consent=True
+    name="Ada Lovelace", email="ada@example.org", organisation="Analytical Engines", consent=True,
+    answers={"track": "Data sharing"},
 )
 ACCEPTED = RegistrationAccepted(
     message="We have sent an email about your registration for Open Research Infrastructure "

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 from sqlmodel import Session
 
 from events_app.events.questions import MAX_CHOICES, MAX_QUESTIONS, Question, QuestionKind
@@ -32,11 +32,20 @@ FIELD_PREFIX = "q_"  # a question's form field: q_<key>
 Answer = dict[str, Any]
 # What the API takes, before the event's questions are known: the shape and the sizes. The
 # rules of each question are check_answers' (the same as the form's).
-GivenValue = (
-    Annotated[str, Field(max_length=MAX_TEXT)]
-    | Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=MAX_CHOICES)]
-    | bool
-)
+# Any JSON value is taken here and the wrong type refused by question ("invalid"), so that
+# every error points at its answer (#/answers/<key>), not into a union's members.
+GivenValue = Annotated[
+    Any,
+    WithJsonSchema(
+        {
+            "oneOf": [
+                {"type": "string", "maxLength": MAX_TEXT},
+                {"type": "array", "items": {"type": "string"}, "maxItems": MAX_CHOICES},
+                {"type": "boolean"},
+            ]
+        }
+    ),
+]
 GivenAnswers = Annotated[
     dict[Annotated[str, Field(max_length=40)], GivenValue],
     Field(
