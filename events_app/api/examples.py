@@ -84,7 +84,7 @@ EVENT_DETAIL = EventDetailPublic(
     ),
     questions=[
         QuestionPublic(
-            key="track", label="Which session will you join?", kind="choice", required=True,
+            key="track", label="Which session will you join?", kind="choice", required=False,
             help="", choices=["Data sharing", "Shared labs"],
         ),
         QuestionPublic(
@@ -108,8 +108,7 @@ ARTICLE_DETAIL = ArticleDetailPublic(
 )
 CATEGORIES = CategoriesPublic(data=[OPEN_SCIENCE], count=1)
 REGISTRATION = RegistrationCreate(
-    name="Ada Lovelace", email="ada@example.org", organisation="Analytical Engines", consent=True,
-    answers={"track": "Data sharing"},
+    name="Ada Lovelace", email="ada@example.org", organisation="Analytical Engines", consent=True
 )
 ACCEPTED = RegistrationAccepted(
     message="We have sent an email about your registration for Open Research Infrastructure "

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import Field, WithJsonSchema
+from pydantic import BeforeValidator, Field, WithJsonSchema
 from sqlmodel import Session
 
 from events_app.events.questions import MAX_CHOICES, MAX_QUESTIONS, Question, QuestionKind
@@ -31,9 +31,9 @@ FIELD_PREFIX = "q_"  # a question's form field: q_<key>
 
 Answer = dict[str, Any]
 # What the API takes, before the event's questions are known: the shape and the sizes. The
-# rules of each question are check_answers' (the same as the form's).
-# Any JSON value is taken here and the wrong type refused by question ("invalid"), so that
-# every error points at its answer (#/answers/<key>), not into a union's members.
+# rules of each question are check_answers' (the same as the form's). Any JSON value is
+# taken here and the wrong type refused by question ("invalid"), so that every error points
+# at its answer (#/answers/<key>), not into a union's members.
 GivenValue = Annotated[
     Any,
     WithJsonSchema(
@@ -46,7 +46,7 @@ GivenValue = Annotated[
         }
     ),
 ]
-GivenAnswers = Annotated[
+_AnswerObject = Annotated[
     dict[Annotated[str, Field(max_length=40)], GivenValue],
     Field(
         max_length=MAX_QUESTIONS,
@@ -54,6 +54,18 @@ GivenAnswers = Annotated[
         "`textarea` and `choice` (one of its `choices`), a list of strings for `multi`, "
         "true for a ticked `checkbox`. Keys the event does not ask are refused.",
     ),
+]
+
+
+def _none_as_empty(value: object) -> object:
+    return {} if value is None else value
+
+
+# null means none, as for the API's other optional fields (events_app/nulls.py), and the
+# published schema says so.
+GivenAnswers = Annotated[
+    _AnswerObject,
+    BeforeValidator(_none_as_empty, json_schema_input_type=_AnswerObject | None),
 ]
 
 
