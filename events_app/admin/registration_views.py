@@ -18,11 +18,11 @@ from starlette.routing import BaseRoute, Route
 from events_app.admin.guards import requires
 from events_app.admin.pages import render_admin
 from events_app.events.editing import find_event
+from events_app.events.questions import questions_of
 from events_app.events.schemas import Capacity
 from events_app.models import Event, RegistrationStatus, User, UserRole
 from events_app.registration import organiser, roster
 from events_app.registration.notify import app_notifier
-from events_app.events.questions import questions_of
 from events_app.registration.roster_csv import CsvLabels, roster_csv
 from events_app.registration.schemas import AttendeeDetails
 from events_app.registration.view_support import field_errors, form_text, read_form, redirect_to

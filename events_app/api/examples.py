@@ -84,12 +84,20 @@ EVENT_DETAIL = EventDetailPublic(
     ),
     questions=[
         QuestionPublic(
-            key="track", label="Which session will you join?", kind="choice", required=False,
-            help="", choices=["Data sharing", "Shared labs"],
+            key="track",
+            label="Which session will you join?",
+            kind="choice",
+            required=False,
+            help="",
+            choices=["Data sharing", "Shared labs"],
         ),
         QuestionPublic(
-            key="access_needs", label="Access needs", kind="text", required=False,
-            help="We will contact you about them.", choices=[],
+            key="access_needs",
+            label="Access needs",
+            kind="text",
+            required=False,
+            help="We will contact you about them.",
+            choices=[],
         ),
     ],
     articles=[

@@ -151,7 +151,9 @@ def form_answers(questions: Iterable[Question], form: Any) -> dict[str, object]:
     return given
 
 
-def merged(kept: Iterable[Answer], new: list[Answer], questions: Iterable[Question]) -> list[Answer]:
+def merged(
+    kept: Iterable[Answer], new: list[Answer], questions: Iterable[Question]
+) -> list[Answer]:
     """The answers after the attendee changes them: the new ones for the questions asked now,
     and what they answered to questions since removed, as it was."""
     asked = {question.key for question in questions}

@@ -64,9 +64,7 @@ def _question_columns(
 
 def _answers(registration: Registration, columns: list[tuple[str, str]], yes: str) -> list[str]:
     given = by_key(registration.answers)
-    return [
-        neutralise(as_text(given[key], yes=yes)) if key in given else "" for key, _ in columns
-    ]
+    return [neutralise(as_text(given[key], yes=yes)) if key in given else "" for key, _ in columns]
 
 
 def roster_csv(

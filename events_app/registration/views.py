@@ -20,8 +20,8 @@ from starlette.routing import BaseRoute, Route
 from events_app.calendar.links import add_to_calendar_links
 from events_app.calendar.vevent import app_calendar_site
 from events_app.events.directions import directions_links
-from events_app.previews.json_ld import app_publisher, event_json_ld
 from events_app.events.questions import questions_of
+from events_app.previews.json_ld import app_publisher, event_json_ld
 from events_app.registration import service
 from events_app.registration.answer_views import AnswerForm, read_answers
 from events_app.registration.pages import (

@@ -14,8 +14,8 @@ from starlette.testclient import TestClient
 
 from events_app.db import Database
 from events_app.models import AuditEntry, Event, UserRole
-from tests.admin.web_helpers import post_form, sign_in
 from events_app.registration.notify import Notifier
+from tests.admin.web_helpers import post_form, sign_in
 from tests.factories import SAMPLE_QUESTIONS, make_event, make_user, set_questions
 from tests.registration.helpers import register_with_answers
 from tests.support.error_summary import assert_error_summary
@@ -60,7 +60,8 @@ def test_an_organiser_adds_questions_and_the_public_form_asks_them(
 ) -> None:
     _signed_in(client, db, now)
     added = _add(client)
-    assert added.status_code == 303 and added.headers["location"] == f"{PAGE}?done=added"
+    assert added.status_code == 303
+    assert added.headers["location"] == f"{PAGE}?done=added"
     choice = _add(
         client, label="Which track?", key="track", kind="choice", required="yes",
         choices="Policy\r\n\r\nResearch\n",
@@ -74,7 +75,8 @@ def test_an_organiser_adds_questions_and_the_public_form_asks_them(
             "help": "", "choices": ["Policy", "Research"],
         }  # fmt: skip
     public = client.get("/events/talk").text
-    assert 'name="q_diet"' in public and 'name="q_track"' in public
+    assert 'name="q_diet"' in public
+    assert 'name="q_track"' in public
 
 
 def test_a_bad_question_comes_back_with_its_errors_and_input(
@@ -108,7 +110,8 @@ def test_editing_moving_and_removing(client: TestClient, db: Database, now: date
     set_questions(db, now, event_id, SAMPLE_QUESTIONS)
     edit = f"{PAGE}/track"
     page = client.get(edit).text
-    assert 'value="Which track?"' in page and "Policy\nResearch</textarea>" in page
+    assert 'value="Which track?"' in page
+    assert "Policy\nResearch</textarea>" in page
     bad = post_form(client, edit, edit, label="", kind="choice", choices="A\nB", help="")
     assert bad.status_code == 400
     assert_error_summary(bad.text, ["edit-label"])
@@ -142,7 +145,7 @@ def test_the_csv_and_the_registration_page_show_the_answers_even_to_removed_ques
     with db.read() as session:
         event_id = _talk(session).id
     set_questions(db, now, event_id, SAMPLE_QUESTIONS)
-    given = {"diet": "=HYPERLINK(\"http://x\")", "track": "Policy", "terms": True}
+    given = {"diet": '=HYPERLINK("http://x")', "track": "Policy", "terms": True}
     first = register_with_answers(db, now, notifier, event_id, given, email="a@example.org")
     post_form(client, PAGE, f"{PAGE}/diet/remove")
     post_form(
@@ -157,7 +160,7 @@ def test_the_csv_and_the_registration_page_show_the_answers_even_to_removed_ques
     header = rows[0]
     assert header[-3:] == ["Your track", "I accept the code of conduct", "Dietary needs"]
     by_email = {row[1]: row[-3:] for row in rows[1:]}
-    assert by_email["a@example.org"] == ["Policy", "yes", "'=HYPERLINK(\"http://x\")"]
+    assert by_email["a@example.org"] == ["Policy", "yes", '\'=HYPERLINK("http://x")']
     assert by_email["b@example.org"] == ["Research", "yes", ""]
     detail = client.get(f"/admin/events/talk/registrations/{first.id}").text
     assert '<dt translate="no">Dietary needs</dt><dd translate="no">=HYPERLINK' in detail

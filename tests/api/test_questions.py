@@ -88,5 +88,6 @@ def test_the_openapi_document_describes_questions_and_answers(client: TestClient
         "text", "textarea", "choice", "multi", "checkbox"
     ]  # fmt: skip
     answers = schemas["RegistrationCreate"]["properties"]["answers"]["anyOf"]
-    assert answers[0]["type"] == "object" and answers[0]["maxProperties"] == 20
+    assert answers[0]["type"] == "object"
+    assert answers[0]["maxProperties"] == 20
     assert answers[1] == {"type": "null"}

@@ -141,7 +141,8 @@ def test_no_serious_accessibility_violations(
     context = _signed_in(browser, live, cookie)
     page = context.new_page()
     response = page.goto(live.url(PAGES[name]))
-    assert response is not None and response.status == 200
+    assert response is not None
+    assert response.status == 200
     failing = [v for v in run_axe(page, axe) if v["impact"] in FAILING_IMPACTS]
     context.close()
     assert not failing, f"{name}:\n" + "\n".join(describe(v) for v in failing)

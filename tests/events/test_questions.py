@@ -83,7 +83,8 @@ def test_adding_moving_and_removing_questions_is_audited(db: Database, now: date
         ).all()
     assert len(entries) == 5  # the move that changed nothing is not logged
     last = entries[-1]
-    assert last.target_id == str(event.id) and last.actor_id == user.id
+    assert last.target_id == str(event.id)
+    assert last.actor_id == user.id
     assert [q["key"] for q in (last.before or {})["questions"]] == ["diet", "terms", "track"]
     assert [q["key"] for q in (last.after or {})["questions"]] == ["terms", "track"]
 

@@ -51,7 +51,8 @@ def register_with_answers(
     data = RegistrationCreate(name="Grace Hopper", email=email, consent=True)
     with db.write() as session:
         event = session.get(Event, event_id)
-        assert event is not None and event.id is not None
+        assert event is not None
+        assert event.id is not None
         answers, errors = check_answers(questions_of(event.questions), given)
         assert errors == {}
         outcome = service.register_attendee(

@@ -51,7 +51,8 @@ def test_good_answers_are_stored_in_question_order_with_their_labels() -> None:
         ("notes", "line one\nline two"),
         ("topics", ["AI", "Law"]),  # in the order the question offers them
     ]
-    assert answers[1]["label"] == "Which track?" and answers[1]["kind"] == "choice"
+    assert answers[1]["label"] == "Which track?"
+    assert answers[1]["kind"] == "choice"
     assert as_text(answers[4], yes="yes") == "AI; Law"
     assert as_text(answers[2], yes="oui") == "oui"
 

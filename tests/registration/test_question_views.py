@@ -42,7 +42,8 @@ def test_the_form_asks_the_questions_and_stores_the_answers(
     _event(db, now)
     html = client.get("/events/talk").text
     assert 'name="q_diet" type="text"' in html
-    assert 'type="radio" value="Policy"' in html and 'name="q_track"' in html
+    assert 'type="radio" value="Policy"' in html
+    assert 'name="q_track"' in html
     assert 'id="reg-q-terms" name="q_terms" type="checkbox" value="yes" required' in html
     assert 'value="Data &amp; law"' in html
     assert '<p class="hint" id="reg-q-notes-hint">Anything else?</p>' in html
@@ -130,19 +131,21 @@ def test_the_manage_page_shows_and_changes_the_answers(
         headers=SAME_ORIGIN,
         follow_redirects=False,
     )
-    assert good.status_code == 303 and good.headers["location"] == f"/r/{token}?saved=1"
+    assert good.status_code == 303
+    assert good.headers["location"] == f"/r/{token}?saved=1"
     [registration] = _stored(db)
     assert [a["value"] for a in registration.answers] == ["Vegetarian", "Research", True]
     # Once cancelled, the answers are shown and can no longer be changed.
     cancel_by_token(db, now, notifier, token)
     page = client.get(f"/r/{token}").text
     assert "Save my answers" not in page
-    assert "<dt translate=\"no\">Which track?</dt><dd translate=\"no\">Research</dd>" in page
+    assert '<dt translate="no">Which track?</dt><dd translate="no">Research</dd>' in page
     refused = client.post(
         f"/r/{token}/answers", data={"q_track": "Policy", "q_terms": "yes"},
         headers=SAME_ORIGIN, follow_redirects=False,
     )  # fmt: skip
-    assert refused.status_code == 303 and "saved" not in refused.headers["location"]
+    assert refused.status_code == 303
+    assert "saved" not in refused.headers["location"]
     assert [a["value"] for a in _stored(db)[0].answers] == ["Vegetarian", "Research", True]
     assert event.id is not None
 

@@ -57,7 +57,9 @@ def test_a_record_replaces_the_questions_or_keeps_them_without_the_key(
     import_records(db, now, {"events": [timed("talk", title="New title")]})
     assert _questions(db, "talk") == SAMPLE_QUESTIONS
     short = [{"key": "diet", "label": "Diet", "kind": "text"}]  # the rest has defaults
-    report = import_records(db, now, {"events": [timed("talk", title="New title", questions=short)]})
+    report = import_records(
+        db, now, {"events": [timed("talk", title="New title", questions=short)]}
+    )
     assert report.updated == [("event", "talk")]
     assert _questions(db, "talk") == [
         {"key": "diet", "label": "Diet", "kind": "text", "required": False, "help": "",
