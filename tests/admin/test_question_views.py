@@ -59,6 +59,7 @@ def test_an_organiser_adds_questions_and_the_public_form_asks_them(
     client: TestClient, db: Database, now: datetime
 ) -> None:
     _signed_in(client, db, now)
+    assert 'name="q_diet"' not in client.get("/events/talk").text  # now in the page cache
     added = _add(client)
     assert added.status_code == 303
     assert added.headers["location"] == f"{PAGE}?done=added"
@@ -165,3 +166,18 @@ def test_the_csv_and_the_registration_page_show_the_answers_even_to_removed_ques
     detail = client.get(f"/admin/events/talk/registrations/{first.id}").text
     assert '<dt translate="no">Dietary needs</dt><dd translate="no">=HYPERLINK' in detail
     assert '<dt translate="no">Which track?</dt><dd translate="no">Policy</dd>' in detail
+
+
+def test_a_twenty_first_question_is_refused_at_the_form(
+    client: TestClient, db: Database, now: datetime
+) -> None:
+    _signed_in(client, db, now)
+    with db.read() as session:
+        event_id = _talk(session).id
+    twenty = [{"key": f"q{i}", "label": f"Question {i}", "kind": "text"} for i in range(20)]
+    set_questions(db, now, event_id, twenty)
+    response = _add(client)
+    assert response.status_code == 400
+    assert_error_summary(response.text, ["new-label"])
+    assert "An event can ask at most 20 questions." in response.text
+    assert 'value="Dietary needs"' in response.text
