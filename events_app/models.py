@@ -175,6 +175,11 @@ class Event(SQLModel, table=True):
     # When it was cancelled: public feeds keep a cancelled event for a while after this, so
     # that subscribed calendars see STATUS:CANCELLED instead of the event silently vanishing.
     cancelled_at: datetime | None = _utc_column(nullable=True)
+    # The registration form's own questions, in order: a list of events/questions.py
+    # Question records (key, label, kind, required, help, choices). Added by migration 0013.
+    questions: list[dict[str, Any]] = Field(
+        default_factory=list, sa_type=sa.JSON, sa_column_kwargs={"server_default": "[]"}
+    )
     created_at: datetime = _utc_column()
     updated_at: datetime = _utc_column()
 
@@ -255,6 +260,12 @@ class Registration(SQLModel, table=True):
     # (registration/confirmation_codes.py); empty: no code. Wrong tries at the current code.
     code_nonce: str = Field(default="", max_length=32, sa_column_kwargs={"server_default": ""})
     code_attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # The answers to the event's questions, each with the question as it was asked (key,
+    # label, kind, value: registration/answers.py), so that they stay readable after the
+    # question is changed or removed. Added by migration 0013.
+    answers: list[dict[str, Any]] = Field(
+        default_factory=list, sa_type=sa.JSON, sa_column_kwargs={"server_default": "[]"}
+    )
 
 
 class OutboxStatus(StrEnum):

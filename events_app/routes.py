@@ -17,6 +17,7 @@ from events_app.config import Settings
 from events_app.discovery.views import routes as discovery_routes
 from events_app.events.preview_views import routes as preview_routes
 from events_app.events.views import routes as event_routes
+from events_app.registration.answer_views import routes as answer_routes
 from events_app.registration.attendee_views import routes as attendee_routes
 from events_app.registration.sent_views import routes as sent_routes
 from events_app.registration.ticket_views import routes as ticket_routes
@@ -37,6 +38,7 @@ ROUTES: list[BaseRoute] = [
     *sent_routes,
     *sharing_routes,
     *attendee_routes,
+    *answer_routes,
     *ticket_routes,
     *discovery_routes,
     *health_routes,

@@ -15,6 +15,7 @@ from events_app.clock import Clock
 from events_app.config import Settings
 from events_app.db import Database
 from events_app.events.editing import find_event, save_event
+from events_app.events.questions import questions_of, records
 from events_app.events.schemas import ArticleCreate, EventCreate
 from events_app.images.store import MediaStore
 from events_app.mail.delivery import claim_due, record_failure
@@ -62,6 +63,29 @@ def edit_event(db: Database, now: datetime, slug: str, **changes: Any) -> Event:
         kept = {"reminder_hours": event.reminder_hours}  # not part of the exported record
         data = EventCreate.model_validate(event_record(event) | kept | changes)
         return save_event(session=session, now=now, data=data, event=event)
+
+
+# Three questions, one of each kind the forms show differently, for tests that need a form.
+SAMPLE_QUESTIONS: list[dict[str, Any]] = [
+    {"key": "diet", "label": "Dietary needs", "kind": "text", "required": False, "help": "",
+     "choices": []},
+    {"key": "track", "label": "Which track?", "kind": "choice", "required": True,
+     "help": "Pick one.", "choices": ["Policy", "Research"]},
+    {"key": "terms", "label": "I accept the code of conduct", "kind": "checkbox",
+     "required": True, "help": "", "choices": []},
+]  # fmt: skip
+
+
+def set_questions(
+    db: Database, now: datetime, event_id: int | None, questions: list[dict[str, Any]]
+) -> Event:
+    """Give an event these questions (records as the transfer format writes them)."""
+    checked = records(questions_of(questions))
+    with db.write() as session:
+        event = session.get(Event, event_id)
+        assert event is not None
+        event.questions, event.updated_at = checked, now
+        return event
 
 
 def article_data(now: datetime, **overrides: Any) -> ArticleCreate:

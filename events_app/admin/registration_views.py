@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 from events_app.admin.guards import requires
 from events_app.admin.pages import render_admin
 from events_app.events.editing import find_event
+from events_app.events.questions import questions_of
 from events_app.events.schemas import Capacity
 from events_app.models import Event, RegistrationStatus, User, UserRole
 from events_app.registration import organiser, roster
@@ -205,7 +206,12 @@ async def registrations_csv(request: Request, user: User) -> Response:
             session=session, event_id=event_id, filters=filters
         )
     )
-    body = roster_csv(registrations, tz=ctx.site_tz, labels=csv_labels(ctx.settings.language))
+    body = roster_csv(
+        registrations,
+        tz=ctx.site_tz,
+        labels=csv_labels(ctx.settings.language),
+        questions=questions_of(event.questions),
+    )
     filename = f"{event.slug}-registrations.csv"
     return Response(
         body,

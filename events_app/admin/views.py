@@ -18,6 +18,7 @@ from events_app.admin.event_views import routes as event_routes
 from events_app.admin.login_views import routes as login_routes
 from events_app.admin.mail_views import routes as mail_routes
 from events_app.admin.message_views import routes as message_routes
+from events_app.admin.question_views import routes as question_routes
 from events_app.admin.registration_detail_views import routes as registration_detail_routes
 from events_app.admin.registration_views import routes as registration_routes
 from events_app.admin.user_views import routes as user_routes
@@ -38,6 +39,7 @@ routes: list[BaseRoute] = [
     *event_save_routes,
     *event_action_routes,
     *event_preview_routes,
+    *question_routes,
     *article_routes,
     *category_routes,
 ]

@@ -19,6 +19,7 @@ from events_app.api.schemas import (
     EventsPublic,
     Problem,
     ProblemError,
+    QuestionPublic,
     RegistrationAccepted,
     RegistrationClosedProblem,
     RegistrationPublic,
@@ -81,6 +82,24 @@ EVENT_DETAIL = EventDetailPublic(
         seats_left=118,
         registrations_url=f"{EVENT.api_url}/registrations",
     ),
+    questions=[
+        QuestionPublic(
+            key="track",
+            label="Which session will you join?",
+            kind="choice",
+            required=False,
+            help="",
+            choices=["Data sharing", "Shared labs"],
+        ),
+        QuestionPublic(
+            key="access_needs",
+            label="Access needs",
+            kind="text",
+            required=False,
+            help="We will contact you about them.",
+            choices=[],
+        ),
+    ],
     articles=[
         ArticleLinkPublic(
             **ARTICLE.model_dump(include={"slug", "title", "published_at", "url", "api_url"})

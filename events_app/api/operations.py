@@ -84,8 +84,11 @@ OPERATIONS = (
         "(per client address, shared with the form). A new address gets an email to confirm "
         "within `EVENTS_HOLD_MINUTES` (a seat is held meanwhile, or a place on the waitlist "
         "follows when the event is full); an address already registered gets a fresh link to "
-        "its registration. The answer is the same 202 in both cases. Only "
-        "`application/json` is accepted; no cookie or token is needed.",
+        "its registration. The answer is the same 202 in both cases. The event's own "
+        "`questions` (in its representation) are answered in `answers`, by key; a missing "
+        "required answer, a choice not offered or a key the event does not ask is a 422 "
+        "pointing at `#/answers/<key>`. Only `application/json` is accepted; no cookie or "
+        "token is needed.",
         RegistrationAccepted,
         examples.ACCEPTED,
         status=202,

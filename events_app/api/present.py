@@ -118,6 +118,7 @@ def event_detail_public(page: EventPage, url: SiteUrls) -> EventDetailPublic:
             "status_reason": event.status_reason,
             "is_past": page.is_past,
             "registration": registration,
+            "questions": event.questions,
             "articles": [_article_link(article, url) for article in event.articles],
             "calendar_url": url("event_ics", slug=event.slug),
         }

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from events_app.api import problems
+from events_app.api.answer_errors import checked_answers
 from events_app.api.schemas import RegistrationAccepted
 from events_app.api.validation import JSON_MEDIA_TYPE, is_json, parse_json_body
 from events_app.registration import service
@@ -49,6 +50,7 @@ async def register(request: Request) -> Response:
     data = parse_json_body(request, body, RegistrationCreate)
     if page.state != "open":
         raise problems.registration_closed(request, page.state)
+    answers = checked_answers(request, page.event.questions, data.answers)
 
     client = request.client.host if request.client else "unknown"
     verdict = await run_in_threadpool(ctx.rate_limiter.hit, "register", client)
@@ -59,7 +61,7 @@ async def register(request: Request) -> Response:
     assert event_id is not None
 
     try:
-        await register_for_event(ctx, event_id=event_id, data=data, now=now)
+        await register_for_event(ctx, event_id=event_id, data=data, now=now, answers=answers)
     except service.RegistrationClosed as closed:
         if closed.reason == "not_live":  # withdrawn since it was read: as if never there
             raise HTTPException(status_code=404) from closed

@@ -102,6 +102,21 @@ class RegistrationPublic(_Public):
     registrations_url: Url = Field(description="Where to POST a registration.")
 
 
+class QuestionPublic(_Public):
+    """One of the event's own registration questions; answer it in `answers` under `key`."""
+
+    key: str
+    label: str
+    kind: Literal["text", "textarea", "choice", "multi", "checkbox"] = Field(
+        description="`text`: one line; `textarea`: several lines; `choice`: one of "
+        "`choices`; `multi`: a list of some of `choices`; `checkbox`: true when ticked (an "
+        "agreement)."
+    )
+    required: bool = Field(description="For `checkbox`: it must be true.")
+    help: str
+    choices: list[str] = Field(description="For `choice` and `multi`; empty otherwise.")
+
+
 class EventDetailPublic(EventPublic):
     """One event, with what its page shows. Never its online link: that goes only to
     registered attendees, by email."""
@@ -115,6 +130,10 @@ class EventDetailPublic(EventPublic):
     status_reason: str
     is_past: bool
     registration: RegistrationPublic
+    questions: list[QuestionPublic] = Field(
+        description="What the registration form asks beyond name, email and organisation, "
+        "in order: answer them in the registration's `answers`."
+    )
     articles: list[ArticleLinkPublic] = Field(description="Related published articles.")
     calendar_url: Url = Field(description="The event as an iCalendar file.")
 

@@ -24,7 +24,11 @@ IDENTITY_KEYS = ("uid", "sequence")
 # record without these keys keeps the stored position (see KEPT_EVENT_FIELDS), as files
 # written before the position was exported expect.
 POSITION_KEYS = ("latitude", "longitude")
-EVENT_KEYS = CONTENT_KEYS + POSITION_KEYS + IDENTITY_KEYS
+# The registration form's own questions (events/questions.py), as a list of records. An
+# import record without the key keeps the stored questions, as files written before the
+# questions were exported expect; with it, the event asks exactly these.
+QUESTIONS_KEY = "questions"
+EVENT_KEYS = (*CONTENT_KEYS, *POSITION_KEYS, *IDENTITY_KEYS, QUESTIONS_KEY)
 
 # What an event has beyond the format (organizer, map position, registration window...): an
 # import that updates an event keeps these as they are rather than blanking them.
@@ -65,6 +69,8 @@ def event_record(event: Event) -> Record:
 
 
 def exported_event_record(event: Event) -> Record:
-    """An event as the JSON export writes it: its content, map position and calendar identity."""
+    """An event as the JSON export writes it: its content, map position, calendar identity
+    and registration questions."""
     position = {"latitude": event.latitude, "longitude": event.longitude}
-    return {**event_record(event), **position, "uid": event.uid, "sequence": event.sequence}
+    identity = {"uid": event.uid, "sequence": event.sequence}
+    return {**event_record(event), **position, **identity, QUESTIONS_KEY: list(event.questions)}

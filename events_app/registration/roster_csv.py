@@ -7,6 +7,8 @@
   `=HYPERLINK(...)` stays text. defusedcsv leaves a leading tab or carriage return alone,
   which some spreadsheets strip before reading a formula, so those are neutralised here too.
 - Times in the site's timezone, written as spreadsheets parse them (YYYY-MM-DD HH:MM).
+- One column per question of the event (headed by its label), then one per question since
+  removed that someone answered (headed by the label as it was asked).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from zoneinfo import ZoneInfo
 
 from defusedcsv import csv
 
+from events_app.events.questions import Question
 from events_app.models import Registration, RegistrationStatus
+from events_app.registration.answers import as_text, by_key
 
 _ALSO_RISKY = ("\t", "\r")
 
@@ -48,7 +52,30 @@ def _moment(value: datetime | None, tz: ZoneInfo) -> str:
     return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def roster_csv(registrations: Iterable[Registration], *, tz: ZoneInfo, labels: CsvLabels) -> bytes:
+def _question_columns(
+    questions: Iterable[Question], registrations: list[Registration]
+) -> list[tuple[str, str]]:
+    columns = {question.key: question.label for question in questions}
+    for registration in registrations:
+        for answer in registration.answers:
+            columns.setdefault(str(answer.get("key")), str(answer.get("label", "")))
+    return list(columns.items())
+
+
+def _answers(registration: Registration, columns: list[tuple[str, str]], yes: str) -> list[str]:
+    given = by_key(registration.answers)
+    return [neutralise(as_text(given[key], yes=yes)) if key in given else "" for key, _ in columns]
+
+
+def roster_csv(
+    registrations: Iterable[Registration],
+    *,
+    tz: ZoneInfo,
+    labels: CsvLabels,
+    questions: Iterable[Question] = (),
+) -> bytes:
+    registrations = list(registrations)
+    columns = _question_columns(questions, registrations)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     zone_note = f" ({tz.key})"
@@ -61,6 +88,7 @@ def roster_csv(registrations: Iterable[Registration], *, tz: ZoneInfo, labels: C
             labels.registered_at + zone_note,
             labels.confirmed_at + zone_note,
             labels.attended,
+            *(neutralise(label) for _key, label in columns),
         ]
     )
     for registration in registrations:
@@ -74,6 +102,7 @@ def roster_csv(registrations: Iterable[Registration], *, tz: ZoneInfo, labels: C
                 _moment(registration.created_at, tz),
                 _moment(registration.confirmed_at, tz),
                 labels.yes if attended else labels.no,
+                *_answers(registration, columns, labels.yes),
             ]
         )
     return buffer.getvalue().encode("utf-8-sig")

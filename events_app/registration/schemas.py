@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from events_app.nulls import NullMeansEmpty, null_as_empty
 from events_app.plain_text import NOT_BLANK_LINE, ONE_LINE
+from events_app.registration.answers import GivenAnswers
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -82,6 +83,9 @@ class RegistrationCreate(AttendeeDetails):
             description="Consent to the privacy notice (/privacy); must be true.",
         ),
     ]
+    # Checked against the event's questions by registration/answers.py (the form fills it
+    # from its q_<key> fields there, the API from this field).
+    answers: GivenAnswers = {}
 
 
 class RegistrationUpdate(BaseModel):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
@@ -91,9 +92,11 @@ def register_attendee(
     data: RegistrationCreate,
     notifier: Notifier,
     hold: timedelta,
+    answers: list[dict[str, Any]] | None = None,
 ) -> RegisterOutcome:
     """A new pending registration (holding a seat while one is free) and its confirmation
-    email; or, for an address already registered, its manage link again and nothing else."""
+    email; or, for an address already registered, its manage link again and nothing else.
+    `answers`: to the event's questions, checked by registration/answers.py."""
     event = lock_event(session=session, event_id=event_id)
     if event is None:
         raise RegistrationClosed("not_live")
@@ -127,6 +130,7 @@ def register_attendee(
         link_sent_at=now,
         created_at=now,
         updated_at=now,
+        answers=list(answers or []),
     )
     assign_token(registration, notifier.settings.secret_key)
     issue_code(registration)

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from events_app.events.questions import MAX_CHOICES, MAX_QUESTIONS
 from events_app.registration.notify import app_notifier
 from events_app.timezones import zone_label
 from events_app.validation_errors import errors_by_field
@@ -29,7 +30,9 @@ if TYPE_CHECKING:
     from events_app.models import Event
     from events_app.registration.schemas import RegistrationCreate
 
-MAX_FORM_FIELDS = 20
+# The form's own fields, and the event's questions: a multiple-choice question sends one
+# field per ticked choice (events/questions.py).
+MAX_FORM_FIELDS = 20 + MAX_QUESTIONS * MAX_CHOICES
 
 
 def form_text(form: Mapping[str, Any], name: str) -> str:
@@ -119,7 +122,12 @@ def redirect_to(request: Request, name: str, **params: str) -> Response:
 
 
 async def register_for_event(
-    ctx: AppContext, *, event_id: int, data: RegistrationCreate, now: datetime
+    ctx: AppContext,
+    *,
+    event_id: int,
+    data: RegistrationCreate,
+    now: datetime,
+    answers: list[dict[str, Any]] | None = None,
 ) -> None:
     """Register through the service in one write transaction (the form and the API alike),
     then drop cached pages that show seats. Raises service.RegistrationClosed.
@@ -140,6 +148,7 @@ async def register_for_event(
             data=data,
             notifier=app_notifier(ctx),
             hold=timedelta(minutes=ctx.settings.hold_minutes),
+            answers=answers,
         )
 
     try:

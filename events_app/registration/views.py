@@ -20,8 +20,10 @@ from starlette.routing import BaseRoute, Route
 from events_app.calendar.links import add_to_calendar_links
 from events_app.calendar.vevent import app_calendar_site
 from events_app.events.directions import directions_links
+from events_app.events.questions import questions_of
 from events_app.previews.json_ld import app_publisher, event_json_ld
 from events_app.registration import service
+from events_app.registration.answer_views import AnswerForm, read_answers
 from events_app.registration.pages import (
     EventPage,
     load_event_page,
@@ -59,6 +61,7 @@ def render_event_page(
     errors: Mapping[str, str] | None = None,
     status_code: int = 200,
     preview_until: datetime | None = None,
+    answers: AnswerForm | None = None,
 ) -> Response:
     """The event page, with the registration form when registration is open. Used by
     events.views.event_detail, and here to show the form again with its errors.
@@ -83,6 +86,7 @@ def render_event_page(
         "preview_until": format_moment(preview_until, event, language),
         "form": form or {},
         "errors": errors or {},
+        **(answers or AnswerForm()).context(),
         "calendar": add_to_calendar_links(event, app_calendar_site(ctx), now=ctx.now()),
         "directions": directions_links(event),
         # Built from the same page: the seats and status it shows are the ones it tells
@@ -130,10 +134,13 @@ async def register(request: Request) -> Response:
         errors = field_errors(exc, values)
     if not consent:
         errors["consent"] = "required"
-    if errors or data is None:
+    questions = questions_of(page.event.questions)
+    answers, answer_form = read_answers(questions, form, prefix="reg-q-")
+    if errors or answer_form.errors or data is None:
         return render_event_page(
-            request, page, form={**values, "consent": consent}, errors=errors, status_code=400
-        )
+            request, page, form={**values, "consent": consent}, errors=errors, status_code=400,
+            answers=answer_form,
+        )  # fmt: skip
 
     refused = await registration_rate_limited(request, page.event)
     if refused is not None:
@@ -142,7 +149,7 @@ async def register(request: Request) -> Response:
     event_id = page.event.id
     assert event_id is not None
     try:
-        await register_for_event(ctx, event_id=event_id, data=data, now=now)
+        await register_for_event(ctx, event_id=event_id, data=data, now=now, answers=answers)
     except service.RegistrationClosed as closed:
         return _closed(request, page.event, closed.reason)
     seat_free = page.seats_left is None or page.seats_left > 0

@@ -5,6 +5,7 @@ so that the report lists every problem at once and a rejected file writes nothin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session
 
@@ -44,6 +45,7 @@ class PlannedEvent:
     existing: Event | None
     uid: str | None  # given: create the event with this UID
     sequence: int | None = None  # given: the event's SEQUENCE is at least this
+    questions: list[dict[str, Any]] | None = None  # given: the event asks exactly these
 
 
 @dataclass
@@ -92,7 +94,7 @@ class _RecordChecker:
         existing = self.stored.event_for(uid=uid, slug=slug if isinstance(slug, str) else None)
         kept = {name: getattr(existing, name) for name in KEPT_EVENT_FIELDS} if existing else {}
         try:
-            data, identity = validate_event(record.values, kept=kept)
+            data, identity, questions = validate_event(record.values, kept=kept)
         except RecordProblems as exc:
             raise RecordProblems([*record.problems, *exc.problems]) from None
         problems = list(record.problems)
@@ -113,7 +115,7 @@ class _RecordChecker:
             problems.append("articles: unknown article slug(s) " + ", ".join(unknown))
         if problems:
             raise RecordProblems(problems)
-        return PlannedEvent(data, existing, uid, identity.sequence)
+        return PlannedEvent(data, existing, uid, identity.sequence, questions)
 
 
 def check_document(*, session: Session, document: Document) -> ImportPlan:

@@ -88,6 +88,7 @@ def _unchanged(planned: PlannedEvent) -> bool:
         existing is not None
         and event_unchanged(existing, planned.data)
         and (planned.sequence or 0) <= existing.sequence
+        and planned.questions in (None, existing.questions)
     )
 
 

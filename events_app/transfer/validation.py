@@ -10,6 +10,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from events_app.events.questions import Question, check_list, records
+from events_app.events.records import QUESTIONS_KEY
 from events_app.events.schemas import ArticleCreate, EventCreate
 from events_app.transfer.records import ARTICLE_KEYS, EVENT_KEYS, Record
 from events_app.validation_errors import FieldError, all_errors
@@ -139,10 +141,35 @@ def _identity(record: Record, problems: list[str]) -> Identity:
     return Identity(given_uid({"uid": uid}), sequence)
 
 
-def validate_event(values: Any, *, kept: Record) -> tuple[EventCreate, Identity]:
-    """`kept`: values of fields outside the format, taken from the event being updated."""
+def _questions(record: Record, problems: list[str]) -> list[dict[str, Any]] | None:
+    """The record's questions as stored records; None when it has none (keep the stored)."""
+    if QUESTIONS_KEY not in record:
+        return None
+    given = record.pop(QUESTIONS_KEY)
+    if not isinstance(given, list):
+        problems.append(f"{QUESTIONS_KEY}: must be a list of questions")
+        return None
+    questions: list[Question] = []
+    for index, item in enumerate(given):
+        try:
+            questions.append(Question.model_validate(item))
+        except ValidationError as exc:
+            problems += [f"{QUESTIONS_KEY}[{index}].{line}" for line in describe(exc)]
+    try:
+        check_list(questions)
+    except ValueError as exc:
+        problems.append(f"{QUESTIONS_KEY}: {exc}")
+    return records(questions)
+
+
+def validate_event(
+    values: Any, *, kept: Record
+) -> tuple[EventCreate, Identity, list[dict[str, Any]] | None]:
+    """`kept`: values of fields outside the format, taken from the event being updated. The
+    third value: the record's questions, or None when it names none."""
     record, problems = _checked_keys(values, EVENT_KEYS + IMAGE_KEYS)
     identity = _identity(record, problems)
+    questions = _questions(record, problems)
     bad_moments: set[str] = set()
     for key in _MOMENT_KEYS:
         if record.get(key) is None:
@@ -158,7 +185,7 @@ def validate_event(values: Any, *, kept: Record) -> tuple[EventCreate, Identity]
         problems += describe(exc, skip=frozenset(bad_moments))
     if problems:
         raise RecordProblems(problems)
-    return data, identity
+    return data, identity, questions
 
 
 def validate_article(values: Any, *, kept: Record | None = None) -> ArticleCreate:

@@ -61,6 +61,7 @@ class EventWriter:
             uid=planned.uid or new_event_uid(),
             sequence=planned.sequence or 0,
             cancelled_at=_cancelled_at(values["status"], None, self.now),
+            questions=planned.questions or [],
             created_at=self.now,
             updated_at=self.now,
         )
@@ -75,6 +76,8 @@ class EventWriter:
         # update whose SEQUENCE is below the one they hold.
         event.sequence = max(event.sequence + calendar_changed, planned.sequence or 0)
         event.cancelled_at = _cancelled_at(event.status, event.cancelled_at, self.now)
+        if planned.questions is not None:
+            event.questions = planned.questions
         event.updated_at = self.now
         assert event.id is not None  # a stored event
         self.changed.append(event)

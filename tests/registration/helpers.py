@@ -11,8 +11,10 @@ from sqlmodel import col
 from events_app.clock import FrozenClock
 from events_app.config import Settings
 from events_app.db import Database
-from events_app.models import OutboxMessage, Registration
+from events_app.events.questions import questions_of
+from events_app.models import Event, OutboxMessage, Registration
 from events_app.registration import service
+from events_app.registration.answers import check_answers
 from events_app.registration.confirming import confirm_registration
 from events_app.registration.housekeeping import Housekeeper
 from events_app.registration.notify import Notifier
@@ -36,6 +38,38 @@ def register(
             session=session, now=now, event_id=event_id, data=data, notifier=notifier, hold=HOLD
         )
         return outcome.registration, notifier.token(outcome.registration)
+
+
+def register_with_answers(
+    db: Database,
+    now: datetime,
+    notifier: Notifier,
+    event_id: int | None,
+    given: dict[str, object],
+    email: str = "answers@example.org",
+) -> Registration:
+    """Register with answers to the event's questions, checked as the form checks them."""
+    data = RegistrationCreate(name="Grace Hopper", email=email, consent=True)
+    with db.write() as session:
+        event = session.get(Event, event_id)
+        assert event is not None
+        assert event.id is not None
+        answers, errors = check_answers(questions_of(event.questions), given)
+        assert errors == {}
+        outcome = service.register_attendee(
+            session=session, now=now, event_id=event.id, data=data, notifier=notifier,
+            hold=HOLD, answers=answers,
+        )  # fmt: skip
+        return outcome.registration
+
+
+def cancel_by_token(db: Database, now: datetime, notifier: Notifier, token: str) -> Registration:
+    with db.write() as session:
+        registration = service.find_by_token(session=session, token=token)
+        assert registration is not None
+        return service.cancel_registration(
+            session=session, now=now, registration=registration, notifier=notifier
+        )
 
 
 def confirm(db: Database, now: datetime, notifier: Notifier, token: str) -> Registration:
