@@ -24,7 +24,10 @@ IDENTITY_KEYS = ("uid", "sequence")
 # record without these keys keeps the stored position (see KEPT_EVENT_FIELDS), as files
 # written before the position was exported expect.
 POSITION_KEYS = ("latitude", "longitude")
-EVENT_KEYS = CONTENT_KEYS + POSITION_KEYS + IDENTITY_KEYS
+# How registration works (approval, guests): exported and imported, kept as stored when an
+# import record leaves them out, like the position.
+REGISTRATION_KEYS = ("approval_required", "max_guests")
+EVENT_KEYS = CONTENT_KEYS + POSITION_KEYS + REGISTRATION_KEYS + IDENTITY_KEYS
 
 # What an event has beyond the format (organizer, map position, registration window...): an
 # import that updates an event keeps these as they are rather than blanking them.
@@ -67,4 +70,6 @@ def event_record(event: Event) -> Record:
 def exported_event_record(event: Event) -> Record:
     """An event as the JSON export writes it: its content, map position and calendar identity."""
     position = {"latitude": event.latitude, "longitude": event.longitude}
-    return {**event_record(event), **position, "uid": event.uid, "sequence": event.sequence}
+    rules = {"approval_required": event.approval_required, "max_guests": event.max_guests}
+    identity = {"uid": event.uid, "sequence": event.sequence}
+    return {**event_record(event), **position, **rules, **identity}

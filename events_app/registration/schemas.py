@@ -8,6 +8,7 @@ from typing import Annotated
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from events_app.models import MAX_GUESTS
 from events_app.nulls import NullMeansEmpty, null_as_empty
 from events_app.plain_text import NOT_BLANK_LINE, ONE_LINE
 
@@ -82,6 +83,16 @@ class RegistrationCreate(AttendeeDetails):
             description="Consent to the privacy notice (/privacy); must be true.",
         ),
     ]
+    # Checked against the event's own max_guests by the service (TooManyGuests).
+    guests: Annotated[
+        int,
+        Field(
+            ge=0,
+            le=MAX_GUESTS,
+            description="How many guests come with the attendee: from 0 to the event's "
+            "max_guests. The party takes 1 + guests seats, together or not at all.",
+        ),
+    ] = 0
 
 
 class RegistrationUpdate(BaseModel):

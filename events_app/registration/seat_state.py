@@ -7,7 +7,7 @@ holds pages for at most every EVENTS_PAGE_CACHE_CHECK_SECONDS (`read_seat_depend
 drops a page whose value moved. Both sides go through `read_seat_states`, so a page and the
 check can never disagree about what "the same seats" means. Counting follows seats.py: a seat
 is taken by a confirmed or attended registration, or held by a pending one until its hold
-lapses (so a lapsing hold changes the value without any write).
+lapses (so a lapsing hold changes the value without any write); a party counts its guests.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sqlmodel import Session, col
 
 from events_app.content import mark_dependency_changed
 from events_app.models import Event, Registration
-from events_app.registration.seats import holding, taking_a_seat
+from events_app.registration.seats import holding, seats, taking_a_seat
 
 SEATS = "seats"  # the dependency kinds the page cache is given readers for (app.py)
 SEAT_BANDS = "seat-band"
@@ -78,8 +78,8 @@ def _seat_counts() -> Select[int | None, int | None, int, int]:
         select(
             col(Event.id),
             col(Event.capacity),
-            func.count(col(Registration.id)).filter(taken),
-            func.count(col(Registration.id)).filter(held),
+            seats(taken),
+            seats(held),
         )
         .select_from(Event)
         .outerjoin(Registration, col(Registration.event_id) == col(Event.id))
