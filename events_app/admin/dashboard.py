@@ -60,7 +60,8 @@ def upcoming_fill(
             col(Event.timezone),
             col(Event.status),
             col(Event.capacity),
-            func.count(col(Registration.id)),
+            # Seats, not registrations: a party's guests take seats too.
+            func.coalesce(func.sum(1 + col(Registration.guests)), 0),
         )
         .select_from(Event)
         .outerjoin(Registration, seated)

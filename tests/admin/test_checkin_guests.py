@@ -1,0 +1,42 @@
+"""Check-in with guests: the party is shown with its guests and counted whole."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from starlette.testclient import TestClient
+
+from events_app.db import Database
+from events_app.registration import service
+from events_app.registration.checkin_codes import format_code
+from events_app.registration.notify import Notifier
+from events_app.registration.schemas import RegistrationCreate
+from tests.admin.web_helpers import post_form, sign_in
+from tests.factories import make_event, make_user
+from tests.registration.helpers import HOLD, confirm
+
+PAGE = "/admin/events/party/checkin"
+
+
+def test_guests_are_shown_and_counted_at_the_door(
+    client: TestClient, db: Database, now: datetime, notifier: Notifier
+) -> None:
+    sign_in(client, make_user(db, now, role="editor"))
+    event = make_event(db, now, slug="party", capacity=10, max_guests=3)
+    data = RegistrationCreate(name="Ada Lovelace", email="ada@example.org", consent=True, guests=2)
+    with db.write() as session:
+        outcome = service.register_attendee(
+            session=session, now=now, event_id=event.id, data=data, notifier=notifier, hold=HOLD  # type: ignore[arg-type]
+        )
+        token = notifier.token(outcome.registration)
+    ada = confirm(db, now, notifier, token)
+    page = client.get(PAGE).text
+    assert "+2 guests" in page
+    assert "0 of 3 checked in" in page
+    checked = post_form(client, PAGE, PAGE, code=format_code(ada.checkin_code)).text
+    assert "Checked in: Ada Lovelace +2 guests" in " ".join(
+        checked.replace("<strong>", "").replace("</strong>", "").replace(
+            '<span class="door-guests">', ""
+        ).replace("</span>", "").split()
+    )
+    assert "3 of 3 checked in" in checked
