@@ -19,7 +19,12 @@ from starlette.responses import Response
 
 from events_app.api import problems
 from events_app.api.schemas import RegistrationAccepted
-from events_app.api.validation import JSON_MEDIA_TYPE, is_json, parse_json_body
+from events_app.api.validation import (
+    JSON_MEDIA_TYPE,
+    is_json,
+    parse_json_body,
+    too_many_guests,
+)
 from events_app.registration import service
 from events_app.registration.pages import load_event_page
 from events_app.registration.schemas import RegistrationCreate
@@ -49,6 +54,8 @@ async def register(request: Request) -> Response:
     data = parse_json_body(request, body, RegistrationCreate)
     if page.state != "open":
         raise problems.registration_closed(request, page.state)
+    if data.guests > page.event.max_guests:
+        raise too_many_guests(request)
 
     client = request.client.host if request.client else "unknown"
     verdict = await run_in_threadpool(ctx.rate_limiter.hit, "register", client)
@@ -64,6 +71,8 @@ async def register(request: Request) -> Response:
         if closed.reason == "not_live":  # withdrawn since it was read: as if never there
             raise HTTPException(status_code=404) from closed
         raise problems.registration_closed(request, closed.reason) from closed
+    except service.TooManyGuests as refused:  # the event allowed fewer since it was read
+        raise too_many_guests(request) from refused
     accepted = RegistrationAccepted(
         message=_(
             "We have sent an email about your registration for %(title)s to the address you "
