@@ -10,8 +10,9 @@ from sqlmodel import col
 
 from events_app.config import Settings
 from events_app.db import Database
-from events_app.models import AuditEntry, Registration, User
+from events_app.models import AuditEntry, Event, EventStatus, Registration, User
 from events_app.registration import approval, organiser
+from events_app.registration.event_changes import notify_event_change
 from events_app.registration.notify import Notifier
 from events_app.registration.seats import seats_left
 from tests.factories import make_event, make_user
@@ -123,3 +124,18 @@ def test_an_awaiting_registration_gets_its_email_again(
             registration_id=registration_id, notifier=notifier,
         )  # fmt: skip
     assert [m.kind for m in outbox(db)].count("awaiting_approval") == 2
+
+
+def test_a_cancelled_event_tells_those_awaiting_approval(
+    db: Database, now: datetime, notifier: Notifier
+) -> None:
+    event = make_event(db, now, approval_required=True)
+    _awaiting(db, now, notifier, event.id, "waiting@example.org")
+    with db.write() as session:
+        stored = session.get(Event, event.id)
+        assert stored is not None
+        stored.status = EventStatus.cancelled
+        assert notify_event_change(session=session, now=now, event=stored, notifier=notifier) == 1
+    email = outbox(db)[-1]
+    assert (email.kind, email.to_address) == ("event_cancelled", "waiting@example.org")
+    assert "text/calendar" not in email.attachments

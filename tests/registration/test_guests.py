@@ -47,6 +47,9 @@ def test_guests_count_against_capacity(db: Database, now: datetime, notifier: No
     held, _ = _register(db, now, notifier, event.id, "held@example.org", 2)
     assert held.holds_seat
     _join(db, now, notifier, event.id, "seated@example.org", 3)
+    seated = [m for m in outbox(db) if m.kind == "confirmed"][0]
+    assert "Your party: you and 3 guests, seated together." in seated.text_body
+    assert "you and 3 guests" in seated.html_body
     with db.read() as session:
         assert seats_left(session=session, event=event, now=now) == 3
         state = read_seat_state(session=session, now=now, event_id=event.id)
