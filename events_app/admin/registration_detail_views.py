@@ -1,7 +1,8 @@
 """One registration in the back office (editors and admins): who, their state and emails'
 timing, and what an organiser may do with it: resend its email, promote it from the
-waitlist, approve or decline it (events that need approval), cancel it. Each action is a POST with the CSRF token, goes through
-events_app.registration.organiser, and comes back here saying what happened, or why not."""
+waitlist, approve or decline it (events that need approval), cancel it. Each action is a
+POST with the CSRF token, goes through events_app.registration.organiser (or approval),
+and comes back here saying what happened, or why not."""
 
 from __future__ import annotations
 

@@ -251,7 +251,9 @@ def resend_email(
         session=session, now=now, kind=kind, registration=registration, event=event,
         position=position,
     )  # fmt: skip
-    record_change(session, now, actor, "registration.resend", registration, event, None, {"email": kind})
+    record_change(
+        session, now, actor, "registration.resend", registration, event, None, {"email": kind}
+    )
     return registration
 
 

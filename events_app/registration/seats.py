@@ -52,9 +52,7 @@ def seats(condition: ColumnElement[bool]) -> ColumnElement[int]:
 def seats_held(*, session: Session, event_id: int, now: datetime) -> int:
     """Seats held for registrations not yet confirmed: they come back if the hold lapses."""
     return int(
-        session.scalar(
-            select(seats(holding(now))).where(col(Registration.event_id) == event_id)
-        )
+        session.scalar(select(seats(holding(now))).where(col(Registration.event_id) == event_id))
         or 0
     )
 

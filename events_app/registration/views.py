@@ -22,11 +22,11 @@ from events_app.calendar.vevent import app_calendar_site
 from events_app.events.directions import directions_links
 from events_app.previews.json_ld import app_publisher, event_json_ld
 from events_app.registration import service
+from events_app.registration.guests import parse_guests
 from events_app.registration.pages import (
     EventPage,
     load_event_page,
 )
-from events_app.registration.guests import parse_guests
 from events_app.registration.schemas import RegistrationCreate
 from events_app.registration.sent_notice import SentNotice
 from events_app.registration.sent_views import forget_sent, remember_sent

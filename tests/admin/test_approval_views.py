@@ -46,7 +46,8 @@ def test_the_list_counts_and_filters_those_awaiting_approval(
     assert "Awaiting approval" in page.text
     filtered = client.get(BASE, params={"status": "awaiting"})
     assert filtered.status_code == 200
-    assert "a@example.org" in filtered.text and "b@example.org" in filtered.text
+    assert "a@example.org" in filtered.text
+    assert "b@example.org" in filtered.text
     assert "a@example.org" not in client.get(BASE, params={"status": "confirmed"}).text
 
 
@@ -54,7 +55,8 @@ def test_approving_seats_the_first_and_waitlists_the_second(
     client: TestClient, editor: User, event: Event, db: Database
 ) -> None:
     page = client.get(f"{BASE}/1")
-    assert "Approve" in page.text and "Decline" in page.text
+    assert "Approve" in page.text
+    assert "Decline" in page.text
     response = act(client, 1, "approve")
     assert response.status_code == 303
     assert "has been approved" in client.get(response.headers["location"]).text

@@ -26,8 +26,9 @@ def test_guests_are_shown_and_counted_at_the_door(
     data = RegistrationCreate(name="Ada Lovelace", email="ada@example.org", consent=True, guests=2)
     with db.write() as session:
         outcome = service.register_attendee(
-            session=session, now=now, event_id=event.id, data=data, notifier=notifier, hold=HOLD  # type: ignore[arg-type]
-        )
+            session=session, now=now, event_id=event.id, data=data, notifier=notifier,  # type: ignore[arg-type]
+            hold=HOLD,
+        )  # fmt: skip
         token = notifier.token(outcome.registration)
     ada = confirm(db, now, notifier, token)
     page = client.get(PAGE).text
@@ -35,8 +36,10 @@ def test_guests_are_shown_and_counted_at_the_door(
     assert "0 of 3 checked in" in page
     checked = post_form(client, PAGE, PAGE, code=format_code(ada.checkin_code)).text
     assert "Checked in: Ada Lovelace +2 guests" in " ".join(
-        checked.replace("<strong>", "").replace("</strong>", "").replace(
-            '<span class="door-guests">', ""
-        ).replace("</span>", "").split()
+        checked.replace("<strong>", "")
+        .replace("</strong>", "")
+        .replace('<span class="door-guests">', "")
+        .replace("</span>", "")
+        .split()
     )
     assert "3 of 3 checked in" in checked

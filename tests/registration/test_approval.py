@@ -47,7 +47,8 @@ def test_awaiting_approval_holds_no_seat_and_is_not_on_the_waitlist(
         assert seats_left(session=session, event=event, now=now) == 1
     kinds = [m.kind for m in outbox(db)]
     assert kinds.count("awaiting_approval") == 2
-    assert "waitlisted" not in kinds and "confirmed" not in kinds
+    assert "waitlisted" not in kinds
+    assert "confirmed" not in kinds
     request = outbox(db)[0]
     assert "the organiser reviews your registration" in request.text_body
 
@@ -84,15 +85,17 @@ def test_decline_with_a_reason(db: Database, now: datetime, notifier: Notifier) 
         db, now, notifier, approval.decline, user, event.id, registration_id,
         reason="Members only, sorry.",
     )  # fmt: skip
-    assert declined is not None and declined.status == "declined"
-    email = [m for m in outbox(db) if m.kind == "declined"][0]
+    assert declined is not None
+    assert declined.status == "declined"
+    email = next(m for m in outbox(db) if m.kind == "declined")
     assert "Members only, sorry." in email.text_body
     assert "text/calendar" not in email.attachments
     with db.read() as session:
         entry = session.scalars(
             select(AuditEntry).where(col(AuditEntry.action) == "registration.decline")
         ).one()
-    assert entry.after is not None and entry.before is not None
+    assert entry.after is not None
+    assert entry.before is not None
     assert entry.after["reason"] == "Members only, sorry."
     assert entry.before["status"] == "awaiting"
     # Declined is not active: the address may register again (and wait again).

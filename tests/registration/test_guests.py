@@ -47,7 +47,7 @@ def test_guests_count_against_capacity(db: Database, now: datetime, notifier: No
     held, _ = _register(db, now, notifier, event.id, "held@example.org", 2)
     assert held.holds_seat
     _join(db, now, notifier, event.id, "seated@example.org", 3)
-    seated = [m for m in outbox(db) if m.kind == "confirmed"][0]
+    seated = next(m for m in outbox(db) if m.kind == "confirmed")
     assert "Your party: you and 3 guests, seated together." in seated.text_body
     assert "you and 3 guests" in seated.html_body
     with db.read() as session:
@@ -133,4 +133,5 @@ def test_approval_seats_a_party_only_when_it_fits(
             session=session, now=now, actor=user, event_id=event.id,
             registration_id=party.id, notifier=notifier,
         )  # fmt: skip
-        assert approved is not None and approved.status == "waitlisted"
+        assert approved is not None
+        assert approved.status == "waitlisted"
