@@ -16,7 +16,7 @@ from events_app.registration.event_changes import notify_event_change
 from events_app.registration.notify import Notifier
 from events_app.registration.seats import seats_left
 from tests.factories import make_event, make_user
-from tests.registration.helpers import confirm, outbox, register, statuses
+from tests.registration.helpers import HOLD, confirm, expire_holds, outbox, register, statuses
 
 
 def _awaiting(db: Database, now: datetime, notifier: Notifier, event_id: int, email: str) -> int:
@@ -142,3 +142,16 @@ def test_a_cancelled_event_tells_those_awaiting_approval(
     email = outbox(db)[-1]
     assert (email.kind, email.to_address) == ("event_cancelled", "waiting@example.org")
     assert "text/calendar" not in email.attachments
+
+
+def test_an_unconfirmed_registration_expires_without_a_word_about_a_seat(
+    db: Database, now: datetime, notifier: Notifier
+) -> None:
+    event = make_event(db, now, approval_required=True)
+    register(db, now, notifier, event.id, "late@example.org")
+    assert expire_holds(db, now + HOLD, notifier) == 1
+    email = outbox(db)[-1]
+    assert email.kind == "hold_expired"
+    assert "it then awaits the approval of the organiser." in email.text_body
+    assert "seat" not in email.text_body.split("--")[0]
+    assert "\n--\n" in email.text_body  # the footer still on its own lines

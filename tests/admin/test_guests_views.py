@@ -1,4 +1,5 @@
-"""Check-in with guests: the party is shown with its guests and counted whole."""
+"""Guests in the back office: the check-in page shows a party with its guests and counts it
+whole; the dashboard counts seats, guests included."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import datetime
 
 from starlette.testclient import TestClient
 
+from events_app.admin.dashboard import upcoming_fill
 from events_app.db import Database
 from events_app.registration import service
 from events_app.registration.checkin_codes import format_code
@@ -43,3 +45,20 @@ def test_guests_are_shown_and_counted_at_the_door(
         .split()
     )
     assert "3 of 3 checked in" in checked
+
+
+def test_the_dashboard_counts_guests_as_seats_taken(
+    db: Database, now: datetime, notifier: Notifier
+) -> None:
+    event = make_event(db, now, slug="party", capacity=10, max_guests=3)
+    data = RegistrationCreate(name="Ada Lovelace", email="ada@example.org", consent=True, guests=3)
+    with db.write() as session:
+        outcome = service.register_attendee(
+            session=session, now=now, event_id=event.id, data=data, notifier=notifier,  # type: ignore[arg-type]
+            hold=HOLD,
+        )  # fmt: skip
+        token = notifier.token(outcome.registration)
+    confirm(db, now, notifier, token)
+    with db.read() as session:
+        [fill] = upcoming_fill(session=session, now=now)
+    assert (fill.seated, fill.capacity, fill.percent) == (4, 10, 40)
