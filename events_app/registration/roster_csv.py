@@ -37,6 +37,7 @@ class CsvLabels:
     attended: str
     yes: str
     no: str
+    guests: str = "Guests"  # last: a party's guests, for the door and the catering
 
 
 def neutralise(value: str) -> str:
@@ -61,6 +62,7 @@ def roster_csv(registrations: Iterable[Registration], *, tz: ZoneInfo, labels: C
             labels.registered_at + zone_note,
             labels.confirmed_at + zone_note,
             labels.attended,
+            labels.guests,
         ]
     )
     for registration in registrations:
@@ -74,6 +76,7 @@ def roster_csv(registrations: Iterable[Registration], *, tz: ZoneInfo, labels: C
                 _moment(registration.created_at, tz),
                 _moment(registration.confirmed_at, tz),
                 labels.yes if attended else labels.no,
+                str(registration.guests),
             ]
         )
     return buffer.getvalue().encode("utf-8-sig")
