@@ -36,6 +36,11 @@ def test_guests_are_shown_and_counted_at_the_door(
     page = client.get(PAGE).text
     assert "+2 guests" in page
     assert "0 of 3 checked in" in page
+    listed = client.get("/admin/events/party/registrations").text
+    assert "+2 guests" in listed
+    assert "7 of 10" in listed  # seats left, guests counted
+    detail = client.get(f"/admin/events/party/registrations/{ada.id}").text
+    assert "<dt>Guests</dt><dd>2</dd>" in detail
     checked = post_form(client, PAGE, PAGE, code=format_code(ada.checkin_code)).text
     assert "Checked in: Ada Lovelace +2 guests" in " ".join(
         checked.replace("<strong>", "")
