@@ -91,3 +91,15 @@ def test_approving_needs_the_csrf_token(
     response = client.post(f"{BASE}/1/approve", data={})
     assert response.status_code == 403
     assert statuses(db, event.id)["a@example.org"] == "awaiting"  # type: ignore[arg-type]
+
+
+def test_the_audit_log_words_the_decisions(
+    client: TestClient, db: Database, now: datetime, event: Event
+) -> None:
+    sign_in(client, make_user(db, now, role="admin", email="admin@example.org"))
+    act(client, 1, "approve")
+    act(client, 2, "decline", reason="Full of members.")
+    page = client.get("/admin/audit").text
+    assert "Registration approved" in page
+    assert "Registration declined" in page
+    assert "Full of members." in page
