@@ -60,6 +60,10 @@ def _utc_column(*, nullable: bool = False, index: bool = False) -> Any:
     )
 
 
+# The most guests an event may let one registration bring (Event.max_guests).
+MAX_GUESTS = 20
+
+
 def new_event_uid() -> str:
     return f"{uuid.uuid4()}@events-app"
 
@@ -172,6 +176,11 @@ class Event(SQLModel, table=True):
     image_alt: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
     # Hours before the start at which confirmed attendees get a reminder; None or 0: none.
     reminder_hours: int | None = Field(default=24, ge=0)
+    # Registrations wait for an organiser's approval (registration/approval.py) before they
+    # get a seat or a place on the waitlist. Server defaults: added by migration 0014.
+    approval_required: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # How many guests one registration may bring; a party takes 1 + guests seats, together.
+    max_guests: int = Field(default=0, ge=0, sa_column_kwargs={"server_default": "0"})
     # When it was cancelled: public feeds keep a cancelled event for a while after this, so
     # that subscribed calendars see STATUS:CANCELLED instead of the event silently vanishing.
     cancelled_at: datetime | None = _utc_column(nullable=True)
@@ -207,6 +216,9 @@ class RegistrationStatus(StrEnum):
     cancelled = "cancelled"
     expired = "expired"  # never confirmed within the hold time
     attended = "attended"
+    # Confirmed by email, waiting for an organiser: no seat, not on the waitlist.
+    awaiting = "awaiting"
+    declined = "declined"  # an organiser said no (registration/approval.py)
 
 
 # One of these per (event, email) at a time; the partial unique index below enforces it.
@@ -215,7 +227,9 @@ ACTIVE_STATUSES = (
     RegistrationStatus.confirmed,
     RegistrationStatus.waitlisted,
     RegistrationStatus.attended,
+    RegistrationStatus.awaiting,
 )
+ACTIVE_WHERE = "status IN ('pending', 'confirmed', 'waitlisted', 'attended', 'awaiting')"
 
 
 class Registration(SQLModel, table=True):
@@ -225,10 +239,8 @@ class Registration(SQLModel, table=True):
             "event_id",
             "email_key",
             unique=True,
-            sqlite_where=sa.text("status IN ('pending', 'confirmed', 'waitlisted', 'attended')"),
-            postgresql_where=sa.text(
-                "status IN ('pending', 'confirmed', 'waitlisted', 'attended')"
-            ),
+            sqlite_where=sa.text(ACTIVE_WHERE),
+            postgresql_where=sa.text(ACTIVE_WHERE),
         ),
     )
 
@@ -266,6 +278,9 @@ class Registration(SQLModel, table=True):
     answers: list[dict[str, Any]] = Field(
         default_factory=list, sa_type=sa.JSON, sa_column_kwargs={"server_default": "[]"}
     )
+    # People coming with the attendee (at most the event's max_guests): the party takes
+    # 1 + guests seats, and is seated, waitlisted and checked in as one.
+    guests: int = Field(default=0, ge=0, sa_column_kwargs={"server_default": "0"})
 
 
 class OutboxStatus(StrEnum):

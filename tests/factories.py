@@ -60,7 +60,11 @@ def edit_event(db: Database, now: datetime, slug: str, **changes: Any) -> Event:
     with db.write() as session:
         event = find_event(session=session, slug=slug)
         assert event is not None
-        kept = {"reminder_hours": event.reminder_hours}  # not part of the exported record
+        kept = {  # not part of the exported record
+            "reminder_hours": event.reminder_hours,
+            "approval_required": event.approval_required,
+            "max_guests": event.max_guests,
+        }
         data = EventCreate.model_validate(event_record(event) | kept | changes)
         return save_event(session=session, now=now, data=data, event=event)
 

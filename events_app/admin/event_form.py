@@ -34,7 +34,7 @@ from events_app.admin.local_times import wall_value as _wall_value
 from events_app.admin.publish_choice import blank_publishing, read_publishing
 from events_app.date_range import FIRST_YEAR, LAST_YEAR, in_range
 from events_app.events.schemas import EventCreate
-from events_app.models import Article, Category, Event, EventFormat, EventStatus
+from events_app.models import MAX_GUESTS, Article, Category, Event, EventFormat, EventStatus
 from events_app.timezones import WallClockError, zone
 
 # Taken as typed (the schema strips and checks them).
@@ -44,7 +44,7 @@ PLAIN_FIELDS += ("online_url", "organizer")
 POSITION_FIELDS = ("latitude", "longitude")
 POSITION_LIMITS = {"latitude": 90.0, "longitude": 180.0}
 TEXT_FIELDS = (*PLAIN_FIELDS, "format", "capacity", "timezone", "start_date", "end_date")
-TEXT_FIELDS += (*POSITION_FIELDS, "reminder_hours")
+TEXT_FIELDS += (*POSITION_FIELDS, "reminder_hours", "max_guests")
 WALL_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 # Moments (instants) rather than the event's own times; both are entered in its timezone.
 MOMENT_FIELDS = ("registration_opens_at", "registration_closes_at")
@@ -63,6 +63,7 @@ def blank_form(timezone: str) -> Form:
     form.update(categories=[], articles=[], image="", image_alt="", image_remove=False)
     form["reminder_hours"] = REMINDER_DEFAULT
     form.update(blank_publishing())
+    form.update(approval_required=False, max_guests="0")
     return form
 
 
@@ -86,6 +87,7 @@ def form_from_event(event: Event) -> Form:
     form["categories"] = [category.name for category in event.categories]
     form["articles"] = [article.slug for article in event.articles]
     form.update(image=event.image, image_alt=event.image_alt)
+    form.update(approval_required=event.approval_required, max_guests=str(event.max_guests))
     return form
 
 
@@ -131,6 +133,7 @@ def read_form(raw: FormInput) -> Form:
     form.update({name: text(raw, name) for name in WALL_FIELDS})
     form.update({f"{name}_offset": text(raw, f"{name}_offset") for name in WALL_FIELDS})
     form["all_day"] = text(raw, "all_day") == "1"
+    form["approval_required"] = text(raw, "approval_required") == "1"
     form["categories"] = texts(raw, "categories")[: MAX_CHOICES + 1]
     form["articles"] = texts(raw, "articles")[: MAX_CHOICES + 1]
     read_cover(raw, form)
@@ -194,6 +197,15 @@ def _reminder(raw: str, problems: dict[str, Problem]) -> int:
     return hours
 
 
+def _max_guests(raw: str, problems: dict[str, Problem]) -> int:
+    """Guests per registration: a whole number from 0 to MAX_GUESTS (empty: none)."""
+    text = raw.strip() or "0"
+    if text.isascii() and text.isdigit() and int(text) <= MAX_GUESTS:
+        return int(text)
+    problems["max_guests"] = Problem("guests", {"most": MAX_GUESTS})
+    return 0
+
+
 def _degrees(raw: str) -> float | None:
     """A number of degrees as typed: a decimal comma is read as a point; None if no number."""
     text = raw.strip()
@@ -239,6 +251,10 @@ def to_event_create(
     values["reminder_hours"] = _reminder(form["reminder_hours"], problems)
     values.update(_times(form, problems))
     values.update(_position(form, problems))
+    values.update(
+        approval_required=form["approval_required"],
+        max_guests=_max_guests(form["max_guests"], problems),
+    )
     for name, allowed in (("categories", categories), ("articles", articles)):
         if len(form[name]) > MAX_CHOICES:
             problems[name] = Problem("too_many")

@@ -1,7 +1,8 @@
 """One registration in the back office (editors and admins): who, their state and emails'
 timing, and what an organiser may do with it: resend its email, promote it from the
-waitlist, cancel it. Each action is a POST with the CSRF token, goes through
-events_app.registration.organiser, and comes back here saying what happened, or why not."""
+waitlist, approve or decline it (events that need approval), cancel it. Each action is a
+POST with the CSRF token, goes through events_app.registration.organiser (or approval),
+and comes back here saying what happened, or why not."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from events_app.admin.guards import requires
 from events_app.admin.pages import render_admin
 from events_app.admin.registration_views import load_event
 from events_app.models import Event, Registration, User, UserRole
-from events_app.registration import organiser, roster
+from events_app.registration import approval, organiser, roster
 from events_app.registration.notify import app_notifier
 from events_app.registration.seats import waitlist_position
 from events_app.registration.service import RESEND_COOLDOWN
@@ -133,6 +134,18 @@ async def promote(request: Request, user: User) -> Response:
 
 
 @requires(UserRole.editor)
+async def approve(request: Request, user: User) -> Response:
+    return await _act(request, user, approval.approve, "approved")
+
+
+@requires(UserRole.editor)
+async def decline(request: Request, user: User) -> Response:
+    return await _act(
+        request, user, approval.decline, "declined", reason=lambda form: form_text(form, "reason")
+    )
+
+
+@requires(UserRole.editor)
 async def resend(request: Request, user: User) -> Response:
     return await _act(request, user, organiser.resend_email, "resent")
 
@@ -143,4 +156,6 @@ routes: list[BaseRoute] = [
     Route(f"{_BASE}/cancel", cancel, methods=["POST"], name="admin_registration_cancel"),
     Route(f"{_BASE}/promote", promote, methods=["POST"], name="admin_registration_promote"),
     Route(f"{_BASE}/resend", resend, methods=["POST"], name="admin_registration_resend"),
+    Route(f"{_BASE}/approve", approve, methods=["POST"], name="admin_registration_approve"),
+    Route(f"{_BASE}/decline", decline, methods=["POST"], name="admin_registration_decline"),
 ]

@@ -189,7 +189,7 @@ def csv_labels(language: str) -> CsvLabels:
     return CsvLabels(
         name=_("Name"), email=_("Email address"), organisation=_("Organisation"),
         status=_("Status"), registered_at=_("Registered at"), confirmed_at=_("Confirmed at"),
-        attended=_("Attended"), yes=_("yes"), no=_("no"),
+        attended=_("Attended"), yes=_("yes"), no=_("no"), guests=_("Guests"),
     )  # fmt: skip
 
 

@@ -80,6 +80,8 @@ EVENT_DETAIL = EventDetailPublic(
         closes_at=None,
         capacity=120,
         seats_left=118,
+        approval_required=False,
+        max_guests=2,
         registrations_url=f"{EVENT.api_url}/registrations",
     ),
     questions=[

@@ -104,6 +104,8 @@ def event_detail_public(page: EventPage, url: SiteUrls) -> EventDetailPublic:
         closes_at=event.registration_closes_at and event.registration_closes_at.astimezone(tz),
         capacity=event.capacity,
         seats_left=page.seats_left,
+        approval_required=event.approval_required,
+        max_guests=event.max_guests,
         registrations_url=url("api_registrations", slug=event.slug),
     )
     return EventDetailPublic.model_validate(

@@ -20,7 +20,12 @@ from starlette.responses import Response
 from events_app.api import problems
 from events_app.api.answer_errors import checked_answers
 from events_app.api.schemas import RegistrationAccepted
-from events_app.api.validation import JSON_MEDIA_TYPE, is_json, parse_json_body
+from events_app.api.validation import (
+    JSON_MEDIA_TYPE,
+    is_json,
+    parse_json_body,
+    too_many_guests,
+)
 from events_app.registration import service
 from events_app.registration.pages import load_event_page
 from events_app.registration.schemas import RegistrationCreate
@@ -51,6 +56,8 @@ async def register(request: Request) -> Response:
     if page.state != "open":
         raise problems.registration_closed(request, page.state)
     answers = checked_answers(request, page.event.questions, data.answers)
+    if data.guests > page.event.max_guests:
+        raise too_many_guests(request)
 
     client = request.client.host if request.client else "unknown"
     verdict = await run_in_threadpool(ctx.rate_limiter.hit, "register", client)
@@ -66,6 +73,8 @@ async def register(request: Request) -> Response:
         if closed.reason == "not_live":  # withdrawn since it was read: as if never there
             raise HTTPException(status_code=404) from closed
         raise problems.registration_closed(request, closed.reason) from closed
+    except service.TooManyGuests as refused:  # the event allowed fewer since it was read
+        raise too_many_guests(request) from refused
     accepted = RegistrationAccepted(
         message=_(
             "We have sent an email about your registration for %(title)s to the address you "

@@ -96,8 +96,17 @@ class RegistrationPublic(_Public):
     closes_at: datetime | None
     capacity: int | None = Field(description="Seats in all; null when there is no limit.")
     seats_left: int | None = Field(
-        description="Free seats now; 0 means new registrations join the waitlist. Null when "
-        "there is no limit."
+        description="Free seats now, guests counted; fewer than a party needs means it joins "
+        "the waitlist. Null when there is no limit."
+    )
+    approval_required: bool = Field(
+        description="Registrations wait for an organiser's approval once their email address "
+        "is confirmed; approved, they get a seat or a place on the waitlist."
+    )
+    max_guests: int = Field(
+        ge=0,
+        description="How many guests one registration may bring (`guests` when registering); "
+        "a party takes 1 + guests seats, together or not at all.",
     )
     registrations_url: Url = Field(description="Where to POST a registration.")
 

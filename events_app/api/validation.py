@@ -34,6 +34,7 @@ _MESSAGES: dict[str, str] = {
     "out_of_range": N_("This value is out of range; the documentation gives the limits."),
     "invalid": N_("Please check this field."),
     "object": N_("The body must be a JSON object."),
+    "guests": N_("More guests than this event allows: see max_guests in its registration."),
 }
 
 
@@ -79,9 +80,19 @@ def _body_error(error: FieldError) -> tuple[ErrorCode, str]:
         return "too_long", "too_long"
     if field == "email":
         return "invalid", "email"
+    if kind in ("greater_than_equal", "less_than_equal"):  # guests
+        return "out_of_range", "out_of_range"
     if kind == "string_pattern_mismatch":  # name, organisation: control characters, breaks
         return "single_line", "single_line"
     return "invalid", "invalid"
+
+
+def too_many_guests(request: Request) -> ApiProblem:
+    """422 for more guests than the event allows (the schema knows only the site's limit)."""
+    _ = _gettext(request)
+    error = ProblemError(detail=_(_MESSAGES["guests"]), code="out_of_range", pointer="#/guests")
+    detail = _("A field is missing or has a value this operation does not accept.")
+    return invalid(request, INVALID_BODY, detail, [error])
 
 
 def parse_json_body(request: Request, body: bytes, model: type[M]) -> M:

@@ -28,7 +28,10 @@ POSITION_KEYS = ("latitude", "longitude")
 # import record without the key keeps the stored questions, as files written before the
 # questions were exported expect; with it, the event asks exactly these.
 QUESTIONS_KEY = "questions"
-EVENT_KEYS = (*CONTENT_KEYS, *POSITION_KEYS, *IDENTITY_KEYS, QUESTIONS_KEY)
+# How registration works (approval, guests): exported and imported, kept as stored when an
+# import record leaves them out, like the position.
+REGISTRATION_KEYS = ("approval_required", "max_guests")
+EVENT_KEYS = (*CONTENT_KEYS, *POSITION_KEYS, *REGISTRATION_KEYS, *IDENTITY_KEYS, QUESTIONS_KEY)
 
 # What an event has beyond the format (organizer, map position, registration window...): an
 # import that updates an event keeps these as they are rather than blanking them.
@@ -72,5 +75,7 @@ def exported_event_record(event: Event) -> Record:
     """An event as the JSON export writes it: its content, map position, calendar identity
     and registration questions."""
     position = {"latitude": event.latitude, "longitude": event.longitude}
+    rules = {"approval_required": event.approval_required, "max_guests": event.max_guests}
     identity = {"uid": event.uid, "sequence": event.sequence}
-    return {**event_record(event), **position, **identity, QUESTIONS_KEY: list(event.questions)}
+    questions = {QUESTIONS_KEY: list(event.questions)}
+    return {**event_record(event), **position, **rules, **identity, **questions}

@@ -14,7 +14,7 @@ from events_app import slugs
 from events_app.date_range import check_range
 from events_app.images.variants import KEY_PATTERN
 from events_app.markdown import check_markdown
-from events_app.models import EventFormat, EventStatus
+from events_app.models import MAX_GUESTS, EventFormat, EventStatus
 from events_app.nulls import NullMeansEmpty
 from events_app.plain_text import SINGLE_LINE_MESSAGE, PlainText, SingleLine, is_single_line
 from events_app.timezones import WallClockError, day_start, localize, zone
@@ -62,6 +62,8 @@ def check_alt(image: str, alt: str) -> None:
 Capacity = Annotated[int, Field(ge=0, le=1_000_000)]
 # How long before the start confirmed attendees are reminded (0 or None: no reminder).
 ReminderHours = Annotated[int, Field(ge=0, le=30 * 24)]
+# How many guests one registration may bring (0: none), on the form, the import and the API.
+MaxGuests = Annotated[int, Field(ge=0, le=MAX_GUESTS)]
 
 
 class EventCreate(NullMeansEmpty, BaseModel):
@@ -89,6 +91,9 @@ class EventCreate(NullMeansEmpty, BaseModel):
     publish_at: AwareDatetime = None
     organizer: Annotated[Line, Field(max_length=200)] = ""
     reminder_hours: ReminderHours | None = 24
+    # Registrations wait for an organiser's approval (registration/approval.py).
+    approval_required: bool = False
+    max_guests: MaxGuests = 0
     categories: Names = []
     articles: Annotated[list[Slug], Field(max_length=50)] = []
     image: ImageKey = ""

@@ -35,7 +35,11 @@ CodeProblem = Literal["wrong", "used_up", "expired"]
 _FINDABLE = (*ACTIVE_STATUSES, RegistrationStatus.expired)
 # A code outlives its confirmation until the hold's end: typing it again (a second tab, a
 # double press) leads to the registration's page, as following the link twice does.
-_CONFIRMED = (RegistrationStatus.confirmed, RegistrationStatus.waitlisted)
+_CONFIRMED = (
+    RegistrationStatus.confirmed,
+    RegistrationStatus.waitlisted,
+    RegistrationStatus.awaiting,
+)
 
 
 @dataclass(frozen=True)

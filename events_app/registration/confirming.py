@@ -11,20 +11,22 @@ the CPU (statements built per call, identity map, unit of work), all of it insid
 that every other confirmation for the event waits on.
 
 When a hold has lapsed, releasing it moves the waitlist up and sends emails: that rare case
-goes the ORM way (`release_lapsed_holds`, then `confirm_locked`), in the same transaction.
+goes the ORM way (`release_lapsed_holds`, then `confirm_locked`), in the same transaction, as
+does an event that needs the organiser's approval (the email address is confirmed, the seat
+is the organiser's to give: approval.py).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 from sqlmodel import Session, col
 
 from events_app.models import Event, Registration, RegistrationStatus
 from events_app.registration.notify import Notifier
 from events_app.registration.seat_state import mark_seats_changed
-from events_app.registration.seats import taking_a_seat
+from events_app.registration.seats import seats, taking_a_seat
 from events_app.registration.service import confirm_locked, release_lapsed_holds
 from events_app.registration.tokens import hash_token
 from events_app.row_locks import locked
@@ -41,7 +43,9 @@ _FIND = select(_REGISTRATION.c.id, _REGISTRATION.c.event_id, _REGISTRATION.c.sta
     _REGISTRATION.c.token_hash == bindparam("token_hash")
 )
 
-_LOCK_EVENT = select(_EVENT.c.capacity, _EVENT.c.title).where(_EVENT.c.id == _EVENT_ID)
+_LOCK_EVENT = select(_EVENT.c.capacity, _EVENT.c.title, _EVENT.c.approval_required).where(
+    _EVENT.c.id == _EVENT_ID
+)
 
 
 def _count(*conditions: object) -> object:
@@ -53,6 +57,15 @@ def _count(*conditions: object) -> object:
     )
 
 
+def _seats(condition: ColumnElement[bool]) -> object:
+    return (
+        select(seats(condition))
+        .select_from(_REGISTRATION)
+        .where(_REGISTRATION.c.event_id == _EVENT_ID)
+        .scalar_subquery()
+    )
+
+
 # Read after the lock is held: on PostgreSQL a statement's snapshot is taken when it starts,
 # so the counts must not ride on the locking statement, which may wait for the lock.
 _STATE = select(
@@ -60,7 +73,11 @@ _STATE = select(
     _REGISTRATION.c.holds_seat,
     _REGISTRATION.c.hold_expires_at,
     _REGISTRATION.c.email,
-    _count(taking_a_seat(_NOW)).label("taken"),  # type: ignore[attr-defined]
+    _REGISTRATION.c.guests,
+    _seats(taking_a_seat(_NOW)).label("taken"),  # type: ignore[attr-defined]
+    _count(col(Registration.status) == RegistrationStatus.waitlisted).label(  # type: ignore[attr-defined]
+        "waiting"
+    ),
     _count(  # holds whose time is up: release_lapsed_holds' query, counted
         col(Registration.status) == RegistrationStatus.pending,
         col(Registration.hold_expires_at) <= _NOW,
@@ -103,7 +120,7 @@ def confirm_registration(
     event = connection.execute(locked(session, _LOCK_EVENT), {"event_id": event_id}).one()
     params = {"registration_id": found.id, "event_id": event_id, "now": now}
     state = connection.execute(_STATE, params).one()
-    if state.lapsed:
+    if state.lapsed or event.approval_required:
         _confirm_through_the_orm(session=session, now=now, found_id=found.id, notifier=notifier)
         return int(found.id)
     if state.status not in _CONFIRMABLE:
@@ -115,7 +132,11 @@ def confirm_registration(
         and state.hold_expires_at > now
     )
     # A seat held by this registration was counted as taken: it is kept, not counted again.
-    seated = holding or event.capacity is None or event.capacity - state.taken > 0
+    # Otherwise the whole party needs room, and nobody may be waiting ahead (seats.has_room).
+    seated = holding or (
+        event.capacity is None
+        or (event.capacity - state.taken >= 1 + state.guests and not state.waiting)
+    )
     status = RegistrationStatus.confirmed if seated else RegistrationStatus.waitlisted
     connection.execute(_CONFIRM, {**params, "new_status": status})
     notifier.queue(

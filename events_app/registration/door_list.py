@@ -20,8 +20,8 @@ LIST_LIMIT = 100  # a phone's worth of scrolling; a search narrows it down
 @dataclass(frozen=True)
 class DoorList:
     event: Event
-    attended: int
-    expected: int  # everyone with a seat: confirmed, and attended
+    attended: int  # people, guests included
+    expected: int  # everyone with a seat (confirmed, and attended), guests included
     registrations: list[Registration]
     more: bool  # more match than are listed
 
@@ -50,10 +50,11 @@ def load_door_list(*, session: Session, slug: str, search: str | None = None) ->
     if event is None:
         return None
     attended = col(Registration.status) == RegistrationStatus.attended
+    party = 1 + col(Registration.guests)  # a party checks in together: its guests count too
     counts = session.execute(
         select(
-            func.coalesce(func.sum(case((attended, 1), else_=0)), 0),
-            func.count(),
+            func.coalesce(func.sum(case((attended, party), else_=0)), 0),
+            func.coalesce(func.sum(party), 0),
         ).where(col(Registration.event_id) == event.id, col(Registration.status).in_(SEATED))
     ).one()
     query = select(Registration).where(

@@ -45,6 +45,10 @@ KINDS: dict[str, InvitationMethod | None] = {
     "event_cancelled": CANCEL,
     "attendee_message": None,  # an organiser's own words (registration/messages.py)
     "reminder": REQUEST,  # the day before, or whenever the event says (registration/reminders.py)
+    # Events that need approval (registration/approval.py): approving sends "confirmed" or
+    # "waitlisted", as confirming does elsewhere.
+    "awaiting_approval": None,
+    "declined": None,  # with the organiser's reason, if they gave one
 }
 CALENDAR_TYPE = "text/calendar"
 

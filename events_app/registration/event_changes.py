@@ -27,6 +27,7 @@ _REGISTERED = (
     RegistrationStatus.pending,
     RegistrationStatus.confirmed,
     RegistrationStatus.waitlisted,
+    RegistrationStatus.awaiting,  # waiting for approval: told too that there is no event
 )
 
 

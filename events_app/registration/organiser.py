@@ -29,7 +29,7 @@ from events_app.registration.confirmation_codes import issue_code
 from events_app.registration.notify import Notifier
 from events_app.registration.schemas import AttendeeDetails
 from events_app.registration.seat_state import mark_seats_changed
-from events_app.registration.seats import seats_left, waitlist_position
+from events_app.registration.seats import party, seats_left, waitlist_position
 
 TARGET = "registration"
 # The email a resend repeats: the one that goes with the registration's state.
@@ -37,6 +37,7 @@ RESENT_KIND = {
     RegistrationStatus.pending: "confirm_request",
     RegistrationStatus.confirmed: "confirmed",
     RegistrationStatus.waitlisted: "waitlisted",
+    RegistrationStatus.awaiting: "awaiting_approval",
 }
 
 
@@ -59,7 +60,7 @@ def snapshot(registration: Registration) -> dict[str, Any]:
     }
 
 
-def _audit(
+def record_change(
     session: Session,
     now: datetime,
     actor: User,
@@ -146,7 +147,7 @@ def add_attendee(
         session=session, now=now, kind=kind, registration=registration, event=event,
         position=position,
     )  # fmt: skip
-    _audit(session, now, actor, "registration.add", registration, event, None)
+    record_change(session, now, actor, "registration.add", registration, event, None)
     mark_seats_changed(session=session, event_id=event.id)
     return registration
 
@@ -172,7 +173,7 @@ def cancel_for_attendee(
     service.cancel_registration(
         session=session, now=now, registration=registration, notifier=notifier
     )
-    _audit(session, now, actor, "registration.cancel", registration, event, before)
+    record_change(session, now, actor, "registration.cancel", registration, event, before)
     return registration
 
 
@@ -198,11 +199,11 @@ def promote(
         raise OrganiserRefused("not_waitlisted")
     free = seats_left(session=session, event=event, now=now)
     before = {**snapshot(registration), "capacity": event.capacity}
-    if free is not None and free <= 0:
+    if free is not None and free < party(registration):
         if not add_seat:
             raise OrganiserRefused("full")
         assert event.capacity is not None
-        event.capacity += 1
+        event.capacity += party(registration) - free  # the seats their party still needs
         event.updated_at = now
     registration.status = RegistrationStatus.confirmed
     registration.updated_at = now
@@ -211,7 +212,7 @@ def promote(
     )
     session.flush()
     after = {**snapshot(registration), "capacity": event.capacity}
-    _audit(session, now, actor, "registration.promote", registration, event, before, after)
+    record_change(session, now, actor, "registration.promote", registration, event, before, after)
     mark_seats_changed(session=session, event_id=event.id)
     return registration
 
@@ -250,7 +251,9 @@ def resend_email(
         session=session, now=now, kind=kind, registration=registration, event=event,
         position=position,
     )  # fmt: skip
-    _audit(session, now, actor, "registration.resend", registration, event, None, {"email": kind})
+    record_change(
+        session, now, actor, "registration.resend", registration, event, None, {"email": kind}
+    )
     return registration
 
 

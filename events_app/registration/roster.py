@@ -18,6 +18,7 @@ from events_app.registration.seats import seats_left, waitlist
 COUNTED = (
     RegistrationStatus.confirmed,
     RegistrationStatus.pending,
+    RegistrationStatus.awaiting,
     RegistrationStatus.waitlisted,
     RegistrationStatus.cancelled,
     RegistrationStatus.attended,

@@ -41,6 +41,7 @@ class CsvLabels:
     attended: str
     yes: str
     no: str
+    guests: str = "Guests"  # last: a party's guests, for the door and the catering
 
 
 def neutralise(value: str) -> str:
@@ -89,6 +90,7 @@ def roster_csv(
             labels.confirmed_at + zone_note,
             labels.attended,
             *(neutralise(label) for _key, label in columns),
+            labels.guests,
         ]
     )
     for registration in registrations:
@@ -103,6 +105,7 @@ def roster_csv(
                 _moment(registration.confirmed_at, tz),
                 labels.yes if attended else labels.no,
                 *_answers(registration, columns, labels.yes),
+                str(registration.guests),
             ]
         )
     return buffer.getvalue().encode("utf-8-sig")

@@ -6,8 +6,9 @@ import re
 from typing import Annotated
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from events_app.models import MAX_GUESTS
 from events_app.nulls import NullMeansEmpty, null_as_empty
 from events_app.plain_text import NOT_BLANK_LINE, ONE_LINE
 from events_app.registration.answers import GivenAnswers
@@ -40,6 +41,10 @@ def email_key(address: str) -> str:
 
 def _email(value: str) -> str:
     return normalise_email(value)[0]
+
+
+def _zero_if_null(value: object) -> object:
+    return 0 if value is None else value  # null means none, as NullMeansEmpty says
 
 
 def _consented(value: bool) -> bool:
@@ -86,6 +91,17 @@ class RegistrationCreate(AttendeeDetails):
     # Checked against the event's questions by registration/answers.py (the form fills it
     # from its q_<key> fields there, the API from this field).
     answers: GivenAnswers = {}
+    # Checked against the event's own max_guests by the service (TooManyGuests).
+    guests: Annotated[
+        int,
+        BeforeValidator(_zero_if_null, json_schema_input_type=int | None),
+        Field(
+            ge=0,
+            le=MAX_GUESTS,
+            description="How many guests come with the attendee: from 0 to the event's "
+            "max_guests. The party takes 1 + guests seats, together or not at all.",
+        ),
+    ] = 0
 
 
 class RegistrationUpdate(BaseModel):

@@ -7,7 +7,7 @@ holds pages for at most every EVENTS_PAGE_CACHE_CHECK_SECONDS (`read_seat_depend
 drops a page whose value moved. Both sides go through `read_seat_states`, so a page and the
 check can never disagree about what "the same seats" means. Counting follows seats.py: a seat
 is taken by a confirmed or attended registration, or held by a pending one until its hold
-lapses (so a lapsing hold changes the value without any write).
+lapses (so a lapsing hold changes the value without any write); a party counts its guests.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col
 
 from events_app.content import mark_dependency_changed
 from events_app.models import Event, Registration, RegistrationStatus
-from events_app.registration.seats import SEATED, holding, taking_a_seat
+from events_app.registration.seats import SEATED, holding, seats, taking_a_seat
 
 SEATS = "seats"  # the dependency kinds the page cache is given readers for (app.py)
 SEAT_BANDS = "seat-band"
@@ -78,15 +78,14 @@ def _seat_counts() -> Select[int | None, int | None, int, int, int, int]:
     now: BindParameter[datetime] = bindparam("now")
     held = holding(now)
     taken = taking_a_seat(now)
-    counted = func.count(col(Registration.id))
     return (
         select(
             col(Event.id),
             col(Event.capacity),
-            counted.filter(taken),
-            counted.filter(held),
-            counted.filter(col(Registration.status).in_(SEATED)),
-            counted.filter(col(Registration.status) == RegistrationStatus.waitlisted),
+            seats(taken),
+            seats(held),
+            seats(col(Registration.status).in_(SEATED)),
+            seats(col(Registration.status) == RegistrationStatus.waitlisted),
         )
         .select_from(Event)
         .outerjoin(Registration, col(Registration.event_id) == col(Event.id))

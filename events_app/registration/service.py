@@ -31,7 +31,13 @@ from events_app.registration.confirmation_codes import issue_code
 from events_app.registration.notify import Notifier
 from events_app.registration.schemas import RegistrationCreate, RegistrationUpdate
 from events_app.registration.seat_state import mark_seats_changed
-from events_app.registration.seats import seats_left, waitlist, waitlist_position
+from events_app.registration.seats import (
+    has_room,
+    party,
+    seats_left,
+    waitlist,
+    waitlist_position,
+)
 from events_app.registration.tokens import hash_token, new_nonce, token_for
 from events_app.row_locks import locked, locked_from_the_start
 
@@ -52,6 +58,14 @@ class RegistrationClosed(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class TooManyGuests(ValueError):
+    """More guests than the event allows (`allowed`): nothing is written."""
+
+    def __init__(self, allowed: int) -> None:
+        super().__init__(f"at most {allowed} guests")
+        self.allowed = allowed
 
 
 @dataclass(frozen=True)
@@ -111,9 +125,14 @@ def register_attendee(
             kind="manage_link",
         )  # fmt: skip
         return RegisterOutcome(existing, created=False)
+    if data.guests > event.max_guests:
+        raise TooManyGuests(event.max_guests)
     if _capped(session=session, now=now, email_key=data.email_key, notifier=notifier):
         raise RecipientCapped(data.email_key)
-    free = seats_left(session=session, event=event, now=now)
+    # A registration that waits for approval holds no seat: it gets one when approved.
+    holds = not event.approval_required and has_room(
+        session=session, event=event, now=now, seats_needed=1 + data.guests
+    )
     registration = Registration(
         event_id=event_id,
         name=data.name,
@@ -124,7 +143,8 @@ def register_attendee(
         token_nonce="",
         token_hash="",
         checkin_code=unused_code(session=session),
-        holds_seat=free is None or free > 0,
+        holds_seat=holds,
+        guests=data.guests,
         hold_expires_at=now + hold,
         consent_at=now,
         link_sent_at=now,
@@ -227,9 +247,34 @@ def confirm_locked(
     registration.holds_seat = False
     registration.confirmed_at = now
     registration.updated_at = now
+    if event.approval_required:
+        # The email address is confirmed; the seat (or the place in line) is the
+        # organiser's to give (approval.py). Until then: no seat, not on the waitlist.
+        registration.status = RegistrationStatus.awaiting
+        notifier.notify(
+            session=session, now=now, kind="awaiting_approval", registration=registration,
+            event=event,
+        )  # fmt: skip
+        mark_seats_changed(session=session, event_id=event.id)  # a hold it had is given back
+        return registration
     # Our own hold was counted as taken until this moment: release it before counting.
-    free = None if holding else seats_left(session=session, event=event, now=now)
-    if holding or free is None or free > 0:
+    seated = holding or has_room(
+        session=session, event=event, now=now, seats_needed=party(registration)
+    )
+    place_registration(
+        session=session, now=now, event=event, registration=registration, notifier=notifier,
+        seated=seated,
+    )  # fmt: skip
+    return registration
+
+
+def place_registration(
+    *, session: Session, now: datetime, event: Event, registration: Registration,
+    notifier: Notifier, seated: bool,
+) -> None:  # fmt: skip
+    """Give the registration its seat (`seated`) or its place at the end of the line, with
+    the email that says which. The caller holds the event's lock and decided `seated`."""
+    if seated:
         registration.status = RegistrationStatus.confirmed
         notifier.notify(
             session=session, now=now, kind="confirmed", registration=registration, event=event
@@ -246,7 +291,6 @@ def confirm_locked(
             position=waitlist_position(session=session, registration=registration),
         )
     mark_seats_changed(session=session, event_id=event.id)
-    return registration
 
 
 def cancel_registration(
@@ -284,13 +328,15 @@ def cancel_registration(
 def promote_from_waitlist(
     *, session: Session, now: datetime, event: Event, notifier: Notifier
 ) -> list[Registration]:
-    """Give free seats to the waitlist in order (time of confirmation, then id). The caller
-    holds the event's lock."""
+    """Give free seats to the waitlist in order (time of confirmation, then id), each party
+    whole: strictly in order, so when the first in line's party does not fit, everyone
+    behind waits too (nobody overtakes them with a smaller one). The caller holds the
+    event's lock."""
     assert event.id is not None
     free = seats_left(session=session, event=event, now=now)
     promoted: list[Registration] = []
     for registration in waitlist(session=session, event_id=event.id):
-        if free is not None and free <= 0:
+        if free is not None and free < party(registration):
             break
         registration.status = RegistrationStatus.confirmed
         registration.updated_at = now
@@ -298,7 +344,7 @@ def promote_from_waitlist(
             session=session, now=now, kind="promoted", registration=registration, event=event
         )
         promoted.append(registration)
-        free = None if free is None else free - 1
+        free = None if free is None else free - party(registration)
     session.flush()
     return promoted
 

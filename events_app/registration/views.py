@@ -24,6 +24,7 @@ from events_app.events.questions import questions_of
 from events_app.previews.json_ld import app_publisher, event_json_ld
 from events_app.registration import service
 from events_app.registration.answer_views import AnswerForm, read_answers
+from events_app.registration.guests import parse_guests
 from events_app.registration.pages import (
     EventPage,
     load_event_page,
@@ -125,13 +126,19 @@ async def register(request: Request) -> Response:
         return _closed(request, page.event, page.state)
 
     values = {name: form_text(form, name) for name in ("name", "email", "organisation")}
+    values["guests"] = form_text(form, "guests")
+    guests = parse_guests(values["guests"], page.event.max_guests)
     consent = bool(form_text(form, "consent"))
     errors: dict[str, str] = {}
     data: RegistrationCreate | None = None
     try:
-        data = RegistrationCreate.model_validate({**values, "consent": consent})
+        data = RegistrationCreate.model_validate(
+            {**values, "guests": guests or 0, "consent": consent}
+        )
     except ValidationError as exc:
         errors = field_errors(exc, values)
+    if guests is None:
+        errors["guests"] = "guests"
     if not consent:
         errors["consent"] = "required"
     questions = questions_of(page.event.questions)
@@ -152,7 +159,14 @@ async def register(request: Request) -> Response:
         await register_for_event(ctx, event_id=event_id, data=data, now=now, answers=answers)
     except service.RegistrationClosed as closed:
         return _closed(request, page.event, closed.reason)
-    seat_free = page.seats_left is None or page.seats_left > 0
+    except service.TooManyGuests:  # the event allowed fewer guests since the page was read
+        form_again = {**values, "consent": consent}
+        return render_event_page(
+            request, page, form=form_again, errors={"guests": "guests"}, status_code=400
+        )
+    seat_free = not page.event.approval_required and (
+        page.seats_left is None or page.seats_left >= 1 + data.guests
+    )
     remember_sent(request, sent, SentNotice(event_id, data.email, now, now, seat_free), slug)
     return sent
 

@@ -119,3 +119,17 @@ def test_a_blank_form_starts_in_the_sites_zone() -> None:
         "in_person",
         False,
     )
+
+
+def test_approval_and_guests_are_read_and_checked() -> None:
+    data, problems = validate(submitted(approval_required="1", max_guests="3"))
+    assert problems == {}
+    assert data is not None
+    assert (data.approval_required, data.max_guests) == (True, 3)
+    data, _problems = validate(submitted())
+    assert data is not None
+    assert (data.approval_required, data.max_guests) == (False, 0)
+    for bad in ("21", "-1", "two"):
+        data, problems = validate(submitted(max_guests=bad))
+        assert data is None
+        assert problems["max_guests"].code == "guests"

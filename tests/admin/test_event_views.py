@@ -299,3 +299,27 @@ def test_the_nav_offers_events_articles_and_categories(
     assert '<a href="/admin/events" aria-current="page">Events</a>' in page
     assert '<a href="/admin/articles">Articles</a>' in page
     assert '<a href="/admin/categories">Categories</a>' in page
+
+
+def test_approval_and_guests_are_set_on_the_form_and_checked(
+    client: TestClient, db: Database, editor: User
+) -> None:
+    page = client.get(NEW).text
+    assert 'name="approval_required"' in page
+    assert 'name="max_guests"' in page
+    bad = post_event_form(client, NEW, new_form(max_guests="50"), action="save")
+    assert bad.status_code == 400
+    assert re.search(
+        r'id="ev-max-guests-error">Enter a whole number of guests from 0 to 20', bad.text
+    )
+    assert count_events(db) == 0
+    form = new_form(approval_required=True, max_guests="2")
+    assert post_event_form(client, NEW, form, action="save").status_code == 303
+    event = load_event(db, "open-labs")
+    assert event is not None
+    assert (event.approval_required, event.max_guests) == (True, 2)
+    again = client.get("/admin/events/open-labs").text
+    assert re.search(
+        r'id="ev-approval" name="approval_required" type="checkbox" value="1" checked', again
+    )
+    assert 'value="2"' in again

@@ -204,10 +204,10 @@ def test_the_csv_export_is_excel_ready_and_defused(
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == [
         "Name", "Email address", "Organisation", "Status", "Registered at (UTC)",
-        "Confirmed at (UTC)", "Attended",
+        "Confirmed at (UTC)", "Attended", "Guests",
     ]  # fmt: skip
     assert rows[1][0] == "'" + HOSTILE
-    assert rows[1][3:] == ["confirmed", "2026-12-01 09:00", "2026-12-01 09:00", "no"]
+    assert rows[1][3:] == ["confirmed", "2026-12-01 09:00", "2026-12-01 09:00", "no", "0"]
     assert rows[2][0].startswith("'@SUM")
     assert rows[3][0] == "Zoë +Ünal"  # not at the start: harmless, left alone
     only_pending = client.get(f"{PAGE}.csv", params={"status": "pending"}).content

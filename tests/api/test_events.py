@@ -180,6 +180,8 @@ def test_an_event_with_its_registration_state_and_seats(
         "closes_at": (now + timedelta(days=2)).isoformat().replace("+00:00", "Z"),
         "capacity": 3,
         "seats_left": 2,
+        "approval_required": False,
+        "max_guests": 0,
         "registrations_url": f"{BASE}/api/v1/events/talk/registrations",
     }
     assert body["description_html"] == "<p>A <em>talk</em>.</p>\n"

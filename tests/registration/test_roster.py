@@ -124,11 +124,11 @@ def test_the_csv_is_utf8_with_a_bom_in_the_site_timezone() -> None:
     assert rows == [
         [
             "Name", "Email", "Organisation", "Status", "Registered at (Europe/Berlin)",
-            "Confirmed at (Europe/Berlin)", "Attended",
+            "Confirmed at (Europe/Berlin)", "Attended", "Guests",
         ],
         [
             "Zoë Čapek", "x@example.org", "Ünïversity", "attended", "2026-12-02 00:30",
-            "2026-12-02 00:35", "yes",
+            "2026-12-02 00:35", "yes", "0",
         ],
     ]  # fmt: skip
 

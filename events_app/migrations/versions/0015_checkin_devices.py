@@ -3,7 +3,7 @@ synced and how many check-ins it still held; and every check-in a device sent, b
 device gave it, so a batch sent twice changes nothing the second time
 
 Revision ID: 0015_checkin_devices
-Revises: 0012
+Revises: 0014_approval_and_guests
 Create Date: 2026-12-03
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 
 revision: str = '0015_checkin_devices'
 # The file 0012_confirmation_codes.py, whose revision id is '0012'.
-down_revision: str | None = '0012'
+down_revision: str | None = '0014_approval_and_guests'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
