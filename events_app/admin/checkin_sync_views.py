@@ -89,6 +89,7 @@ async def door_list(request: Request, _user: User) -> Response:
                     "code": e.code,
                     "name": e.name,
                     "organisation": e.organisation,
+                    "guests": e.guests,
                     "checked_in_at": _iso(e.checked_in_at),
                 }
                 for e in entries

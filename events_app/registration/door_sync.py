@@ -58,17 +58,20 @@ class DoorEntry:
     name: str
     organisation: str
     checked_in_at: datetime | None  # None: not checked in yet
+    guests: int  # coming with them: the party is checked in, and counted, together
 
 
 def door_entries(*, session: Session, event_id: int) -> list[DoorEntry]:
-    """Everyone with a seat at the event, for the device: their code, name, organisation
-    and whether they are in. No email address: the door does not need it."""
+    """Everyone with a seat at the event, for the device: their code, name, organisation,
+    guests and whether they are in. No email address: the door does not need it."""
     rows = session.scalars(
         select(Registration)
         .where(col(Registration.event_id) == event_id, col(Registration.status).in_(SEATED))
         .order_by(col(Registration.id))
     ).all()
-    return [DoorEntry(r.checkin_code, r.name, r.organisation, r.checked_in_at) for r in rows]
+    return [
+        DoorEntry(r.checkin_code, r.name, r.organisation, r.checked_in_at, r.guests) for r in rows
+    ]
 
 
 def _dated(at: datetime | None, now: datetime) -> datetime:

@@ -89,8 +89,8 @@ def roster_csv(
             labels.registered_at + zone_note,
             labels.confirmed_at + zone_note,
             labels.attended,
-            *(neutralise(label) for _key, label in columns),
             labels.guests,
+            *(neutralise(label) for _key, label in columns),
         ]
     )
     for registration in registrations:
@@ -104,8 +104,8 @@ def roster_csv(
                 _moment(registration.created_at, tz),
                 _moment(registration.confirmed_at, tz),
                 labels.yes if attended else labels.no,
-                *_answers(registration, columns, labels.yes),
                 str(registration.guests),
+                *_answers(registration, columns, labels.yes),
             ]
         )
     return buffer.getvalue().encode("utf-8-sig")

@@ -72,7 +72,7 @@ def test_the_door_list_is_the_seated_attendees_without_email(
     data = response.json()
     assert data["event"] == {"slug": "talk", "title": "The Talk"}
     assert data["attendees"] == [
-        {"code": ada.checkin_code, "name": "Ada Lovelace", "organisation": "",
+        {"code": ada.checkin_code, "name": "Ada Lovelace", "organisation": "", "guests": 0,
          "checked_in_at": None}
     ]  # fmt: skip
     assert "@" not in response.text

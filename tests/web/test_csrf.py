@@ -70,7 +70,7 @@ def test_every_post_route_refuses_a_form_from_another_site(
     sign_in(client, admin)
     admin_token = csrf_from(client, "/admin")
     every_path = post_routes(client.app)  # type: ignore[arg-type]
-    assert len(every_path) == 39  # with "Resend", the code, the preview link, the door's sync
+    assert len(every_path) == 46  # public and admin: questions, approval, door sync too
     api_paths = [path for path in every_path if is_json_api(path)]
     paths = [path for path in every_path if not is_json_api(path)]
     assert api_paths == ["/api/v1/events/{slug}/registrations"]
@@ -120,7 +120,7 @@ def test_every_admin_post_route_refuses_a_missing_or_wrong_token(
     valid = csrf_from(client, "/admin")
     assert valid != anonymous
     paths = [path for path in post_routes(client.app) if path.startswith("/admin/")]  # type: ignore[arg-type]
-    assert len(paths) == 29
+    assert len(paths) == 35  # with the questions page and approve/decline
     fields = {"name": "Eve", "email": "eve@example.org", "role": "admin", "active": "0"}
     for template in paths:
         path = concrete(template.replace("{user_id:int}", str(editor.id)))

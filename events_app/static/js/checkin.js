@@ -189,13 +189,20 @@
     if (!list) {
       return;
     }
+    // People, not codes: a party (its attendee and guests) is counted as the server counts it.
     var codes = Object.keys(list.attendees);
-    var attended = codes.filter(function (c) {
-      return list.attendees[c].checked_in_at;
-    }).length;
+    var expected = 0;
+    var attended = 0;
+    codes.forEach(function (c) {
+      var party = 1 + (list.attendees[c].guests || 0);
+      expected += party;
+      if (list.attendees[c].checked_in_at) {
+        attended += party;
+      }
+    });
     var counts = document.querySelector(".door-counts");
     if (counts) {
-      counts.textContent = fill(M.counts, { attended: attended, expected: codes.length });
+      counts.textContent = fill(M.counts, { attended: attended, expected: expected });
     }
     document.querySelectorAll("li.door-person[data-code]").forEach(function (row) {
       var entry = list.attendees[row.dataset.code];
