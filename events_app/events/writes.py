@@ -124,6 +124,12 @@ def create_event(
     _check_slug(session, data.slug, None)
     event = _save(session, now, data, None)
     after = event_snapshot(event) | ({"copied_from": copied_from} if copied_from else {})
+    source = find_event(session=session, slug=copied_from) if copied_from else None
+    if source is not None and source.questions:
+        # The form carries what a copy shares but not the questions (they have their own
+        # page), so they come from the original as it is now; its answers stay with it.
+        event.questions = [dict(question) for question in source.questions]
+        after["questions"] = event.questions
     record_audit(
         session=session,
         now=now,

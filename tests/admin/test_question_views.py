@@ -1,10 +1,12 @@
 """An event's registration questions in the back office: the page linked from the event's,
-adding (with field errors and the input kept), editing, reordering and removing, audited."""
+adding (with field errors and the input kept), editing, reordering and removing, audited;
+a duplicated event asking the same questions."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime
 from typing import Any
 
@@ -13,8 +15,9 @@ from sqlmodel import Session, col
 from starlette.testclient import TestClient
 
 from events_app.db import Database
-from events_app.models import AuditEntry, Event, UserRole
+from events_app.models import AuditEntry, Event, Registration, UserRole
 from events_app.registration.notify import Notifier
+from tests.admin.event_helpers import post_event_form, stored_form
 from tests.admin.web_helpers import post_form, sign_in
 from tests.factories import SAMPLE_QUESTIONS, make_event, make_user, set_questions
 from tests.registration.helpers import register_with_answers
@@ -181,3 +184,39 @@ def test_a_twenty_first_question_is_refused_at_the_form(
     assert_error_summary(response.text, ["new-label"])
     assert "An event can ask at most 20 questions." in response.text
     assert 'value="Dietary needs"' in response.text
+
+
+def test_a_copy_asks_the_same_questions_under_the_same_rules_without_the_answers(
+    client: TestClient, db: Database, now: datetime, notifier: Notifier
+) -> None:
+    talk = make_event(db, now, slug="talk", approval_required=True, max_guests=2)
+    sign_in(client, make_user(db, now, role=UserRole.editor))
+    set_questions(db, now, talk.id, SAMPLE_QUESTIONS)
+    given = {"diet": "None", "track": "Policy", "terms": True}
+    register_with_answers(db, now, notifier, talk.id, given)
+    page = client.get("/admin/events/talk/duplicate").text
+    assert "The copy asks the same registration questions as the original" in page
+    assert 'name="approval_required" type="checkbox" value="1" checked' in page
+    guests = re.search(r'<input[^>]*name="max_guests"[^>]*>', page)
+    assert guests is not None
+    assert 'value="2"' in guests.group(0)
+    form = stored_form(db, "talk") | {"slug": "talk-copy"}
+    created = post_event_form(client, "/admin/events/new", form, copied_from="talk")
+    assert created.status_code == 303
+    with db.read() as session:
+        copy = session.scalars(select(Event).where(col(Event.slug) == "talk-copy")).one()
+        assert copy.questions == _talk(session).questions
+        assert [question["key"] for question in copy.questions] == ["diet", "track", "terms"]
+        assert (copy.approval_required, copy.max_guests) == (True, 2)
+        owners = session.scalars(select(col(Registration.event_id))).all()
+        assert owners == [talk.id]  # the answers stay with the original
+        entry = session.scalars(select(AuditEntry).order_by(col(AuditEntry.id).desc())).first()
+        assert entry is not None
+        assert entry.after["copied_from"] == "talk"  # type: ignore[index]
+        assert len(entry.after["questions"]) == 3  # type: ignore[index]
+    gone = stored_form(db, "talk") | {"slug": "copy-of-nothing"}
+    orphan = post_event_form(client, "/admin/events/new", gone, copied_from="nothing")
+    assert orphan.status_code == 303  # the original was deleted meanwhile: a copy without
+    with db.read() as session:
+        lone = session.scalars(select(Event).where(col(Event.slug) == "copy-of-nothing")).one()
+        assert lone.questions == []
