@@ -347,9 +347,13 @@ class Settings(BaseSettings):
         "under normal load.",
     )
     max_body_bytes: int = Field(
-        default=64 * 1024,
+        default=512 * 1024,
         ge=1024,
-        description="Larger request bodies are refused with 413 before they are parsed.",
+        description="Larger request bodies are refused with 413 before they are parsed. The "
+        "default takes the longest valid registration form (an event's 20 questions each "
+        "answered with 2,000 characters of Chinese, nine bytes each in a form: about 360 kB), "
+        "so that an over-long answer comes back as a message beside its field, with the "
+        "form kept, instead of a 413 that loses the form.",
     )
     max_admin_body_bytes: int = Field(
         default=12 * 1024 * 1024,

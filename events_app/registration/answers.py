@@ -26,7 +26,7 @@ from events_app.models import ACTIVE_STATUSES, Registration
 from events_app.plain_text import is_single_line, plain_text
 
 MAX_LINE = 500  # a text answer
-MAX_TEXT = 2000  # a textarea answer (several fit in EVENTS_MAX_BODY_BYTES)
+MAX_TEXT = 2000  # a textarea answer (all of them fit in EVENTS_MAX_BODY_BYTES)
 FIELD_PREFIX = "q_"  # a question's form field: q_<key>
 
 Answer = dict[str, Any]

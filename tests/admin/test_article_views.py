@@ -181,7 +181,7 @@ def test_the_longest_valid_article_in_chinese_is_saved_not_refused(
     client: TestClient, db: Database, editor: User
 ) -> None:
     """200,000 characters (the body's limit) of Chinese: about 1.8 MB as a form, far over the
-    public forms' 64 KiB body limit, which would refuse it with 413 and lose the text."""
+    public forms' body limit (512 KiB), which would refuse it with 413 and lose the text."""
     body = ("开放科学合作" * 40_000)[:200_000]
     response = post(client, NEW, title="长文", slug="long-read", body=body)
     assert response.status_code == 303

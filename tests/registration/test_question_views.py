@@ -9,8 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from events_app.config import Settings
 from events_app.db import Database
+from events_app.events.questions import MAX_QUESTIONS
 from events_app.models import Registration
+from events_app.registration.answers import MAX_TEXT
 from events_app.registration.notify import Notifier
 from tests.factories import SAMPLE_QUESTIONS, make_event, set_questions
 from tests.registration.helpers import cancel_by_token, register_with_answers
@@ -77,10 +80,20 @@ def test_bad_answers_come_back_beside_their_questions_with_the_input_kept(
     assert 'value="AI" checked' in page  # the ticked choice stays ticked
     assert 'value="Ada Lovelace"' in page
     assert _stored(db) == []
-    # A body past EVENTS_MAX_BODY_BYTES (64 KiB) is refused before it is read at all.
-    huge = register_form(client, "talk", **GOOD, q_diet="x" * 100_000)
-    assert huge.status_code == 413
+    # 100 kB in one answer fits in the body limit (the longest valid form must), so it comes
+    # back as a message beside its field, with what was typed.
+    huge = register_form(client, "talk", **GOOD, q_notes="x" * 100_000)
+    assert huge.status_code == 400
+    assert "too long" in assert_error_summary(huge.text, ["reg-q-notes"])[0][1]
+    assert "x" * 100_000 in huge.text
     assert _stored(db) == []
+
+
+def test_the_longest_valid_form_fits_in_the_default_body_limit() -> None:
+    """Every question answered at full length in Chinese (a character is nine bytes in a
+    form: %E4%B8%AD) must reach the answers' own checks, never the 413 that loses the form."""
+    longest_answers = MAX_QUESTIONS * (len("&q_") + 40 + len("=") + MAX_TEXT * 9)
+    assert longest_answers + 8 * 1024 < Settings.model_fields["max_body_bytes"].default
 
 
 def test_a_control_character_or_an_unknown_question_is_refused(
