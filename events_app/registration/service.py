@@ -368,12 +368,16 @@ def release_lapsed_holds(
         ).all()
     )
     for registration in stale:
+        # Someone who registered when the event was full held no seat: their email must not
+        # say that one was given back.
+        held_seat = registration.holds_seat
         registration.status = RegistrationStatus.expired
         registration.holds_seat = False
         registration.updated_at = now
         notifier.notify(
-            session=session, now=now, kind="hold_expired", registration=registration, event=event
-        )
+            session=session, now=now, kind="hold_expired", registration=registration,
+            event=event, extra={"held_seat": held_seat},
+        )  # fmt: skip
     if stale:
         session.flush()
         promote_from_waitlist(session=session, now=now, event=event, notifier=notifier)

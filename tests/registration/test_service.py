@@ -84,6 +84,23 @@ def test_an_unconfirmed_hold_expires_and_its_seat_goes_to_the_waitlist(
     assert {m.kind for m in outbox(db)} >= {"hold_expired", "promoted"}
 
 
+def test_the_expiry_email_speaks_of_a_seat_only_to_whoever_held_one(
+    db: Database, now: datetime, notifier: Notifier
+) -> None:
+    event = make_event(db, now, capacity=1)
+    register(db, now, notifier, event.id, "holder@example.org")
+    register(db, now, notifier, event.id, "too-late@example.org")  # full: no seat held
+    assert expire_holds(db, now + HOLD, notifier) == 2
+    emails = {m.to_address: m for m in outbox(db) if m.kind == "hold_expired"}
+    holder, late = emails["holder@example.org"], emails["too-late@example.org"]
+    assert holder.subject.startswith("Your held seat was released")
+    assert "the seat we held for you has gone back" in holder.text_body
+    assert late.subject.startswith("Your registration was not confirmed in time")
+    assert "seat we held" not in late.text_body
+    assert "seat we held" not in late.html_body
+    assert "You can still confirm" in late.text_body
+
+
 def test_a_late_confirmation_gets_a_free_seat_or_the_waitlist(
     db: Database, now: datetime, notifier: Notifier
 ) -> None:
